@@ -1,0 +1,108 @@
+// Package aws is ecstui's only door to AWS. It offers the operations ui/ and
+// ops/ need, in model types, implemented on aws-sdk-go-v2 (pagination at the
+// API maximum, Describe batches at the API limit run concurrently, task
+// definitions cached by ARN, the SDK's standard retryer), maps AWS errors to
+// error kinds a person can act on, and enforces read-only mode before any
+// request leaves. No SDK type leaves this package.
+//
+// Consumers define the small interfaces they need (see STYLE.md); the method
+// sets below are the adapter's full surface, documented in one place.
+package aws
+
+import (
+	"context"
+	"time"
+
+	"github.com/ecstui/ecstui/model"
+)
+
+// Reader is every read the console makes. Methods that describe batches return
+// per-item failures next to results: a partial answer is still an answer, and
+// the failures must be shown.
+type Reader interface {
+	// Clusters lists and describes every cluster (with statistics).
+	Clusters(ctx context.Context) ([]model.Cluster, []model.Failure, error)
+	// Services lists every service of a cluster and describes them in batches of 10.
+	// onBatch, when non-nil, receives each described batch as it arrives so a
+	// view can show the first rows early; it is called from adapter goroutines.
+	Services(ctx context.Context, cluster string, onBatch func([]model.Service)) ([]model.Service, []model.Failure, error)
+	// DescribeServices describes named services (any count; batched by 10).
+	DescribeServices(ctx context.Context, cluster string, names []string) ([]model.Service, []model.Failure, error)
+	// Tasks lists and describes the tasks matching f (DesiredStatus RUNNING by default).
+	Tasks(ctx context.Context, cluster string, f model.TaskFilter, onBatch func([]model.Task)) ([]model.Task, []model.Failure, error)
+	// DescribeTasks describes tasks by ARN or id.
+	DescribeTasks(ctx context.Context, cluster string, ids []string) ([]model.Task, []model.Failure, error)
+	// ContainerInstances lists and describes every container instance (status
+	// "" = all), enriched with private IP and AMI (EC2) and ASG name (Auto Scaling).
+	ContainerInstances(ctx context.Context, cluster string, status string) ([]model.ContainerInstance, []model.Failure, error)
+	// DescribeContainerInstances describes instances by ARN or id, enriched as above.
+	DescribeContainerInstances(ctx context.Context, cluster string, ids []string) ([]model.ContainerInstance, []model.Failure, error)
+	// TaskDefinition describes one revision (ARN or family:revision); cached by ARN.
+	TaskDefinition(ctx context.Context, id string) (model.TaskDefinition, error)
+	// TaskDefinitionFamilies lists ACTIVE families.
+	TaskDefinitionFamilies(ctx context.Context) ([]string, error)
+	// TaskDefinitionRevisions lists the ARNs of a family's revisions, newest first.
+	TaskDefinitionRevisions(ctx context.Context, family string) ([]string, error)
+	// TargetGroups describes target groups by ARN.
+	TargetGroups(ctx context.Context, arns []string) ([]model.TargetGroup, error)
+	// TargetHealth describes the health of every target of one target group.
+	TargetHealth(ctx context.Context, targetGroupARN string) ([]model.TargetHealth, error)
+	// EC2Instances describes EC2 instances by id.
+	EC2Instances(ctx context.Context, ids []string) ([]model.EC2Instance, error)
+	// AutoScalingGroups describes groups by name (none: all).
+	AutoScalingGroups(ctx context.Context, names []string) ([]model.AutoScalingGroup, error)
+}
+
+// Mutator is every change ecstui can make. Only package ops calls it; the
+// read-only guard refuses all of it.
+type Mutator interface {
+	RegisterTaskDefinition(ctx context.Context, td model.TaskDefinition) (model.TaskDefinition, error)
+	UpdateService(ctx context.Context, in model.ServiceUpdate) (model.Service, error)
+	StartTask(ctx context.Context, in model.StartTaskInput) ([]model.Task, []model.Failure, error)
+	RunTask(ctx context.Context, in model.RunTaskInput) ([]model.Task, []model.Failure, error)
+	StopTask(ctx context.Context, cluster, task, reason string) (model.Task, error)
+	UpdateContainerInstancesState(ctx context.Context, cluster string, ids []string, status string) ([]model.ContainerInstance, []model.Failure, error)
+	TerminateInstanceInAutoScalingGroup(ctx context.Context, instanceID string, decrementDesired bool) (model.ScalingActivity, error)
+}
+
+// LogReader reads CloudWatch Logs.
+type LogReader interface {
+	LogStreams(ctx context.Context, group, prefix string) ([]model.LogStream, error)
+	// FilterLogEvents returns one page; pass the returned token back for the next.
+	FilterLogEvents(ctx context.Context, f model.LogFilter) (events []model.LogEvent, nextToken string, err error)
+	GetLogEvents(ctx context.Context, group, stream string, start, end time.Time, limit int) ([]model.LogEvent, error)
+	// StartLiveTail opens a live tail session (≤ 10 groups). It fails with an
+	// error of KindUnsupported when live tail cannot be used here, so callers
+	// fall back to polling.
+	StartLiveTail(ctx context.Context, in LiveTailInput) (LiveTail, error)
+}
+
+// LiveTailInput selects what a live tail session streams.
+type LiveTailInput struct {
+	Groups         []string // names; ≤ 10
+	StreamNames    []string
+	StreamPrefixes []string
+	FilterPattern  string
+}
+
+// LiveTail is an open live tail session.
+type LiveTail interface {
+	// Updates delivers batches of events; closed when the session ends.
+	Updates() <-chan LiveTailUpdate
+	// Err reports why the session ended (nil on a clean close).
+	Err() error
+	Close() error
+}
+
+// LiveTailUpdate is one sessionUpdate frame.
+type LiveTailUpdate struct {
+	Events  []model.LogEvent
+	Sampled bool // CloudWatch sampled the events (more than ~500/s)
+}
+
+// API is everything the adapter offers.
+type API interface {
+	Reader
+	Mutator
+	LogReader
+}

@@ -1,0 +1,111 @@
+// Package simapi is the contract between the simulated AWS world (package sim)
+// and the wire server that speaks the real AWS protocols on loopback (package
+// wire). The world answers AWS operations in model types; the wire server
+// decodes requests, enforces page sizes and batch limits, throttles, injects
+// latency and faults, counts calls, and encodes responses. Neither knows how
+// the other works.
+package simapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/ecstui/ecstui/model"
+)
+
+// Backend answers AWS operations. Lists return every identifier in a stable
+// order; the wire server slices them into pages. Describe-style calls return
+// per-item failures next to results, as ECS does. Errors returned should be
+// *APIError so the wire server can render AWS's error shape; any other error
+// becomes a 500 InternalFailure/ServerException.
+//
+// Identifiers accepted by the ECS methods are what ECS accepts: full ARNs or
+// short names/ids (cluster name, service name, task id, container instance id,
+// task definition family:revision or family for the latest ACTIVE revision).
+// An empty cluster means "default".
+type Backend interface {
+	// ECS
+	ListClusters() []string
+	DescribeClusters(ids []string) ([]model.Cluster, []model.Failure)
+	ListServices(cluster string) ([]string, error)
+	DescribeServices(cluster string, ids []string) ([]model.Service, []model.Failure, error)
+	ListTasks(cluster string, f model.TaskFilter) ([]string, error)
+	DescribeTasks(cluster string, ids []string) ([]model.Task, []model.Failure, error)
+	ListContainerInstances(cluster string, status string) ([]string, error)
+	DescribeContainerInstances(cluster string, ids []string) ([]model.ContainerInstance, []model.Failure, error)
+	ListTaskDefinitionFamilies(prefix string, status string) []string
+	ListTaskDefinitions(familyPrefix string, status string) []string // ARNs, oldest first
+	DescribeTaskDefinition(id string) (model.TaskDefinition, error)
+	RegisterTaskDefinition(td model.TaskDefinition) (model.TaskDefinition, error)
+	UpdateService(in model.ServiceUpdate) (model.Service, error)
+	StartTask(in model.StartTaskInput) ([]model.Task, []model.Failure, error)
+	RunTask(in model.RunTaskInput) ([]model.Task, []model.Failure, error)
+	StopTask(cluster, task, reason string) (model.Task, error)
+	UpdateContainerInstancesState(cluster string, ids []string, status string) ([]model.ContainerInstance, []model.Failure, error)
+
+	// CloudWatch Logs
+	DescribeLogGroups(prefix string) []model.LogGroup
+	DescribeLogStreams(group, prefix string, orderByLastEvent, descending bool) ([]model.LogStream, error)
+	// FilterLogEvents returns every matching event ordered by (timestamp, id);
+	// the wire server pages them (Limit, NextToken are ignored here).
+	FilterLogEvents(f model.LogFilter) ([]model.LogEvent, error)
+	// GetLogEvents returns the events of one stream in [start, end), oldest first.
+	GetLogEvents(group, stream string, start, end time.Time) ([]model.LogEvent, error)
+	// TailLogs delivers every event written from now on to the given groups
+	// (optionally only streams with one of the names or prefixes, and only
+	// events matching the filter pattern) until ctx is done. Used by StartLiveTail.
+	TailLogs(ctx context.Context, groups []string, streamNames, streamPrefixes []string, pattern string) (<-chan model.LogEvent, error)
+
+	// Auto Scaling
+	DescribeAutoScalingGroups(names []string) []model.AutoScalingGroup
+	DescribeAutoScalingInstances(ids []string) []model.ASGInstance
+	TerminateInstanceInAutoScalingGroup(instanceID string, decrementDesired bool) (model.ScalingActivity, error)
+
+	// EC2
+	DescribeInstances(ids []string) ([]model.EC2Instance, error)
+
+	// ELBv2
+	DescribeTargetGroups(arns, names []string, loadBalancerARN string) ([]model.TargetGroup, error)
+	DescribeTargetHealth(targetGroupARN string) ([]model.TargetHealth, error)
+}
+
+// APIError is an AWS error: its Code is the AWS error code (ClusterNotFoundException,
+// InvalidParameterException, AccessDeniedException, ValidationError…), HTTPStatus
+// the status AWS answers with (400 unless stated).
+type APIError struct {
+	Code       string
+	Message    string
+	HTTPStatus int
+}
+
+func (e *APIError) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
+
+// Status returns the HTTP status, 400 by default.
+func (e *APIError) Status() int {
+	if e.HTTPStatus == 0 {
+		return http.StatusBadRequest
+	}
+	return e.HTTPStatus
+}
+
+// Errorf builds a 400 APIError.
+func Errorf(code, format string, args ...any) *APIError {
+	return &APIError{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Common ECS error codes.
+const (
+	CodeClusterNotFound     = "ClusterNotFoundException"
+	CodeServiceNotFound     = "ServiceNotFoundException"
+	CodeServiceNotActive    = "ServiceNotActiveException"
+	CodeInvalidParameter    = "InvalidParameterException"
+	CodeClientException     = "ClientException"
+	CodeResourceNotFound    = "ResourceNotFoundException" // Logs
+	CodeAccessDenied        = "AccessDeniedException"
+	CodeThrottling          = "ThrottlingException"
+	CodeValidationError     = "ValidationError" // Auto Scaling, ELBv2
+	CodeTargetGroupNotFound = "TargetGroupNotFound"
+	CodeInvalidInstanceID   = "InvalidInstanceID.NotFound" // EC2
+)

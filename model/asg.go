@@ -1,0 +1,49 @@
+package model
+
+import "time"
+
+// AutoScalingGroup is an EC2 Auto Scaling group.
+type AutoScalingGroup struct {
+	Name              string
+	ARN               string
+	MinSize           int
+	MaxSize           int
+	DesiredCapacity   int
+	AvailabilityZones []string
+	Instances         []ASGInstance
+	LaunchTemplate    string
+}
+
+// ASGInstance is an instance as its Auto Scaling group sees it.
+type ASGInstance struct {
+	InstanceID           string
+	AutoScalingGroupName string
+	AvailabilityZone     string
+	LifecycleState       string // Pending, InService, Terminating, Terminated…
+	HealthStatus         string // Healthy, Unhealthy
+	InstanceType         string
+	LaunchTemplate       string
+}
+
+// ScalingActivity is what TerminateInstanceInAutoScalingGroup returns.
+type ScalingActivity struct {
+	ActivityID           string
+	AutoScalingGroupName string
+	Description          string
+	Cause                string
+	StatusCode           string
+	StartTime            time.Time
+}
+
+// EC2Instance is what DescribeInstances tells us about a host.
+type EC2Instance struct {
+	InstanceID       string
+	InstanceType     string
+	ImageID          string
+	State            string // pending, running, shutting-down, terminated, stopping, stopped
+	PrivateIP        string
+	PrivateDNS       string
+	AvailabilityZone string
+	LaunchTime       time.Time
+	Tags             map[string]string
+}

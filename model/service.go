@@ -1,0 +1,125 @@
+package model
+
+import "time"
+
+// Deployment statuses and rollout states as ECS reports them.
+const (
+	DeploymentPrimary  = "PRIMARY"
+	DeploymentActive   = "ACTIVE"
+	DeploymentInactive = "INACTIVE"
+
+	RolloutInProgress = "IN_PROGRESS"
+	RolloutCompleted  = "COMPLETED"
+	RolloutFailed     = "FAILED"
+)
+
+// Service is an ECS service as DescribeServices reports it.
+type Service struct {
+	ARN                     string
+	Name                    string
+	ClusterARN              string
+	Status                  string // ACTIVE, DRAINING, INACTIVE
+	DesiredCount            int
+	RunningCount            int
+	PendingCount            int
+	LaunchType              string // EC2, FARGATE, EXTERNAL
+	SchedulingStrategy      string // REPLICA, DAEMON
+	TaskDefinitionARN       string
+	DeploymentConfiguration DeploymentConfiguration
+	Deployments             []Deployment   // PRIMARY first
+	Events                  []ServiceEvent // newest first, as ECS returns them
+	LoadBalancers           []LoadBalancer
+	PlacementStrategy       []PlacementStrategy
+	PlacementConstraints    []PlacementConstraint
+	HealthCheckGracePeriod  time.Duration
+	CreatedAt               time.Time
+	Tags                    map[string]string
+}
+
+// DeploymentConfiguration holds the rolling-update bounds and the circuit breaker.
+type DeploymentConfiguration struct {
+	MinimumHealthyPercent int
+	MaximumPercent        int
+	CircuitBreaker        CircuitBreaker
+}
+
+// CircuitBreaker is the ECS deployment circuit breaker setting.
+type CircuitBreaker struct {
+	Enable   bool
+	Rollback bool
+}
+
+// Deployment is one deployment of a service.
+type Deployment struct {
+	ID                 string // ecs-svc/1234567890123456789
+	Status             string // PRIMARY, ACTIVE, INACTIVE
+	TaskDefinitionARN  string
+	DesiredCount       int
+	PendingCount       int
+	RunningCount       int
+	FailedTasks        int
+	RolloutState       string // IN_PROGRESS, COMPLETED, FAILED
+	RolloutStateReason string
+	LaunchType         string
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+// ServiceEvent is one line of a service's event log.
+type ServiceEvent struct {
+	ID        string
+	CreatedAt time.Time
+	Message   string
+}
+
+// LoadBalancer ties a service's container port to a target group.
+type LoadBalancer struct {
+	TargetGroupARN   string
+	LoadBalancerName string // classic ELB only
+	ContainerName    string
+	ContainerPort    int
+}
+
+// PlacementStrategy is one entry of a service's placement strategy.
+type PlacementStrategy struct {
+	Type  string // spread, binpack, random
+	Field string // attribute:ecs.availability-zone, instanceId, cpu, memory
+}
+
+// PlacementConstraint is one placement constraint.
+type PlacementConstraint struct {
+	Type       string // distinctInstance, memberOf
+	Expression string
+}
+
+// ServiceUpdate is the input of UpdateService. Nil pointers leave a field unchanged.
+type ServiceUpdate struct {
+	Cluster               string
+	Service               string
+	TaskDefinition        string // ARN or family:revision; empty leaves it
+	DesiredCount          *int
+	MinimumHealthyPercent *int
+	MaximumPercent        *int
+	CircuitBreaker        *CircuitBreaker
+	ForceNewDeployment    bool
+}
+
+// PrimaryDeployment returns the PRIMARY deployment, if any.
+func (s Service) PrimaryDeployment() (Deployment, bool) {
+	for _, d := range s.Deployments {
+		if d.Status == DeploymentPrimary {
+			return d, true
+		}
+	}
+	return Deployment{}, false
+}
+
+// DeploymentByID returns the deployment with the given id, if the service still lists it.
+func (s Service) DeploymentByID(id string) (Deployment, bool) {
+	for _, d := range s.Deployments {
+		if d.ID == id {
+			return d, true
+		}
+	}
+	return Deployment{}, false
+}
