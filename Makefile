@@ -1,0 +1,30 @@
+# ecstui — the two commands a newcomer needs are `make demo` and `make test`.
+GO      ?= go
+PKGS    := ./...
+BIN     := bin/ecstui
+
+.PHONY: build demo test bench fmt vet clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/ecstui
+
+# The full TUI against the built-in simulator: no AWS account needed.
+demo: build
+	./$(BIN) --demo
+
+# gofmt check, go vet, and the whole suite with the race detector.
+test:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout 9m $(PKGS)
+
+# Benchmarks: never part of `make test`.
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m $(PKGS)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin
