@@ -1,0 +1,205 @@
+package table
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ecstui/ecstui/ui/theme"
+)
+
+func cols() []Column {
+	return []Column{
+		{Title: "NAME", Flex: true},
+		{Title: "STATUS"},
+		{Title: "COUNT", Right: true},
+		{Title: "NOTE", Hide: 1, Flex: true},
+	}
+}
+
+func rows(n int) []Row {
+	out := make([]Row, n)
+	for i := range out {
+		st := "RUNNING"
+		if i%3 == 0 {
+			st = "PENDING"
+		}
+		out[i] = Row{ID: fmt.Sprintf("id-%d", i), Cells: []Cell{
+			{Text: fmt.Sprintf("task-%d", i)},
+			{Text: st, Tone: theme.StatusTone(st)},
+			{Text: fmt.Sprint(i % 7)},
+			{Text: "a note that is rather long"},
+		}}
+	}
+	return out
+}
+
+func press(s string) tea.KeyPressMsg {
+	switch s {
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	}
+	r := []rune(s)[0]
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+func plain(m *Model) []string { return strings.Split(ansi.Strip(m.View()), "\n") }
+
+func TestViewExactHeightAndWidth(t *testing.T) {
+	for _, size := range [][2]int{{80, 10}, {30, 5}, {10, 3}, {1, 1}, {0, 0}, {200, 50}} {
+		m := New(theme.Default(), nil, cols())
+		m.SetRows(rows(100))
+		m.SetSize(size[0], size[1])
+		out := m.View()
+		if size[1] == 0 {
+			if out != "" {
+				t.Errorf("%v: want empty view", size)
+			}
+			continue
+		}
+		lines := strings.Split(ansi.Strip(out), "\n")
+		if len(lines) != size[1] {
+			t.Errorf("%v: %d lines, want %d", size, len(lines), size[1])
+		}
+		for _, l := range lines {
+			if w := ansi.StringWidth(l); w > size[0] {
+				t.Errorf("%v: line %q is %d wide", size, l, w)
+			}
+		}
+	}
+}
+
+func TestNarrowHidesLowPriorityColumn(t *testing.T) {
+	m := New(theme.Default(), nil, cols())
+	m.SetRows(rows(3))
+	m.SetSize(80, 5)
+	if !strings.Contains(plain(m)[0], "NOTE") {
+		t.Fatalf("wide: NOTE missing: %q", plain(m)[0])
+	}
+	m.SetSize(30, 5)
+	if strings.Contains(plain(m)[0], "NOTE") {
+		t.Fatalf("narrow: NOTE should be hidden: %q", plain(m)[0])
+	}
+}
+
+func TestCursorPagingAndKeep(t *testing.T) {
+	m := New(theme.Default(), nil, cols())
+	m.SetRows(rows(50))
+	m.SetSize(80, 11) // 10 body rows
+	for range 12 {
+		m.Update(press("down"))
+	}
+	if m.Cursor() != 12 || m.offset != 3 {
+		t.Fatalf("cursor %d offset %d, want 12 and 3", m.Cursor(), m.offset)
+	}
+	m.Update(press("end"))
+	if m.Cursor() != 49 || m.offset != 40 {
+		t.Fatalf("end: cursor %d offset %d", m.Cursor(), m.offset)
+	}
+	m.Update(press("g"))
+	m.Move(5)
+	r, _ := m.SelectedRow()
+	// A refresh that prepends rows keeps the cursor on the same ID.
+	m.SetRows(append([]Row{{ID: "new", Cells: []Cell{{Text: "new"}}}}, rows(50)...))
+	if got, _ := m.SelectedRow(); got.ID != r.ID {
+		t.Fatalf("after refresh cursor on %q, want %q", got.ID, r.ID)
+	}
+	// Rows shrinking below the cursor clamp it.
+	m.Update(press("end"))
+	m.SetRows(rows(3))
+	if m.Cursor() != 2 {
+		t.Fatalf("after shrink cursor %d, want 2", m.Cursor())
+	}
+	m.SetRows(nil)
+	if _, ok := m.SelectedRow(); ok || m.Cursor() != 0 {
+		t.Fatalf("empty table has a selection")
+	}
+	m.Update(press("down"))
+	if !strings.Contains(plain(m)[1], "no items") {
+		t.Fatalf("empty text missing: %q", plain(m))
+	}
+}
+
+func TestFilter(t *testing.T) {
+	cases := []struct {
+		re     string
+		invert bool
+		want   int
+	}{
+		{"task-1", false, 11}, // 1, 10..19
+		{"task-1", true, 39},
+		{"(?i)pending", false, 17},
+		{"nomatch", false, 0},
+	}
+	for _, c := range cases {
+		m := New(theme.Default(), nil, cols())
+		m.SetRows(rows(50))
+		m.SetSize(80, 10)
+		m.SetFilter(regexp.MustCompile(c.re), c.invert)
+		if m.Len() != c.want {
+			t.Errorf("filter %q invert=%v: %d rows, want %d", c.re, c.invert, m.Len(), c.want)
+		}
+		if m.Total() != 50 {
+			t.Errorf("total %d", m.Total())
+		}
+	}
+	m := New(theme.Default(), nil, cols())
+	m.SetRows(rows(5))
+	m.SetSize(80, 10)
+	m.SetFilter(regexp.MustCompile("task-[34]"), false)
+	m.Update(press("down")) // the match highlight is drawn on rows other than the cursor row
+	if out := m.View(); !strings.Contains(out, theme.Default().Match.Render("task-3")) {
+		t.Errorf("match not highlighted in %q", out)
+	}
+	m.SetFilter(regexp.MustCompile("zzz"), false)
+	if !strings.Contains(plain(m)[1], "no rows match") {
+		t.Errorf("no-match text missing: %q", plain(m))
+	}
+}
+
+func TestSort(t *testing.T) {
+	m := New(theme.Default(), nil, cols())
+	m.SetRows(rows(12))
+	m.SetSize(80, 20)
+	m.Update(press("s")) // NAME ascending, natural order
+	if r, _ := m.SelectedRow(); r.ID != "id-0" {
+		t.Fatalf("first row %q", r.ID)
+	}
+	if got := plain(m)[2]; !strings.Contains(got, "task-1 ") {
+		t.Fatalf("second line %q, want task-1 (natural order)", got)
+	}
+	m.Update(press("S"))
+	if got := plain(m)[1]; !strings.Contains(got, "task-11") || !strings.Contains(plain(m)[0], "NAME↓") {
+		t.Fatalf("descending: %q / %q", plain(m)[0], got)
+	}
+	m.Update(press("s")) // STATUS
+	m.Update(press("s")) // COUNT
+	m.Update(press("s")) // NOTE
+	m.Update(press("s")) // back to given order
+	if c, _ := m.Sort(); c != -1 {
+		t.Fatalf("sort column %d, want -1", c)
+	}
+}
+
+func TestNaturalCompare(t *testing.T) {
+	cases := []struct {
+		a, b string
+		want int
+	}{
+		{"9", "10", -1}, {"task-2", "task-10", -1}, {"a", "B", -1}, {"007", "7", 0},
+		{"abc", "ab", 1}, {"", "", 0}, {"x10y", "x10z", -1},
+	}
+	for _, c := range cases {
+		if got := naturalCompare(c.a, c.b); got != c.want {
+			t.Errorf("naturalCompare(%q,%q) = %d, want %d", c.a, c.b, got, c.want)
+		}
+	}
+}
