@@ -72,5 +72,3 @@ func BenchmarkTableFilter50k(b *testing.B) {
 }
 
 func mustRe(s string) *regexp.Regexp { return regexp.MustCompile(s) }
-
-
