@@ -1,0 +1,432 @@
+package ops
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/ecstui/ecstui/model"
+)
+
+// Drain board states of one instance.
+const (
+	DrainPending     = "pending"     // not started
+	DrainDraining    = "draining"    // DRAINING, tasks leaving
+	DrainBlocked     = "blocked"     // only standalone tasks left and we may not stop them
+	DrainTerminating = "terminating" // terminate requested (persisted before the call)
+	DrainTerminated  = "terminated"  // terminated, waiting for its replacement
+	DrainReplaced    = "replaced"    // a replacement registered ACTIVE
+	DrainFailed      = "failed"
+)
+
+// Rolling drain run statuses.
+const (
+	RunRunning = "running"
+	RunPaused  = "paused"
+	RunAborted = "aborted"
+	RunDone    = "done"
+	RunFailed  = "failed"
+)
+
+// InstanceProgress is one row of the drain board.
+type InstanceProgress struct {
+	ContainerInstance string   `json:"container_instance"`
+	ARN               string   `json:"arn"`
+	EC2InstanceID     string   `json:"ec2_instance_id"`
+	State             string   `json:"state"`
+	TasksLeft         int      `json:"tasks_left"`
+	Standalone        []string `json:"standalone,omitempty"` // ids of standalone tasks still there
+	Replacement       string   `json:"replacement,omitempty"`
+	Note              string   `json:"note,omitempty"`
+}
+
+// DrainRun is the persisted state of a (rolling) drain-and-replace, written
+// after every state change so `ecstui drain --resume ID` can carry on.
+type DrainRun struct {
+	ID             string             `json:"id"`
+	Context        string             `json:"context,omitempty"`
+	Cluster        string             `json:"cluster"`
+	Batch          int                `json:"batch"`
+	StopStandalone bool               `json:"stop_standalone"`
+	Status         string             `json:"status"`
+	Reason         string             `json:"reason,omitempty"`
+	Instances      []InstanceProgress `json:"instances"`
+	// Known lists every container instance ARN seen so far: a replacement is
+	// an ACTIVE instance not in it.
+	Known   []string  `json:"known"`
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
+
+	path string
+}
+
+// DrainPath is where a run with id is persisted.
+func DrainPath(id string) string { return filepath.Join(StateDir(), "drain-"+id+".json") }
+
+// NewDrainRun starts the persisted state of a drain of the plan's targets.
+func NewDrainRun(st ClusterState, sel Selection, batch int, stopStandalone bool, now time.Time, context string) *DrainRun {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	run := &DrainRun{
+		ID: now.UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b[:]), Context: context,
+		Cluster: st.Cluster, Batch: max(1, batch), StopStandalone: stopStandalone, Status: RunRunning,
+		Created: now, Updated: now,
+	}
+	targets, _ := st.Select(sel)
+	for _, ci := range targets {
+		run.Instances = append(run.Instances, InstanceProgress{ContainerInstance: ci.ID, ARN: ci.ARN, EC2InstanceID: ci.EC2InstanceID, State: DrainPending, TasksLeft: len(st.TasksOn(ci))})
+	}
+	for _, ci := range st.Instances {
+		run.Known = append(run.Known, ci.ARN)
+	}
+	run.path = DrainPath(run.ID)
+	return run
+}
+
+// LoadDrainRun reads a persisted run.
+func LoadDrainRun(id string) (*DrainRun, error) {
+	return LoadDrainRunFile(DrainPath(id))
+}
+
+// LoadDrainRunFile reads a persisted run from a path.
+func LoadDrainRunFile(path string) (*DrainRun, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("drain run: %w", err)
+	}
+	var run DrainRun
+	if err := json.Unmarshal(b, &run); err != nil {
+		return nil, fmt.Errorf("drain run %s: %w", path, err)
+	}
+	run.path = path
+	return &run, nil
+}
+
+// SetPath overrides where the run is persisted (tests, or a custom state dir).
+func (d *DrainRun) SetPath(p string) { d.path = p }
+
+// Path is where the run is persisted.
+func (d *DrainRun) Path() string { return d.path }
+
+// Save writes the run atomically (temp file + rename), so a kill mid-write
+// never leaves a half file to resume from.
+func (d *DrainRun) Save(now time.Time) error {
+	d.Updated = now
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(d.path), 0o700); err != nil {
+		return err
+	}
+	tmp := d.path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, d.path)
+}
+
+// DrainAPI is what the drain executor calls.
+type DrainAPI interface {
+	ClusterReader
+	DescribeContainerInstances(ctx context.Context, cluster string, ids []string) ([]model.ContainerInstance, []model.Failure, error)
+	UpdateContainerInstancesState(ctx context.Context, cluster string, ids []string, status string) ([]model.ContainerInstance, []model.Failure, error)
+	StopTask(ctx context.Context, cluster, task, reason string) (model.Task, error)
+	TerminateInstanceInAutoScalingGroup(ctx context.Context, instanceID string, decrementDesired bool) (model.ScalingActivity, error)
+}
+
+// DrainControl lets a board pause a rolling drain between batches.
+type DrainControl struct {
+	// Paused is asked before each batch; true stops the run in state paused.
+	Paused func() bool
+}
+
+// Drain runs (or resumes) a drain-and-replace: batch by batch, a headroom
+// check, DRAINING, tasks leave (standalone ones stopped only when allowed), a
+// last check that the instance is empty, terminate without decrement, wait for
+// the replacement. State is saved after every change.
+func (r *Runner) Drain(ctx context.Context, api DrainAPI, p Plan, run *DrainRun, ctl DrainControl) Result {
+	// Only a fresh run is refused on the plan's blockers; a resumed one
+	// re-checks headroom before each batch instead.
+	if run.Created.Equal(run.Updated) {
+		if res, refused := r.refuse(p); refused {
+			return res
+		}
+	}
+	run.Status, run.Reason = RunRunning, ""
+	for i := range run.Instances {
+		if ip := &run.Instances[i]; ip.State == DrainBlocked {
+			// Someone may have stopped the standalone tasks since: look again.
+			ip.State, ip.Note = DrainDraining, ""
+		}
+	}
+	res := Result{Action: p.Action, DrainID: run.ID}
+	save := func() error {
+		err := run.Save(r.now())
+		r.emit(Event{Step: "drain", Message: run.Status, Instances: slices.Clone(run.Instances)})
+		return err
+	}
+	if err := save(); err != nil {
+		return r.finish(p, res, err, "saving the drain state")
+	}
+	err := r.drainLoop(ctx, api, run, ctl, &res)
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		run.Status = RunAborted
+	case err != nil:
+		run.Status, run.Reason = RunFailed, err.Error()
+	}
+	_ = run.Save(r.now())
+	res.Instances = slices.Clone(run.Instances)
+	for _, ip := range run.Instances {
+		switch ip.State {
+		case DrainReplaced:
+			res.Done = append(res.Done, fmt.Sprintf("%s drained, terminated, replaced by %s", ip.EC2InstanceID, ip.Replacement))
+		case DrainTerminated:
+			res.Done = append(res.Done, ip.EC2InstanceID+" drained and terminated")
+			res.NotDone = append(res.NotDone, ip.EC2InstanceID+": replacement not yet ACTIVE")
+		default:
+			res.NotDone = append(res.NotDone, fmt.Sprintf("%s: %s, %d tasks left %s", ip.EC2InstanceID, ip.State, ip.TasksLeft, ip.Note))
+		}
+	}
+	if err != nil {
+		res.NotDone = append(res.NotDone, "resume with: ecstui drain --resume "+run.ID)
+		return r.finish(p, res, err, "draining")
+	}
+	switch run.Status {
+	case RunDone:
+		res.Outcome = OutcomeSuccess
+		res.Message = fmt.Sprintf("%s drained and replaced", plural(len(run.Instances), "instance", "instances"))
+	default:
+		res.Outcome = OutcomePartial
+		res.Message = "stopped (" + run.Status + "): " + run.Reason + "; resume with: ecstui drain --resume " + run.ID
+	}
+	return r.finish(p, res, nil, "")
+}
+
+func (r *Runner) drainLoop(ctx context.Context, api DrainAPI, run *DrainRun, ctl DrainControl, res *Result) error {
+	for {
+		// In-flight instances first (a resumed run), then the next pending batch.
+		var batch []int
+		for i, ip := range run.Instances {
+			if ip.State == DrainDraining || ip.State == DrainTerminating || ip.State == DrainTerminated {
+				batch = append(batch, i)
+			}
+		}
+		if len(batch) == 0 {
+			if ctl.Paused != nil && ctl.Paused() {
+				run.Status, run.Reason = RunPaused, "paused by the user"
+				return nil
+			}
+			for i, ip := range run.Instances {
+				if ip.State == DrainPending && len(batch) < run.Batch {
+					batch = append(batch, i)
+				}
+			}
+		}
+		if len(batch) == 0 {
+			for _, ip := range run.Instances {
+				if ip.State == DrainBlocked || ip.State == DrainFailed {
+					run.Status, run.Reason = RunPaused, "some instances could not be drained: "+ip.EC2InstanceID+": "+ip.Note
+					return nil
+				}
+			}
+			run.Status = RunDone
+			return nil
+		}
+		if err := r.drainBatch(ctx, api, run, batch); err != nil {
+			return err
+		}
+		if run.Status != RunRunning {
+			return nil
+		}
+	}
+}
+
+func (r *Runner) drainBatch(ctx context.Context, api DrainAPI, run *DrainRun, batch []int) error {
+	save := func() error {
+		err := run.Save(r.now())
+		r.emit(Event{Step: "drain", Message: run.Status, Instances: slices.Clone(run.Instances)})
+		return err
+	}
+	// Headroom before touching pending instances.
+	var pending []string
+	for _, i := range batch {
+		if run.Instances[i].State == DrainPending {
+			pending = append(pending, run.Instances[i].ARN)
+		}
+	}
+	if len(pending) > 0 {
+		st, err := GatherCluster(ctx, api, run.Cluster)
+		if err != nil {
+			return err
+		}
+		var cis []model.ContainerInstance
+		for _, arn := range pending {
+			if ci, ok := st.Instance(arn); ok {
+				cis = append(cis, ci)
+			}
+		}
+		if h := st.Headroom(cis); h != "" && !r.Override {
+			run.Status, run.Reason = RunPaused, "headroom check before the next batch: "+h
+			return save()
+		}
+		r.step("drain", "setting %s DRAINING", plural(len(pending), "instance", "instances"))
+		_, fails, err := api.UpdateContainerInstancesState(ctx, run.Cluster, pending, model.InstanceDraining)
+		if err != nil {
+			return err
+		}
+		for _, i := range batch {
+			ip := &run.Instances[i]
+			if ip.State != DrainPending {
+				continue
+			}
+			ip.State = DrainDraining
+			for _, f := range fails {
+				if f.ARN == ip.ARN || model.ResourceID(f.ARN) == ip.ContainerInstance {
+					ip.State, ip.Note = DrainFailed, "DRAINING refused: "+f.String()
+				}
+			}
+		}
+		if err := save(); err != nil {
+			return err
+		}
+	}
+
+	deadline := r.now().Add(r.timeout())
+	for {
+		busy := false
+		for _, i := range batch {
+			ip := &run.Instances[i]
+			switch ip.State {
+			case DrainDraining, DrainTerminating:
+				done, err := r.drainStep(ctx, api, run, ip)
+				if err != nil {
+					return err
+				}
+				busy = busy || !done
+			case DrainTerminated:
+				busy = true
+			}
+		}
+		if err := r.adoptReplacements(ctx, api, run, batch); err != nil {
+			return err
+		}
+		if err := save(); err != nil {
+			return err
+		}
+		left := slices.ContainsFunc(batch, func(i int) bool {
+			s := run.Instances[i].State
+			return s == DrainDraining || s == DrainTerminating || s == DrainTerminated
+		})
+		if !left {
+			return nil
+		}
+		if r.now().After(deadline) {
+			return fmt.Errorf("batch not finished after %s", r.timeout())
+		}
+		if err := r.wait(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// drainStep observes one draining instance and terminates it once empty. It
+// reports done when nothing more is to be done for it in this batch.
+func (r *Runner) drainStep(ctx context.Context, api DrainAPI, run *DrainRun, ip *InstanceProgress) (bool, error) {
+	cis, _, err := api.DescribeContainerInstances(ctx, run.Cluster, []string{ip.ARN})
+	if err != nil {
+		return false, err
+	}
+	if len(cis) == 0 || cis[0].Status == model.InstanceInactive || cis[0].Status == model.InstanceDeregistering {
+		// Gone from the cluster: it was terminated (perhaps by us before a crash).
+		if ip.State == DrainTerminating {
+			ip.State, ip.TasksLeft = DrainTerminated, 0
+		} else {
+			ip.State, ip.Note = DrainFailed, "the instance left the cluster while draining"
+		}
+		return true, nil
+	}
+	tasks, _, err := api.Tasks(ctx, run.Cluster, model.TaskFilter{ContainerInstance: ip.ARN}, nil)
+	if err != nil {
+		return false, err
+	}
+	var standalone []string
+	live := 0
+	for _, t := range tasks {
+		if t.LastStatus == model.StatusStopped {
+			continue
+		}
+		live++
+		if t.ServiceName() == "" {
+			standalone = append(standalone, t.ID)
+		}
+	}
+	ip.TasksLeft, ip.Standalone = live, standalone
+	if live > 0 || cis[0].RunningTasksCount+cis[0].PendingTasksCount > 0 {
+		if ip.State == DrainTerminating {
+			// Never terminate an instance that still runs tasks, even on resume.
+			ip.State = DrainDraining
+		}
+		if len(standalone) > 0 && len(standalone) == live {
+			if !run.StopStandalone {
+				ip.State, ip.Note = DrainBlocked, fmt.Sprintf("%d standalone tasks still running; draining does not move them", len(standalone))
+				return true, nil
+			}
+			for _, id := range standalone {
+				r.step("stop", "stopping standalone task %s on %s", id, ip.EC2InstanceID)
+				if _, err := api.StopTask(ctx, run.Cluster, id, "ecstui drain of "+ip.EC2InstanceID); err != nil {
+					return false, err
+				}
+			}
+		}
+		ip.Note = fmt.Sprintf("%d tasks left", live)
+		return false, nil
+	}
+	// Empty: record the intent before the call so a crash in between is
+	// resumed by re-checking, then terminate without decrementing.
+	ip.State, ip.Note = DrainTerminating, "empty; terminating"
+	if err := run.Save(r.now()); err != nil {
+		return false, err
+	}
+	r.step("terminate", "terminating %s without decrementing desired capacity", ip.EC2InstanceID)
+	if _, err := api.TerminateInstanceInAutoScalingGroup(ctx, ip.EC2InstanceID, false); err != nil {
+		return false, fmt.Errorf("terminate %s: %w", ip.EC2InstanceID, err)
+	}
+	ip.State, ip.Note = DrainTerminated, "waiting for the replacement to register ACTIVE"
+	return false, nil
+}
+
+// adoptReplacements pairs new ACTIVE instances with terminated ones.
+func (r *Runner) adoptReplacements(ctx context.Context, api DrainAPI, run *DrainRun, batch []int) error {
+	waiting := slices.ContainsFunc(batch, func(i int) bool { return run.Instances[i].State == DrainTerminated })
+	if !waiting {
+		return nil
+	}
+	cis, _, err := api.ContainerInstances(ctx, run.Cluster, model.InstanceActive)
+	if err != nil {
+		return err
+	}
+	for _, ci := range cis {
+		if slices.Contains(run.Known, ci.ARN) || ci.Status != model.InstanceActive {
+			continue
+		}
+		for _, i := range batch {
+			ip := &run.Instances[i]
+			if ip.State == DrainTerminated {
+				ip.State, ip.Replacement, ip.Note = DrainReplaced, ci.EC2InstanceID, "replaced by "+ci.ID
+				run.Known = append(run.Known, ci.ARN)
+				r.step("replace", "%s replaced by %s", ip.EC2InstanceID, ci.EC2InstanceID)
+				break
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,122 @@
+// Package ops is ecstui's action engine, shared by the TUI dialogs
+// (ui/actions) and the CLI subcommands. Every action is a Plan, computed by a
+// pure function from model values so it can be printed, confirmed and tested,
+// and an executor that drives the adapter through small interfaces, reports
+// progress as events, honours ctx cancellation, and records itself in the
+// journal. Waiting goes through an injectable Wait so tests advance the
+// simulator's clock instead of sleeping.
+package ops
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ecstui/ecstui/model"
+)
+
+// Action names, as the journal and the CLI spell them.
+const (
+	ActionDeploy       = "deploy"
+	ActionRollback     = "rollback"
+	ActionScale        = "scale"
+	ActionRedeploy     = "redeploy"
+	ActionStopTask     = "stop-task"
+	ActionDrain        = "drain"
+	ActionRollingDrain = "rolling-drain"
+	ActionDaemonStart  = "daemon-start"
+)
+
+// Plan is what an action will do, computed before anything changes.
+type Plan struct {
+	Action  string
+	Cluster string
+	// Target is the resource a production context makes the user type to
+	// confirm (service name, instance id, task id, family).
+	Target   string
+	Summary  string
+	Changes  []string // what will change, one line each
+	Diff     []string // task definition diff lines ("web: image a → b")
+	Preview  *Preview // placement preview (deploy, scale)
+	Warnings []string
+	// Blockers make the action refuse. When Overridable, a typed override
+	// (the target's name) lets it proceed anyway.
+	Blockers    []string
+	Overridable bool
+	Commands    []string // the equivalent AWS CLI commands
+
+	// What the executor will send.
+	Register *model.TaskDefinition `json:"-"`
+	Update   *model.ServiceUpdate  `json:"-"`
+	// PreviousTaskDefinition is what a rollback returns to.
+	PreviousTaskDefinition string `json:",omitempty"`
+}
+
+// Blocked reports whether the plan refuses to run without an override.
+func (p Plan) Blocked() bool { return len(p.Blockers) > 0 }
+
+// Text renders the plan for a terminal or a log: plain text, one fact per line.
+func (p Plan) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Plan: %s\n", p.Summary)
+	section := func(title string, lines []string) {
+		if len(lines) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "\n%s:\n", title)
+		for _, l := range lines {
+			fmt.Fprintf(&b, "  %s\n", l)
+		}
+	}
+	section("Changes", p.Changes)
+	section("Task definition diff", p.Diff)
+	if p.Preview != nil {
+		section("Placement preview ("+p.Preview.Verdict+")", p.Preview.Lines)
+		section("Suggestions", p.Preview.Suggestions)
+	}
+	section("Warnings", p.Warnings)
+	blockTitle := "Refused"
+	if p.Overridable {
+		blockTitle = "Refused unless overridden (--force-unsafe " + p.Target + ")"
+	}
+	section(blockTitle, p.Blockers)
+	section("Equivalent AWS CLI", p.Commands)
+	return b.String()
+}
+
+// shellQuote quotes s for a POSIX shell when it needs quoting.
+func shellQuote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	safe := true
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=,@%+", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// awsCmd builds one AWS CLI command line, quoting every argument.
+func awsCmd(args ...string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		if strings.HasPrefix(a, "--") {
+			q[i] = a
+		} else {
+			q[i] = shellQuote(a)
+		}
+	}
+	return "aws " + strings.Join(q, " ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
