@@ -125,6 +125,9 @@ func (r *Runner) timeout() time.Duration {
 	return 30 * time.Minute
 }
 
+// Clock is the runner's current time (Now, or the wall clock).
+func (r *Runner) Clock() time.Time { return r.now() }
+
 func (r *Runner) now() time.Time {
 	if r.Now != nil {
 		return r.Now()

@@ -1,0 +1,313 @@
+// Package actions is the TUI face of package ops: for each action a page that
+// loads what the plan needs, asks for the few inputs (images, desired count,
+// reason…), shows the plan with its diff, placement preview and equivalent
+// AWS CLI commands, takes the confirmation (`y`, or the resource name typed in
+// production contexts), then runs the executor and shows its progress board.
+//
+// The UI root opens these pages with page.Open; every constructor returns a
+// page.Page. In read-only sessions the pages still show the plan but refuse
+// to confirm, and the adapter guard refuses any call that slipped through.
+package actions
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ops"
+	"github.com/ecstui/ecstui/ui/page"
+	"github.com/ecstui/ecstui/ui/theme"
+)
+
+// API is what the action pages call; *aws.Client (and its read-only guard)
+// satisfies it.
+type API interface {
+	ops.ServiceAPI
+	ops.DrainAPI
+	ops.DaemonAPI
+	ops.TaskAPI
+}
+
+// Deps is what every action page needs. The UI root builds one per context.
+type Deps struct {
+	API        API
+	Styles     *theme.Styles
+	Context    string // context name, for the journal
+	Production bool   // confirmations require typing the resource name
+	ReadOnly   bool   // show plans, never confirm
+	Journal    *ops.Journal
+	// Now and Wait default to the wall clock; tests pass the simulator's.
+	Now  func() time.Time
+	Wait func(ctx context.Context, d time.Duration) error
+	Poll time.Duration
+}
+
+func (d Deps) runner() *ops.Runner {
+	return &ops.Runner{Wait: d.Wait, Now: d.Now, Poll: d.Poll, Journal: d.Journal, Context: d.Context}
+}
+
+func (d Deps) styles() *theme.Styles {
+	if d.Styles == nil {
+		return theme.Default()
+	}
+	return d.Styles
+}
+
+// NewDeploy is the rolling update of a service: edit the images of its
+// containers (or name an existing revision), optionally min/max percent and
+// desired count; plan; confirm; watch the deployment by id.
+func NewDeploy(d Deps, cluster, service string) page.Page {
+	return newFlow(d, spec{
+		action: ops.ActionDeploy, title: "deploy " + service,
+		gather: func(ctx context.Context) (any, error) { return ops.GatherService(ctx, d.API, cluster, service, "") },
+		fields: func(state any) []field {
+			st := state.(ops.ServiceState)
+			var f []field
+			for _, c := range st.Current.Containers {
+				f = append(f, field{key: "image:" + c.Name, label: "image of " + c.Name, value: c.Image})
+			}
+			cfg := st.Service.DeploymentConfiguration
+			f = append(f,
+				field{key: "revision", label: "or existing revision", hint: "family:revision; leave empty to use the images above"},
+				field{key: "min", label: "minimumHealthyPercent", value: strconv.Itoa(cfg.MinimumHealthyPercent)},
+				field{key: "max", label: "maximumPercent", value: strconv.Itoa(cfg.MaximumPercent)},
+				field{key: "desired", label: "desired count", value: strconv.Itoa(st.Service.DesiredCount)})
+			return f
+		},
+		plan: func(ctx context.Context, state any, v values) (ops.Plan, any, error) {
+			st := state.(ops.ServiceState)
+			in := ops.DeployInput{Cluster: cluster, Service: service, Images: map[string]string{}}
+			for _, c := range st.Current.Containers {
+				if img := v.get("image:" + c.Name); img != "" && img != c.Image {
+					in.Images[c.Name] = img
+				}
+			}
+			if rev := v.get("revision"); rev != "" {
+				in.Revision = rev
+				td, err := d.API.TaskDefinition(ctx, rev)
+				if err != nil {
+					return ops.Plan{}, nil, err
+				}
+				st.Target = &td
+			}
+			cfg := st.Service.DeploymentConfiguration
+			var err error
+			if in.MinPercent, err = v.intIfChanged("min", cfg.MinimumHealthyPercent); err != nil {
+				return ops.Plan{}, nil, err
+			}
+			if in.MaxPercent, err = v.intIfChanged("max", cfg.MaximumPercent); err != nil {
+				return ops.Plan{}, nil, err
+			}
+			if in.Desired, err = v.intIfChanged("desired", st.Service.DesiredCount); err != nil {
+				return ops.Plan{}, nil, err
+			}
+			return ops.PlanDeploy(in, st), st, nil
+		},
+		run: func(ctx context.Context, r *ops.Runner, p ops.Plan, _ any, _ *control) ops.Result {
+			return r.UpdateService(ctx, d.API, p, true)
+		},
+		board:    boardRollout,
+		rollback: func() page.Page { return NewRollback(d, cluster, service) },
+	})
+}
+
+// NewRollback plans a return of the service to its previous revision (the
+// other deployment's, or the revision before the current one).
+func NewRollback(d Deps, cluster, service string) page.Page {
+	return newFlow(d, spec{
+		action: ops.ActionRollback, title: "rollback " + service,
+		gather: func(ctx context.Context) (any, error) { return ops.GatherService(ctx, d.API, cluster, service, "") },
+		plan: func(ctx context.Context, state any, _ values) (ops.Plan, any, error) {
+			st := state.(ops.ServiceState)
+			if st.Previous == "" {
+				return ops.Plan{}, nil, fmt.Errorf("service %s has no previous revision to return to", service)
+			}
+			prev, err := d.API.TaskDefinition(ctx, st.Previous)
+			if err != nil {
+				return ops.Plan{}, nil, err
+			}
+			return ops.PlanRollback(cluster, st, prev), st, nil
+		},
+		run: func(ctx context.Context, r *ops.Runner, p ops.Plan, _ any, _ *control) ops.Result {
+			return r.UpdateService(ctx, d.API, p, true)
+		},
+		board: boardRollout,
+	})
+}
+
+// NewScale sets a service's desired count and watches it to steady state.
+func NewScale(d Deps, cluster, service string) page.Page {
+	return newFlow(d, spec{
+		action: ops.ActionScale, title: "scale " + service,
+		gather: func(ctx context.Context) (any, error) { return ops.GatherService(ctx, d.API, cluster, service, "") },
+		fields: func(state any) []field {
+			return []field{{key: "desired", label: "desired count", value: strconv.Itoa(state.(ops.ServiceState).Service.DesiredCount)}}
+		},
+		plan: func(_ context.Context, state any, v values) (ops.Plan, any, error) {
+			n, err := strconv.Atoi(strings.TrimSpace(v.get("desired")))
+			if err != nil {
+				return ops.Plan{}, nil, fmt.Errorf("desired count: %q is not a number", v.get("desired"))
+			}
+			return ops.PlanScale(cluster, state.(ops.ServiceState), n), state, nil
+		},
+		run: func(ctx context.Context, r *ops.Runner, p ops.Plan, _ any, _ *control) ops.Result {
+			return r.UpdateService(ctx, d.API, p, true)
+		},
+		board: boardRollout,
+	})
+}
+
+// NewRedeploy forces a new deployment of the service's current revision.
+func NewRedeploy(d Deps, cluster, service string) page.Page {
+	return newFlow(d, spec{
+		action: ops.ActionRedeploy, title: "redeploy " + service,
+		gather: func(ctx context.Context) (any, error) { return ops.GatherService(ctx, d.API, cluster, service, "") },
+		plan: func(_ context.Context, state any, _ values) (ops.Plan, any, error) {
+			return ops.PlanRedeploy(cluster, state.(ops.ServiceState)), state, nil
+		},
+		run: func(ctx context.Context, r *ops.Runner, p ops.Plan, _ any, _ *control) ops.Result {
+			return r.UpdateService(ctx, d.API, p, true)
+		},
+		board:    boardRollout,
+		rollback: func() page.Page { return NewRollback(d, cluster, service) },
+	})
+}
+
+// NewStopTask stops one task with a reason.
+func NewStopTask(d Deps, cluster, taskID string) page.Page {
+	return newFlow(d, spec{
+		action: ops.ActionStopTask, title: "stop task " + model.ResourceID(taskID),
+		gather: func(ctx context.Context) (any, error) {
+			ts, fails, err := d.API.DescribeTasks(ctx, cluster, []string{taskID})
+			if err != nil {
+				return nil, err
+			}
+			if len(ts) == 0 {
+				if len(fails) > 0 {
+					return nil, fmt.Errorf("task %s: %s", taskID, fails[0])
+				}
+				return nil, fmt.Errorf("task %s not found", taskID)
+			}
+			return ts[0], nil
+		},
+		fields: func(any) []field {
+			return []field{{key: "reason", label: "reason", value: "stopped from ecstui"}}
+		},
+		plan: func(_ context.Context, state any, v values) (ops.Plan, any, error) {
+			return ops.PlanStopTask(cluster, state.(model.Task), v.get("reason")), v.get("reason"), nil
+		},
+		run: func(ctx context.Context, r *ops.Runner, p ops.Plan, extra any, _ *control) ops.Result {
+			return r.StopTask(ctx, d.API, p, extra.(string), true)
+		},
+		board: boardSteps,
+	})
+}
+
+// NewDrain drains one instance and replaces it through its Auto Scaling group.
+func NewDrain(d Deps, cluster, instance string) page.Page {
+	return newDrainFlow(d, cluster, ops.Selection{IDs: []string{instance}}, 1, "drain "+instance)
+}
+
+// NewRollingDrain drains and replaces a selection of instances batch by batch.
+func NewRollingDrain(d Deps, cluster string, sel ops.Selection, batch int) page.Page {
+	return newDrainFlow(d, cluster, sel, batch, "rolling drain "+sel.String())
+}
+
+func newDrainFlow(d Deps, cluster string, sel ops.Selection, batch int, title string) page.Page {
+	type drainPlan struct {
+		st    ops.ClusterState
+		stop  bool
+		batch int
+	}
+	fields := func(any) []field {
+		f := []field{{key: "stop", label: "stop standalone tasks (y/n)", value: "n", hint: "draining does not move tasks outside services"}}
+		if len(sel.IDs) != 1 {
+			f = append(f, field{key: "batch", label: "batch size", value: strconv.Itoa(max(1, batch))})
+		}
+		return f
+	}
+	return newFlow(d, spec{
+		action: ops.ActionDrain, title: title,
+		gather: func(ctx context.Context) (any, error) { return ops.GatherCluster(ctx, d.API, cluster) },
+		fields: fields,
+		plan: func(_ context.Context, state any, v values) (ops.Plan, any, error) {
+			st := state.(ops.ClusterState)
+			stop := strings.HasPrefix(strings.ToLower(strings.TrimSpace(v.get("stop"))), "y")
+			b := batch
+			if s := v.get("batch"); s != "" {
+				n, err := strconv.Atoi(strings.TrimSpace(s))
+				if err != nil || n < 1 {
+					return ops.Plan{}, nil, fmt.Errorf("batch size: %q is not a positive number", s)
+				}
+				b = n
+			}
+			return ops.PlanDrain(st, sel, b, stop), drainPlan{st: st, stop: stop, batch: b}, nil
+		},
+		run: func(ctx context.Context, r *ops.Runner, p ops.Plan, extra any, ctl *control) ops.Result {
+			dp := extra.(drainPlan)
+			run := ops.NewDrainRun(dp.st, sel, dp.batch, dp.stop, r.Clock(), d.Context)
+			ctl.drainID = run.ID
+			return r.Drain(ctx, d.API, p, run, ops.DrainControl{Paused: ctl.paused.Load})
+		},
+		board: boardDrain,
+	})
+}
+
+// NewDaemonStart starts a task definition on every ACTIVE instance of the
+// cluster that does not run its family yet; `r` on the board retries failures.
+func NewDaemonStart(d Deps, cluster, taskDef string) page.Page {
+	return newDaemonFlow(d, cluster, taskDef, nil)
+}
+
+func newDaemonFlow(d Deps, cluster, taskDef string, only []string) page.Page {
+	type daemonPlan struct {
+		td    model.TaskDefinition
+		nodes []ops.NodeResult
+	}
+	title := "daemon start " + model.ResourceID(taskDef)
+	if len(only) > 0 {
+		title = "retry " + title
+	}
+	return newFlow(d, spec{
+		action: ops.ActionDaemonStart, title: title,
+		gather: func(ctx context.Context) (any, error) { return ops.GatherDaemon(ctx, d.API, cluster, taskDef) },
+		plan: func(_ context.Context, state any, _ values) (ops.Plan, any, error) {
+			st := state.(ops.DaemonState)
+			p, nodes := ops.PlanDaemonStart(st, only)
+			return p, daemonPlan{td: st.TaskDefinition, nodes: nodes}, nil
+		},
+		run: func(ctx context.Context, r *ops.Runner, p ops.Plan, extra any, _ *control) ops.Result {
+			dp := extra.(daemonPlan)
+			return r.DaemonStart(ctx, d.API, p, dp.td, dp.nodes)
+		},
+		board: boardDaemon,
+		retry: func(res ops.Result) page.Page {
+			failed := ops.FailedNodes(res.Nodes)
+			if len(failed) == 0 {
+				return nil
+			}
+			return newDaemonFlow(d, cluster, taskDef, failed)
+		},
+	})
+}
+
+// values are the form's inputs by field key.
+type values map[string]string
+
+func (v values) get(k string) string { return strings.TrimSpace(v[k]) }
+
+// intIfChanged parses a numeric field, nil when it still holds the current value.
+func (v values) intIfChanged(k string, current int) (*int, error) {
+	s := v.get(k)
+	if s == "" || s == strconv.Itoa(current) {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %q is not a number", k, s)
+	}
+	return &n, nil
+}

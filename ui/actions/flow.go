@@ -1,0 +1,435 @@
+package actions
+
+import (
+	"context"
+	"sync/atomic"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecstui/ecstui/ops"
+	"github.com/ecstui/ecstui/ui/page"
+)
+
+// stage is where a flow is: load → form → plan → run → done.
+type stage int
+
+const (
+	stageLoading stage = iota
+	stageForm
+	stagePlan
+	stageRunning
+	stageDone
+	stageError
+)
+
+type boardKind int
+
+const (
+	boardSteps boardKind = iota
+	boardRollout
+	boardDrain
+	boardDaemon
+)
+
+// field is one form input.
+type field struct {
+	key, label, value, hint string
+}
+
+// control is shared between a running executor and its board.
+type control struct {
+	paused  atomic.Bool
+	drainID string
+}
+
+// spec is what one action contributes to the generic flow.
+type spec struct {
+	action string
+	title  string
+	gather func(ctx context.Context) (any, error)
+	fields func(state any) []field // nil: no form
+	// plan computes the plan from the gathered state and the form; extra is
+	// handed to run (e.g. the nodes of a daemon start).
+	plan     func(ctx context.Context, state any, v values) (ops.Plan, any, error)
+	run      func(ctx context.Context, r *ops.Runner, p ops.Plan, extra any, ctl *control) ops.Result
+	board    boardKind
+	rollback func() page.Page               // offered after a deploy
+	retry    func(res ops.Result) page.Page // offered after a daemon start with failures
+}
+
+// Messages, tagged with the flow's id so a reply never reaches another page.
+type (
+	loadedMsg struct {
+		id    int64
+		state any
+		err   error
+	}
+	plannedMsg struct {
+		id    int64
+		plan  ops.Plan
+		extra any
+		err   error
+	}
+	eventMsg struct {
+		id int64
+		ev ops.Event
+	}
+	resultMsg struct {
+		id  int64
+		res ops.Result
+	}
+)
+
+var flowIDs atomic.Int64
+
+// flow is the page every action uses.
+type flow struct {
+	d    Deps
+	spec spec
+	id   int64
+
+	stage         stage
+	width, height int
+	err           error
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	state  any
+	fields []field
+	inputs []textinput.Model
+	focus  int
+
+	plan    ops.Plan
+	extra   any
+	confirm textinput.Model
+	scroll  int
+
+	ctl     *control
+	events  chan ops.Event
+	results chan ops.Result
+	board   board
+	result  *ops.Result
+}
+
+func newFlow(d Deps, s spec) *flow {
+	ctx, cancel := context.WithCancel(context.Background())
+	f := &flow{d: d, spec: s, id: flowIDs.Add(1), ctx: ctx, cancel: cancel, ctl: &control{}}
+	f.confirm = textinput.New()
+	f.confirm.SetVirtualCursor(false)
+	f.confirm.Prompt = ""
+	f.confirm.CharLimit = 256
+	return f
+}
+
+func (f *flow) Init() tea.Cmd {
+	id, gather, ctx := f.id, f.spec.gather, f.ctx
+	return func() tea.Msg {
+		st, err := gather(ctx)
+		return loadedMsg{id: id, state: st, err: err}
+	}
+}
+
+func (f *flow) Title() string { return f.spec.title }
+
+func (f *flow) SetSize(w, h int) { f.width, f.height = w, h }
+
+func (f *flow) Close() { f.cancel() }
+
+// Capturing: the form and the production confirmation take every key.
+func (f *flow) Capturing() bool {
+	return f.stage == stageForm || (f.stage == stagePlan && f.needsTyping() && f.confirmable())
+}
+
+// needsTyping reports whether confirming means typing the target's name.
+func (f *flow) needsTyping() bool {
+	return f.d.Production || (f.plan.Blocked() && f.plan.Overridable)
+}
+
+// confirmable reports whether this plan may be confirmed at all.
+func (f *flow) confirmable() bool {
+	return !f.d.ReadOnly && (!f.plan.Blocked() || f.plan.Overridable)
+}
+
+var (
+	keyConfirm = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm"))
+	keyTyped   = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm typed name"))
+	keyEdit    = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit inputs"))
+	keyScroll  = key.NewBinding(key.WithKeys("up", "down", "k", "j"), key.WithHelp("↑/↓", "scroll"))
+	keyBack    = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
+	keyNext    = key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field"))
+	keyPlan    = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "plan"))
+	keyAbort   = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "abort"))
+	keyPause   = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause after batch"))
+	keyRetry   = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry failed nodes"))
+	keyRoll    = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "roll back"))
+	keyLeave   = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop watching"))
+)
+
+func (f *flow) KeyHelp() []key.Binding {
+	switch f.stage {
+	case stageForm:
+		return []key.Binding{keyNext, keyPlan, keyBack}
+	case stagePlan:
+		var k []key.Binding
+		if f.confirmable() {
+			if f.needsTyping() {
+				k = append(k, keyTyped)
+			} else {
+				k = append(k, keyConfirm)
+			}
+		}
+		if len(f.fields) > 0 {
+			k = append(k, keyEdit)
+		}
+		return append(k, keyScroll, keyBack)
+	case stageRunning:
+		k := []key.Binding{keyAbort}
+		if f.spec.board == boardDrain {
+			k = append(k, keyPause)
+		}
+		return append(k, keyLeave)
+	case stageDone:
+		var k []key.Binding
+		if f.spec.rollback != nil && f.result != nil && f.result.DeploymentID != "" && !f.d.ReadOnly {
+			k = append(k, keyRoll)
+		}
+		if f.spec.retry != nil && f.result != nil && len(ops.FailedNodes(f.result.Nodes)) > 0 && !f.d.ReadOnly {
+			k = append(k, keyRetry)
+		}
+		return append(k, keyScroll, keyBack)
+	}
+	return []key.Binding{keyBack}
+}
+
+func (f *flow) Update(msg tea.Msg) (page.Page, tea.Cmd) {
+	switch m := msg.(type) {
+	case loadedMsg:
+		if m.id != f.id {
+			return f, nil
+		}
+		if m.err != nil {
+			f.stage, f.err = stageError, m.err
+			return f, nil
+		}
+		f.state = m.state
+		if f.spec.fields != nil {
+			f.fields = f.spec.fields(m.state)
+		}
+		if len(f.fields) == 0 {
+			return f, f.planCmd()
+		}
+		f.buildInputs()
+		f.stage = stageForm
+		return f, nil
+	case plannedMsg:
+		if m.id != f.id {
+			return f, nil
+		}
+		if m.err != nil {
+			f.err = m.err
+			if len(f.fields) == 0 {
+				f.stage = stageError
+			}
+			return f, nil
+		}
+		f.err = nil
+		f.plan, f.extra, f.stage, f.scroll = m.plan, m.extra, stagePlan, 0
+		f.confirm.Reset()
+		if f.needsTyping() && f.confirmable() {
+			f.confirm.Focus()
+		}
+		return f, nil
+	case eventMsg:
+		if m.id != f.id {
+			return f, nil
+		}
+		f.board.add(m.ev)
+		return f, f.waitCmd()
+	case resultMsg:
+		if m.id != f.id {
+			return f, nil
+		}
+		res := m.res
+		f.result, f.stage = &res, stageDone
+		f.board.finish(res)
+		return f, page.Status(string(res.Outcome)+": "+res.Message, !res.OK())
+	case tea.KeyPressMsg:
+		return f.key(m)
+	}
+	return f, nil
+}
+
+func (f *flow) key(m tea.KeyPressMsg) (page.Page, tea.Cmd) {
+	k := m.String()
+	switch f.stage {
+	case stageForm:
+		return f.formKey(m)
+	case stagePlan:
+		if f.needsTyping() && f.confirmable() {
+			switch k {
+			case "esc":
+				return f.back()
+			case "enter":
+				if f.confirm.Value() == f.plan.Target {
+					return f, f.start()
+				}
+				return f, page.Status("type "+f.plan.Target+" exactly to confirm", true)
+			case "up", "down":
+				f.scrollBy(k)
+				return f, nil
+			}
+			// The inputs' own commands only blink a cursor we do not draw.
+			f.confirm, _ = f.confirm.Update(m)
+			return f, nil
+		}
+		switch k {
+		case "y":
+			if f.confirmable() {
+				return f, f.start()
+			}
+			if f.d.ReadOnly {
+				return f, page.Status("read-only: this context cannot change anything", true)
+			}
+			return f, page.Status("refused: "+f.plan.Blockers[0], true)
+		case "e":
+			if len(f.fields) > 0 {
+				f.stage = stageForm
+			}
+		case "up", "down", "k", "j":
+			f.scrollBy(k)
+		case "esc":
+			return f.back()
+		}
+	case stageRunning:
+		switch k {
+		case "a":
+			f.cancel()
+			return f, page.Status("aborting: the executor stops at its next step", false)
+		case "p":
+			if f.spec.board == boardDrain {
+				f.ctl.paused.Store(true)
+				return f, page.Status("pausing after the current batch", false)
+			}
+		}
+	case stageDone:
+		switch k {
+		case "R":
+			if f.spec.rollback != nil && !f.d.ReadOnly && f.result != nil && f.result.DeploymentID != "" {
+				return f, page.Open(f.spec.rollback())
+			}
+		case "r":
+			if f.spec.retry != nil && !f.d.ReadOnly && f.result != nil {
+				if p := f.spec.retry(*f.result); p != nil {
+					return f, page.Open(p)
+				}
+			}
+		case "up", "down", "k", "j":
+			f.scrollBy(k)
+		}
+	}
+	return f, nil
+}
+
+func (f *flow) back() (page.Page, tea.Cmd) {
+	if f.stage == stagePlan && len(f.fields) > 0 {
+		f.stage = stageForm
+		return f, nil
+	}
+	return f, page.Back()
+}
+
+func (f *flow) scrollBy(k string) {
+	if k == "up" || k == "k" {
+		f.scroll = max(0, f.scroll-1)
+	} else {
+		f.scroll++
+	}
+}
+
+func (f *flow) buildInputs() {
+	f.inputs = make([]textinput.Model, len(f.fields))
+	for i, fl := range f.fields {
+		in := textinput.New()
+		in.SetVirtualCursor(false)
+		in.Prompt = ""
+		in.CharLimit = 512
+		in.SetValue(fl.value)
+		f.inputs[i] = in
+	}
+	f.focus = 0
+	f.inputs[0].Focus()
+}
+
+func (f *flow) formKey(m tea.KeyPressMsg) (page.Page, tea.Cmd) {
+	switch m.String() {
+	case "esc":
+		return f, page.Back()
+	case "tab", "down":
+		f.setFocus((f.focus + 1) % len(f.inputs))
+		return f, nil
+	case "shift+tab", "up":
+		f.setFocus((f.focus + len(f.inputs) - 1) % len(f.inputs))
+		return f, nil
+	case "enter":
+		return f, f.planCmd()
+	}
+	f.inputs[f.focus], _ = f.inputs[f.focus].Update(m)
+	return f, nil
+}
+
+func (f *flow) setFocus(i int) {
+	f.inputs[f.focus].Blur()
+	f.focus = i
+	f.inputs[i].Focus()
+}
+
+func (f *flow) planCmd() tea.Cmd {
+	v := values{}
+	for i, fl := range f.fields {
+		v[fl.key] = f.inputs[i].Value()
+	}
+	id, plan, state, ctx := f.id, f.spec.plan, f.state, f.ctx
+	return func() tea.Msg {
+		p, extra, err := plan(ctx, state, v)
+		return plannedMsg{id: id, plan: p, extra: extra, err: err}
+	}
+}
+
+// start runs the executor off the UI thread; its events come back one at a
+// time through waitCmd.
+func (f *flow) start() tea.Cmd {
+	f.stage = stageRunning
+	f.confirm.Blur()
+	f.events = make(chan ops.Event, 256)
+	f.results = make(chan ops.Result, 1)
+	r := f.d.runner()
+	r.Override = f.plan.Blocked() && f.plan.Overridable && f.confirm.Value() == f.plan.Target
+	events, ctx := f.events, f.ctx
+	r.Emit = func(e ops.Event) {
+		// Boards show snapshots: when the UI lags, dropping one is harmless
+		// and never blocks the executor.
+		select {
+		case events <- e:
+		default:
+		}
+	}
+	plan, extra, run, ctl, results := f.plan, f.extra, f.spec.run, f.ctl, f.results
+	go func() { results <- run(ctx, r, plan, extra, ctl) }()
+	f.board = board{action: plan.Action}
+	return f.waitCmd()
+}
+
+func (f *flow) waitCmd() tea.Cmd {
+	id, events, results := f.id, f.events, f.results
+	return func() tea.Msg {
+		select {
+		case e := <-events:
+			return eventMsg{id: id, ev: e}
+		case r := <-results:
+			return resultMsg{id: id, res: r}
+		}
+	}
+}
