@@ -107,11 +107,10 @@ type flow struct {
 	confirm textinput.Model
 	scroll  int
 
-	ctl     *control
-	events  chan ops.Event
-	results chan ops.Result
-	board   board
-	result  *ops.Result
+	ctl    *control
+	events chan any // ops.Event…, then one ops.Result
+	board  board
+	result *ops.Result
 }
 
 func newFlow(d Deps, s spec) *flow {
@@ -398,13 +397,12 @@ func (f *flow) planCmd() tea.Cmd {
 	}
 }
 
-// start runs the executor off the UI thread; its events come back one at a
-// time through waitCmd.
+// start runs the executor off the UI thread. Its events and then its result
+// come back in order through one channel, one message per waitCmd.
 func (f *flow) start() tea.Cmd {
 	f.stage = stageRunning
 	f.confirm.Blur()
-	f.events = make(chan ops.Event, 256)
-	f.results = make(chan ops.Result, 1)
+	f.events = make(chan any, 256)
 	r := f.d.runner()
 	r.Override = f.plan.Blocked() && f.plan.Overridable && f.confirm.Value() == f.plan.Target
 	events, ctx := f.events, f.ctx
@@ -416,20 +414,21 @@ func (f *flow) start() tea.Cmd {
 		default:
 		}
 	}
-	plan, extra, run, ctl, results := f.plan, f.extra, f.spec.run, f.ctl, f.results
-	go func() { results <- run(ctx, r, plan, extra, ctl) }()
+	plan, extra, run, ctl := f.plan, f.extra, f.spec.run, f.ctl
+	go func() { events <- run(ctx, r, plan, extra, ctl) }()
 	f.board = board{action: plan.Action}
 	return f.waitCmd()
 }
 
 func (f *flow) waitCmd() tea.Cmd {
-	id, events, results := f.id, f.events, f.results
+	id, events := f.id, f.events
 	return func() tea.Msg {
-		select {
-		case e := <-events:
-			return eventMsg{id: id, ev: e}
-		case r := <-results:
-			return resultMsg{id: id, res: r}
+		switch m := (<-events).(type) {
+		case ops.Result:
+			return resultMsg{id: id, res: m}
+		case ops.Event:
+			return eventMsg{id: id, ev: m}
 		}
+		return nil
 	}
 }

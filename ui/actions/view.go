@@ -257,7 +257,11 @@ func rolloutLines(st *theme.Styles, b *board) []string {
 			label, trunc(model.ResourceID(d.TaskDefinitionARN), 22), st.ProgressBar(d.RunningCount, max(d.DesiredCount, 1), 20),
 			d.RunningCount, d.DesiredCount, d.PendingCount, d.FailedTasks, st.StatusStyle(d.Status).Render(d.Status))
 	}
-	l = append(l, row("new", rp.New))
+	label := "new"
+	if len(rp.Old) == 0 {
+		label = "only"
+	}
+	l = append(l, row(label, rp.New))
 	for _, d := range rp.Old {
 		l = append(l, row("old", d))
 	}
