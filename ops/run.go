@@ -196,3 +196,12 @@ func (r *Runner) finish(p Plan, res Result, err error, what string) Result {
 	r.emit(Event{Step: "done", Message: string(res.Outcome) + ": " + res.Message})
 	return res
 }
+
+// API is everything the executors call: the union of their small
+// interfaces. The adapter (and its read-only guard) satisfies it.
+type API interface {
+	ServiceAPI
+	DrainAPI
+	DaemonAPI
+	TaskAPI
+}

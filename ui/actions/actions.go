@@ -24,12 +24,7 @@ import (
 
 // API is what the action pages call; *aws.Client (and its read-only guard)
 // satisfies it.
-type API interface {
-	ops.ServiceAPI
-	ops.DrainAPI
-	ops.DaemonAPI
-	ops.TaskAPI
-}
+type API = ops.API
 
 // Deps is what every action page needs. The UI root builds one per context.
 type Deps struct {

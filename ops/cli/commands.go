@@ -1,0 +1,411 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ops"
+	"github.com/ecstui/ecstui/textsafe"
+)
+
+func deployCmd(env *Env) *cobra.Command {
+	var c common
+	var cluster, service, revision string
+	var images []string
+	var minPct, maxPct, desired int
+	cmd := &cobra.Command{
+		Use:   "deploy --cluster C --service S (--image container=image… | --revision family:rev)",
+		Short: "Rolling update: new images (a new revision copied from the current one) or an existing revision",
+		Example: "  ecstui deploy --cluster demo --service auth --image web=nginx:1.27 --wait\n" +
+			"  ecstui deploy --cluster demo --service legacy --revision legacy:8 --min 50 --dry-run",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := required(cmd, "cluster", "service"); err != nil {
+				return err
+			}
+			s, err := env.session(cmd)
+			if err != nil {
+				return err
+			}
+			in := ops.DeployInput{Cluster: cluster, Service: service, Revision: revision, Images: map[string]string{}}
+			for _, kv := range images {
+				name, img, ok := strings.Cut(kv, "=")
+				if !ok || name == "" || img == "" {
+					return fmt.Errorf("--image %q: want container=image", kv)
+				}
+				in.Images[name] = img
+			}
+			if cmd.Flags().Changed("min") {
+				in.MinPercent = &minPct
+			}
+			if cmd.Flags().Changed("max") {
+				in.MaxPercent = &maxPct
+			}
+			if cmd.Flags().Changed("desired") {
+				in.Desired = &desired
+			}
+			st, err := ops.GatherService(cmd.Context(), s.API, cluster, service, revision)
+			if err != nil {
+				return err
+			}
+			p := ops.PlanDeploy(in, st)
+			return env.execute(cmd, s, &c, p, func(ctx context.Context, r *ops.Runner) ops.Result {
+				return r.UpdateService(ctx, s.API, p, c.wait)
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cluster, "cluster", "", "cluster name or ARN")
+	f.StringVar(&service, "service", "", "service name")
+	f.StringArrayVar(&images, "image", nil, "container=image (repeatable)")
+	f.StringVar(&revision, "revision", "", "existing task definition (family:revision or ARN)")
+	f.IntVar(&minPct, "min", 0, "minimumHealthyPercent")
+	f.IntVar(&maxPct, "max", 0, "maximumPercent")
+	f.IntVar(&desired, "desired", 0, "desired count")
+	c.bind(cmd, true)
+	return cmd
+}
+
+func rollbackCmd(env *Env) *cobra.Command {
+	var c common
+	var cluster, service, to string
+	cmd := &cobra.Command{
+		Use:   "rollback --cluster C --service S [--to family:rev]",
+		Short: "Return a service to its previous task definition revision",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := required(cmd, "cluster", "service"); err != nil {
+				return err
+			}
+			s, err := env.session(cmd)
+			if err != nil {
+				return err
+			}
+			st, err := ops.GatherService(cmd.Context(), s.API, cluster, service, "")
+			if err != nil {
+				return err
+			}
+			if to == "" {
+				to = st.Previous
+			}
+			if to == "" {
+				return fmt.Errorf("service %s has no previous revision: give --to", service)
+			}
+			prev, err := s.API.TaskDefinition(cmd.Context(), to)
+			if err != nil {
+				return err
+			}
+			p := ops.PlanRollback(cluster, st, prev)
+			return env.execute(cmd, s, &c, p, func(ctx context.Context, r *ops.Runner) ops.Result {
+				return r.UpdateService(ctx, s.API, p, c.wait)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&cluster, "cluster", "", "cluster name or ARN")
+	cmd.Flags().StringVar(&service, "service", "", "service name")
+	cmd.Flags().StringVar(&to, "to", "", "revision to return to (default: the previous one)")
+	c.bind(cmd, true)
+	return cmd
+}
+
+func scaleCmd(env *Env) *cobra.Command {
+	var c common
+	var cluster, service string
+	var desired int
+	cmd := &cobra.Command{
+		Use:     "scale --cluster C --service S --desired N",
+		Short:   "Set a service's desired count (with a placement preview)",
+		Example: "  ecstui scale --cluster demo --service random --desired 6 --wait",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := required(cmd, "cluster", "service"); err != nil {
+				return err
+			}
+			if !cmd.Flags().Changed("desired") {
+				return fmt.Errorf("--desired is required")
+			}
+			s, err := env.session(cmd)
+			if err != nil {
+				return err
+			}
+			st, err := ops.GatherService(cmd.Context(), s.API, cluster, service, "")
+			if err != nil {
+				return err
+			}
+			p := ops.PlanScale(cluster, st, desired)
+			return env.execute(cmd, s, &c, p, func(ctx context.Context, r *ops.Runner) ops.Result {
+				return r.UpdateService(ctx, s.API, p, c.wait)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&cluster, "cluster", "", "cluster name or ARN")
+	cmd.Flags().StringVar(&service, "service", "", "service name")
+	cmd.Flags().IntVar(&desired, "desired", 0, "desired count")
+	c.bind(cmd, true)
+	return cmd
+}
+
+func redeployCmd(env *Env) *cobra.Command {
+	var c common
+	var cluster, service string
+	cmd := &cobra.Command{
+		Use:   "redeploy --cluster C --service S",
+		Short: "Force a new deployment of a service's current revision",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := required(cmd, "cluster", "service"); err != nil {
+				return err
+			}
+			s, err := env.session(cmd)
+			if err != nil {
+				return err
+			}
+			st, err := ops.GatherService(cmd.Context(), s.API, cluster, service, "")
+			if err != nil {
+				return err
+			}
+			p := ops.PlanRedeploy(cluster, st)
+			return env.execute(cmd, s, &c, p, func(ctx context.Context, r *ops.Runner) ops.Result {
+				return r.UpdateService(ctx, s.API, p, c.wait)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&cluster, "cluster", "", "cluster name or ARN")
+	cmd.Flags().StringVar(&service, "service", "", "service name")
+	c.bind(cmd, true)
+	return cmd
+}
+
+func stopTaskCmd(env *Env) *cobra.Command {
+	var c common
+	var cluster, task, reason string
+	cmd := &cobra.Command{
+		Use:   "stop-task --cluster C --task ID [--reason TEXT]",
+		Short: "Stop one task",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := required(cmd, "cluster", "task"); err != nil {
+				return err
+			}
+			s, err := env.session(cmd)
+			if err != nil {
+				return err
+			}
+			ts, fails, err := s.API.DescribeTasks(cmd.Context(), cluster, []string{task})
+			if err != nil {
+				return err
+			}
+			if len(ts) == 0 {
+				if len(fails) > 0 {
+					return fmt.Errorf("task %s: %s", task, fails[0])
+				}
+				return fmt.Errorf("task %s not found in cluster %s", task, cluster)
+			}
+			p := ops.PlanStopTask(cluster, ts[0], reason)
+			return env.execute(cmd, s, &c, p, func(ctx context.Context, r *ops.Runner) ops.Result {
+				return r.StopTask(ctx, s.API, p, reason, c.wait)
+			})
+		},
+	}
+	cmd.Flags().StringVar(&cluster, "cluster", "", "cluster name or ARN")
+	cmd.Flags().StringVar(&task, "task", "", "task id or ARN")
+	cmd.Flags().StringVar(&reason, "reason", "stopped with ecstui", "reason recorded by ECS")
+	c.bind(cmd, true)
+	return cmd
+}
+
+func drainCmd(env *Env) *cobra.Command {
+	var c common
+	var cluster, ami, agent, resume string
+	var instances []string
+	var batch int
+	var stopStandalone bool
+	cmd := &cobra.Command{
+		Use:   "drain --cluster C (--instance ID… | --ami AMI | --agent-version V) [--batch N] | --resume ID",
+		Short: "Drain container instances and replace them through their Auto Scaling group",
+		Long: "Sets instances DRAINING, waits until their tasks have left (standalone tasks are only stopped with\n" +
+			"--stop-standalone), terminates each empty instance without decrementing desired capacity and waits for\n" +
+			"its replacement to register ACTIVE, batch by batch with a capacity check before each. State is saved\n" +
+			"under $XDG_STATE_HOME/ecstui/drain-ID.json; --resume ID carries on after a crash or an abort.",
+		Example: "  ecstui drain --cluster demo --instance i-0abc --yes\n  ecstui drain --cluster demo --ami ami-old --batch 2 --stop-standalone\n  ecstui drain --resume 20261123T031500-a1b2c3",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := env.session(cmd)
+			if err != nil {
+				return err
+			}
+			var run *ops.DrainRun
+			sel := ops.Selection{IDs: instances, AMI: ami, AgentVersion: agent}
+			if resume != "" {
+				if run, err = ops.LoadDrainRun(resume); err != nil {
+					return err
+				}
+				cluster, batch, stopStandalone = run.Cluster, run.Batch, run.StopStandalone
+				sel = ops.Selection{}
+				for _, ip := range run.Instances {
+					if ip.State != ops.DrainReplaced {
+						sel.IDs = append(sel.IDs, ip.ARN)
+					}
+				}
+				if len(sel.IDs) == 0 {
+					fmt.Fprintf(env.out(), "drain %s already finished: every instance was replaced\n", run.ID)
+					return nil
+				}
+			} else {
+				if cluster == "" {
+					return fmt.Errorf("--cluster is required")
+				}
+				if len(instances) == 0 && ami == "" && agent == "" {
+					return fmt.Errorf("select instances with --instance, --ami or --agent-version (or --resume ID)")
+				}
+			}
+			st, err := ops.GatherCluster(cmd.Context(), s.API, cluster)
+			if err != nil {
+				return err
+			}
+			p := ops.PlanDrain(st, sel, batch, stopStandalone)
+			if run != nil {
+				p.Summary = "resume drain " + run.ID + ": " + p.Summary
+				// Terminated instances are gone from the selection; their
+				// replacement wait is part of the resumed run, not a blocker.
+				p.Blockers = filterMissing(p.Blockers)
+			}
+			return env.execute(cmd, s, &c, p, func(ctx context.Context, r *ops.Runner) ops.Result {
+				if run == nil {
+					run = ops.NewDrainRun(st, sel, batch, stopStandalone, r.Clock(), s.Context)
+					fmt.Fprintf(env.errw(), "drain run %s (resume with: ecstui drain --resume %s)\n", run.ID, run.ID)
+				}
+				return r.Drain(ctx, s.API, p, run, ops.DrainControl{})
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cluster, "cluster", "", "cluster name or ARN")
+	f.StringArrayVar(&instances, "instance", nil, "container instance id/ARN or EC2 instance id (repeatable)")
+	f.StringVar(&ami, "ami", "", "select every instance on this AMI")
+	f.StringVar(&agent, "agent-version", "", "select every instance on this ECS agent version")
+	f.IntVar(&batch, "batch", 1, "instances drained at once")
+	f.BoolVar(&stopStandalone, "stop-standalone", false, "stop tasks that are not part of a service (draining does not move them)")
+	f.StringVar(&resume, "resume", "", "carry on a drain run by id")
+	c.bind(cmd, false)
+	return cmd
+}
+
+func filterMissing(b []string) []string {
+	var out []string
+	for _, x := range b {
+		if !strings.HasPrefix(x, "no container instance ") && !strings.HasPrefix(x, "no ACTIVE or DRAINING instance") {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func daemonStartCmd(env *Env) *cobra.Command {
+	var c common
+	var cluster, taskDef string
+	var only []string
+	cmd := &cobra.Command{
+		Use:     "start --cluster C --task-definition family[:rev] [--instance ID…]",
+		Short:   "Start a task definition on every ACTIVE instance that does not run its family yet",
+		Example: "  ecstui daemon start --cluster demo --task-definition log-shipper --yes",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := required(cmd, "cluster", "task-definition"); err != nil {
+				return err
+			}
+			s, err := env.session(cmd)
+			if err != nil {
+				return err
+			}
+			st, err := ops.GatherDaemon(cmd.Context(), s.API, cluster, taskDef)
+			if err != nil {
+				return err
+			}
+			p, nodes := ops.PlanDaemonStart(st, only)
+			return env.execute(cmd, s, &c, p, func(ctx context.Context, r *ops.Runner) ops.Result {
+				res := r.DaemonStart(ctx, s.API, p, st.TaskDefinition, nodes)
+				if failed := ops.FailedNodes(res.Nodes); len(failed) > 0 {
+					res.NotDone = append(res.NotDone, "retry the failed nodes: ecstui daemon start --cluster "+cluster+" --task-definition "+taskDef+" --instance "+strings.Join(failed, " --instance "))
+				}
+				return res
+			})
+		},
+	}
+	cmd.Flags().StringVar(&cluster, "cluster", "", "cluster name or ARN")
+	cmd.Flags().StringVar(&taskDef, "task-definition", "", "family, family:revision or ARN")
+	cmd.Flags().StringArrayVar(&only, "instance", nil, "only these instances (e.g. a retry of failed nodes)")
+	c.bind(cmd, false)
+	return cmd
+}
+
+func journalCmd(env *Env) *cobra.Command {
+	var limit int
+	var jsonOut bool
+	cmd := &cobra.Command{
+		Use:   "journal",
+		Short: "List the actions ecstui has taken (newest last)",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			j := ops.DefaultJournal()
+			asJSON := jsonOut
+			if env.Session != nil {
+				if s, err := env.Session(cmd.Context()); err == nil {
+					asJSON = asJSON || s.JSON
+					if s.Journal != nil {
+						j = s.Journal
+					}
+				}
+			}
+			entries, err := j.Read()
+			if entries == nil && err != nil {
+				return err
+			}
+			if limit > 0 && len(entries) > limit {
+				entries = entries[len(entries)-limit:]
+			}
+			if asJSON {
+				enc := json.NewEncoder(env.out())
+				enc.SetIndent("", "  ")
+				if entries == nil {
+					entries = []ops.Entry{}
+				}
+				if e := enc.Encode(entries); e != nil {
+					return e
+				}
+				return err
+			}
+			if len(entries) == 0 {
+				fmt.Fprintf(env.out(), "no actions recorded yet in %s\n", j.Path)
+				return err
+			}
+			tw := tabwriter.NewWriter(env.out(), 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "TIME\tCONTEXT\tACTION\tTARGET\tOUTCOME\tMESSAGE")
+			for _, e := range entries {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Time.UTC().Format("2006-01-02 15:04:05"), orDash(e.Context), e.Action,
+					textsafe.CleanLine(model.ResourceID(e.Target)), e.Outcome, textsafe.CleanLine(firstNonEmpty(e.Message, e.Plan)))
+			}
+			if e := tw.Flush(); e != nil {
+				return e
+			}
+			return err
+		},
+	}
+	cmd.Flags().IntVar(&limit, "limit", 50, "show the last N entries (0: all)")
+	cmd.Flags().BoolVar(&jsonOut, "json", false, "print JSON (same as --output json)")
+	return cmd
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
