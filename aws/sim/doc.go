@@ -1,0 +1,83 @@
+// Package sim is an in-memory AWS account running ECS on EC2: clusters,
+// container instances in Auto Scaling groups, services with the real
+// scheduler semantics, ELBv2 target groups and CloudWatch Logs. It implements
+// simapi.Backend, which the wire server (package wire) serves over the real
+// AWS protocols; tests may also call it directly.
+//
+// # Time
+//
+// The world has its own clock. Tests step it with Advance (one-second ticks;
+// nothing happens between ticks); the demo runs it in real time with Run.
+// Everything is deterministic from Options.Seed: identifiers (ARNs, task and
+// instance ids, deployment ids) come from their own random stream, so the
+// same seed and the same calls give the same ARNs.
+//
+// # Building a world
+//
+//	w := sim.New(sim.Options{Seed: 1, Start: t0})
+//	w.AddCluster("c")
+//	ec2IDs := w.AddAutoScalingGroup(sim.ASGSpec{Name: "c-asg", Cluster: "c", Size: 3})
+//	tg := w.AddTargetGroup(sim.TargetGroupSpec{Name: "web"})
+//	w.RegisterTaskDefinition(model.TaskDefinition{Family: "web", Containers: …})
+//	w.CreateService(sim.ServiceSpec{Cluster: "c", Name: "web", TaskDefinition: "web", DesiredCount: 3,
+//		LoadBalancers: []model.LoadBalancer{{TargetGroupARN: tg, ContainerName: "web", ContainerPort: 80}}})
+//	w.Advance(time.Minute)
+//
+// Other builder calls: AddTarget (a target with no task behind it),
+// SetInstanceImage (AMI and agent version of one instance), SetAgentConnected,
+// SetLogRate, PutLogEvent. NewDemo, NewLarge and NewScenario build the stock
+// scenarios.
+//
+// # Behaviour
+//
+// Tasks go PROVISIONING → PENDING → RUNNING within 3–6 s of placement. With a
+// load balancer, each task registers instanceId:hostPort targets, which go
+// initial → healthy after HealthyThreshold passing checks (interval from the
+// target group, default 10 s), or unhealthy after UnhealthyThreshold failing
+// ones. A stopping task's targets drain for the deregistration delay (10 s by
+// default) before the task stops.
+//
+// The service scheduler (see scheduler.go for the exact rules) honours
+// minimumHealthyPercent and maximumPercent, spread/binpack/random placement
+// strategies, distinctInstance and a small memberOf language, reserves CPU,
+// memory and static host ports, hands out dynamic host ports from
+// 32768–60999, replaces tasks on DRAINING instances, replaces tasks whose
+// targets turn unhealthy after the health-check grace period, and runs the
+// deployment circuit breaker (threshold ceil(desired/2) failed tasks, at least
+// 3, at most 200) with rollback to the last COMPLETED deployment. Service
+// events are worded like ECS's; repeated placement failures are reported once
+// until the cause changes or six hours pass.
+//
+// # Failing on purpose
+//
+// Image tags drive failures, so a scenario or test can break a deployment by
+// registering a new revision:
+//
+//   - a tag containing "broken" (e.g. app:1.2-broken) exits with code 1 4–9 s
+//     after it starts: the container stops with exit code 1 and, when it is
+//     essential, the task stops with StopCode EssentialContainerExited and
+//     reason "Essential container in task exited"; it counts as a failed task
+//     of its deployment;
+//   - a tag containing "unhealthy" runs but fails its target group's health
+//     checks (and reports UNHEALTHY container health when it has a health
+//     check); after the grace period the scheduler stops it with reason
+//     "Task failed ELB health checks in (target-group …)".
+//
+// # Auto Scaling and EC2
+//
+// TerminateInstanceInAutoScalingGroup stops the instance's tasks at once,
+// marks its container instance INACTIVE, and shuts the instance down (30 s).
+// Without decrement the group launches a replacement that runs after 30 s and
+// registers ACTIVE in the cluster after 60 s.
+//
+// # Logs
+//
+// Containers with the awslogs driver write to group awslogs-group, stream
+// prefix/container/task-id, about six lines a minute (SetLogRate): access
+// logs, JSON lines, some ANSI colour and, rarely, a hostile OSC escape for
+// the sanitiser. Ingestion time trails the timestamp by 0.2–1.5 s. Streams
+// keep their newest 10,000 events. FilterLogEvents understands terms, quoted
+// phrases, ?any-of, -exclusions and one { $.field = value } JSON condition.
+// TailLogs never blocks the world; a subscriber more than 8,192 events behind
+// loses events (TailDrops counts them).
+package sim

@@ -1,0 +1,180 @@
+package sim
+
+import (
+	"time"
+
+	"github.com/ecstui/ecstui/model"
+)
+
+// The world's own state. Model values are built from these on every read, so
+// callers get copies they may mutate.
+
+type cluster struct {
+	name, arn string
+	tags      map[string]string
+
+	services     map[string]*service // by name
+	serviceOrder []string            // creation order
+
+	tasks     map[string]*task // by id, including recently stopped ones
+	taskOrder []string         // creation order
+
+	instances     map[string]*instance // by container instance id
+	instanceOrder []string             // registration order
+	byEC2         map[string]*instance
+}
+
+type taskDef struct {
+	model.TaskDefinition
+	needs model.TaskNeeds
+}
+
+type service struct {
+	name, arn string
+	cluster   *cluster
+	status    string
+	desired   int
+	td        *taskDef
+	cfg       model.DeploymentConfiguration
+	lbs       []model.LoadBalancer
+	strategy  []model.PlacementStrategy
+	cons      []model.PlacementConstraint
+	grace     time.Duration
+	createdAt time.Time
+	tags      map[string]string
+
+	deployments []*deployment // PRIMARY first
+	events      []model.ServiceEvent
+	tasks       map[string]*task // tasks not yet STOPPED
+
+	stable       *deployment // the last deployment that completed, for rollback
+	steady       bool
+	steadyAt     time.Time
+	lastMessages map[string]time.Time // deduplicated messages and when they were sent
+}
+
+type deployment struct {
+	id        string
+	status    string
+	td        *taskDef
+	desired   int
+	failed    int
+	rollout   string
+	reason    string
+	createdAt time.Time
+	updatedAt time.Time
+	noLaunch  bool // the circuit breaker tripped without rollback: launch nothing more
+}
+
+type container struct {
+	name, arn, image, digest, runtimeID string
+	status                              string
+	health                              string
+	exitCode                            *int
+	reason                              string
+	bindings                            []model.NetworkBinding
+	cpu, memory                         int
+	essential                           bool
+	logGroup, logStream                 string
+	nextLogAt                           time.Time
+	lines                               int
+}
+
+type task struct {
+	id, arn   string
+	cluster   *cluster
+	td        *taskDef
+	inst      *instance
+	svc       *service
+	dep       *deployment
+	group     string
+	startedBy string
+	tags      map[string]string
+
+	lastStatus, desiredStatus string
+	health                    string
+
+	createdAt, startedAt, stoppingAt, stoppedAt time.Time
+	pullAt, runAt                               time.Time // PROVISIONING→PENDING, PENDING→RUNNING
+	exitAt                                      time.Time // broken images exit then
+	stopAt                                      time.Time // STOPPING→STOPPED
+	stopCode, stoppedReason                     string
+
+	containers []*container
+	needs      model.TaskNeeds
+	dynPorts   []int
+	targets    []*target
+	failed     bool // counted against its deployment's circuit breaker
+}
+
+func (t *task) live() bool { return t.lastStatus != model.StatusStopped }
+
+type instance struct {
+	id, arn        string
+	cluster        *cluster
+	ec2            *ec2Instance
+	status         string
+	statusReason   string
+	agentConnected bool
+	agentVersion   string
+	dockerVersion  string
+	registered     model.Resources
+	remaining      model.Resources
+	dynUsed        map[int]bool
+	nextDyn        int
+	registeredAt   time.Time
+	deregisteredAt time.Time
+	attributes     map[string]string
+	tasks          map[string]*task // not yet STOPPED
+}
+
+type ec2Instance struct {
+	id, instanceType, ami, state string
+	privateIP, az                string
+	launchTime                   time.Time
+	tags                         map[string]string
+	asg                          *asg
+	lifecycle                    string
+	agentVersion                 string
+	cpu, memory                  int
+	ci                           *instance
+	runningAt, registerAt        time.Time // pending → running → registers in the cluster
+	terminatedAt                 time.Time // shutting-down → terminated
+	gone                         bool      // no longer listed anywhere
+}
+
+type asg struct {
+	name, arn, cluster string
+	min, max, desired  int
+	azs                []string
+	instanceType, ami  string
+	agentVersion       string
+	cpu, memory        int
+	launchTemplate     string
+	members            []*ec2Instance // launch order
+	launches           int
+}
+
+type targetGroup struct {
+	model.TargetGroup
+	interval       time.Duration
+	healthyCount   int
+	unhealthyCount int
+	deregDelay     time.Duration
+	targets        []*target
+}
+
+type target struct {
+	tg       *targetGroup
+	ec2ID    string
+	port     int
+	az       string
+	state    string
+	reason   string
+	desc     string
+	task     *task // nil: nothing behind it
+	since    time.Time
+	checks   int // consecutive health check results in the current direction
+	nextAt   time.Time
+	removeAt time.Time
+}
