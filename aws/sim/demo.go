@@ -191,7 +191,7 @@ func demoProd(w *World) []string {
 	mustRegister(w, logspoutTD(w, "prod"))
 
 	mustService(w, ServiceSpec{Cluster: "prod", Name: "automate", TaskDefinition: "automate", DesiredCount: 1,
-		LoadBalancers: []model.LoadBalancer{{TargetGroupARN: automateTG, ContainerName: "automate-nginx", ContainerPort: 80}},
+		LoadBalancers:          []model.LoadBalancer{{TargetGroupARN: automateTG, ContainerName: "automate-nginx", ContainerPort: 80}},
 		HealthCheckGracePeriod: 60 * time.Second})
 	mustService(w, ServiceSpec{Cluster: "prod", Name: "billing-api", TaskDefinition: "billing-api:1", DesiredCount: 3,
 		DeploymentConfiguration: &model.DeploymentConfiguration{MinimumHealthyPercent: 100, MaximumPercent: 200,
