@@ -279,9 +279,13 @@ func (r *Runner) drainBatch(ctx context.Context, api DrainAPI, run *DrainRun, ba
 			return save()
 		}
 		r.step("drain", "setting %s DRAINING", plural(len(pending), "instance", "instances"))
-		_, fails, err := api.UpdateContainerInstancesState(ctx, run.Cluster, pending, model.InstanceDraining)
-		if err != nil {
-			return err
+		var fails []model.Failure
+		for i := 0; i < len(pending); i += 10 { // ECS takes at most 10 per call
+			_, f, err := api.UpdateContainerInstancesState(ctx, run.Cluster, pending[i:min(len(pending), i+10)], model.InstanceDraining)
+			if err != nil {
+				return err
+			}
+			fails = append(fails, f...)
 		}
 		for _, i := range batch {
 			ip := &run.Instances[i]

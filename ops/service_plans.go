@@ -106,6 +106,9 @@ func PlanDeploy(in DeployInput, st ServiceState) Plan {
 		p.Blockers = append(p.Blockers, fmt.Sprintf("invalid percentages: minimumHealthyPercent %d must be 0–100 and maximumPercent %d at least that", minPct, maxPct))
 	}
 
+	if (in.MinPercent != nil || in.MaxPercent != nil) && maxPct <= minPct && !(minPct == 0 && maxPct > 0) {
+		p.Blockers = append(p.Blockers, fmt.Sprintf("ECS requires maximumPercent (%d) to be greater than minimumHealthyPercent (%d)", maxPct, minPct))
+	}
 	replace := upd.TaskDefinition != ""
 	pv := PreviewPlacement(PlacementInput{
 		Service: svc, Current: st.Current, Next: next, Desired: desired,
