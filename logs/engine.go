@@ -194,6 +194,13 @@ func (e *Engine) Take() ([]Line, Status) {
 	return lines, e.status
 }
 
+// Pending is how many lines wait to be taken.
+func (e *Engine) Pending() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.pending)
+}
+
 // Status returns the current status.
 func (e *Engine) Status() Status {
 	e.mu.Lock()
