@@ -8,6 +8,7 @@ import (
 
 	"github.com/ecstui/ecstui/aws/sim"
 	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ops/opstest"
 )
 
 var simStart = time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
@@ -95,5 +96,5 @@ func mustRegister(t *testing.T, w *sim.World, td model.TaskDefinition) model.Tas
 // apiFor is how executor tests reach the simulated world.
 func apiFor(t *testing.T, w *sim.World) API {
 	t.Helper()
-	return worldAPI{b: w}
+	return opstest.API(w)
 }

@@ -1,0 +1,113 @@
+// Package opstest lets tests of ops, its CLI and its pages drive a simulated
+// world in process: an ops.API over a simapi.Backend, and a Wait that
+// advances the world's clock instead of sleeping.
+package opstest
+
+import (
+	"context"
+	"time"
+
+	"github.com/ecstui/ecstui/aws/sim/simapi"
+	"github.com/ecstui/ecstui/model"
+)
+
+// API returns an ops.API over the backend, behaving the way the adapter
+// does: list then describe, instances enriched with their Auto Scaling group.
+// (It returns the concrete type so package ops's own tests can use it
+// without an import cycle.)
+func API(b simapi.Backend) WorldAPI { return WorldAPI{b: b} }
+
+// Clock is what Wait needs of a world.
+type Clock interface {
+	Advance(d time.Duration)
+	Now() time.Time
+}
+
+// Wait advances the world by d instead of sleeping.
+func Wait(w Clock) func(ctx context.Context, d time.Duration) error {
+	return func(ctx context.Context, d time.Duration) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		w.Advance(d)
+		return nil
+	}
+}
+
+// WorldAPI implements ops.API over a simapi.Backend.
+type WorldAPI struct{ b simapi.Backend }
+
+func (a WorldAPI) DescribeServices(_ context.Context, cluster string, names []string) ([]model.Service, []model.Failure, error) {
+	return a.b.DescribeServices(cluster, names)
+}
+
+func (a WorldAPI) TaskDefinition(_ context.Context, id string) (model.TaskDefinition, error) {
+	return a.b.DescribeTaskDefinition(id)
+}
+
+func (a WorldAPI) enrich(cis []model.ContainerInstance) []model.ContainerInstance {
+	var ids []string
+	for _, ci := range cis {
+		ids = append(ids, ci.EC2InstanceID)
+	}
+	groups := map[string]string{}
+	for _, in := range a.b.DescribeAutoScalingInstances(ids) {
+		groups[in.InstanceID] = in.AutoScalingGroupName
+	}
+	for i := range cis {
+		if cis[i].AutoScalingGroup == "" {
+			cis[i].AutoScalingGroup = groups[cis[i].EC2InstanceID]
+		}
+	}
+	return cis
+}
+
+func (a WorldAPI) ContainerInstances(_ context.Context, cluster, status string) ([]model.ContainerInstance, []model.Failure, error) {
+	arns, err := a.b.ListContainerInstances(cluster, status)
+	if err != nil || len(arns) == 0 {
+		return nil, nil, err
+	}
+	cis, f, err := a.b.DescribeContainerInstances(cluster, arns)
+	return a.enrich(cis), f, err
+}
+
+func (a WorldAPI) DescribeContainerInstances(_ context.Context, cluster string, ids []string) ([]model.ContainerInstance, []model.Failure, error) {
+	cis, f, err := a.b.DescribeContainerInstances(cluster, ids)
+	return a.enrich(cis), f, err
+}
+
+func (a WorldAPI) Tasks(_ context.Context, cluster string, f model.TaskFilter, _ func([]model.Task)) ([]model.Task, []model.Failure, error) {
+	arns, err := a.b.ListTasks(cluster, f)
+	if err != nil || len(arns) == 0 {
+		return nil, nil, err
+	}
+	return a.b.DescribeTasks(cluster, arns)
+}
+
+func (a WorldAPI) DescribeTasks(_ context.Context, cluster string, ids []string) ([]model.Task, []model.Failure, error) {
+	return a.b.DescribeTasks(cluster, ids)
+}
+
+func (a WorldAPI) RegisterTaskDefinition(_ context.Context, td model.TaskDefinition) (model.TaskDefinition, error) {
+	return a.b.RegisterTaskDefinition(td)
+}
+
+func (a WorldAPI) UpdateService(_ context.Context, in model.ServiceUpdate) (model.Service, error) {
+	return a.b.UpdateService(in)
+}
+
+func (a WorldAPI) StartTask(_ context.Context, in model.StartTaskInput) ([]model.Task, []model.Failure, error) {
+	return a.b.StartTask(in)
+}
+
+func (a WorldAPI) StopTask(_ context.Context, cluster, task, reason string) (model.Task, error) {
+	return a.b.StopTask(cluster, task, reason)
+}
+
+func (a WorldAPI) UpdateContainerInstancesState(_ context.Context, cluster string, ids []string, status string) ([]model.ContainerInstance, []model.Failure, error) {
+	return a.b.UpdateContainerInstancesState(cluster, ids, status)
+}
+
+func (a WorldAPI) TerminateInstanceInAutoScalingGroup(_ context.Context, id string, dec bool) (model.ScalingActivity, error) {
+	return a.b.TerminateInstanceInAutoScalingGroup(id, dec)
+}
