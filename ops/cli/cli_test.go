@@ -100,7 +100,6 @@ func newHarness(t *testing.T) *harness {
 		Journal: &ops.Journal{Path: filepath.Join(t.TempDir(), "journal.jsonl")}}}
 }
 
-
 func (h *harness) run(args ...string) error {
 	h.out.Reset()
 	h.err.Reset()
