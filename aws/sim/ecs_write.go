@@ -44,8 +44,8 @@ func (w *World) UpdateService(in model.ServiceUpdate) (model.Service, error) {
 	if cfg.MinimumHealthyPercent < 0 || cfg.MinimumHealthyPercent > 100 {
 		return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter, "minimumHealthyPercent must be between 0 and 100.")
 	}
-	if cfg.MaximumPercent < 100 && cfg.MinimumHealthyPercent > 0 || cfg.MaximumPercent <= cfg.MinimumHealthyPercent {
-		return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter, "The maximumPercent must be greater than the minimumHealthyPercent and at least 100 unless minimumHealthyPercent is 0.")
+	if cfg.MaximumPercent < cfg.MinimumHealthyPercent || cfg.MaximumPercent < 1 {
+		return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter, "maximumPercent must be greater than or equal to minimumHealthyPercent.")
 	}
 	desired := s.desired
 	if in.DesiredCount != nil {

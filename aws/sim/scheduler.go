@@ -29,6 +29,11 @@ import (
 
 const eventCap = 100
 
+// stabilize is how long every task must have been running (and healthy)
+// before a deployment counts as COMPLETED and the service as steady, so a
+// task that crashes seconds after start fails its deployment instead.
+const stabilize = 15 * time.Second
+
 // messageRepeat is how long ECS suppresses a repeated service event.
 const messageRepeat = 6 * time.Hour
 
@@ -309,7 +314,7 @@ func (w *World) settle(s *service) {
 		switch t.lastStatus {
 		case model.StatusRunning:
 			running++
-			if healthy(t) {
+			if healthy(t) && w.now.Sub(t.startedAt) >= stabilize {
 				healthyN++
 			}
 		default:
