@@ -60,9 +60,11 @@ type DrainRun struct {
 	Instances      []InstanceProgress `json:"instances"`
 	// Known lists every container instance ARN seen so far: a replacement is
 	// an ACTIVE instance not in it.
-	Known   []string  `json:"known"`
-	Created time.Time `json:"created"`
-	Updated time.Time `json:"updated"`
+	Known []string `json:"known"`
+	// Services had tasks on the drained instances: the board follows them.
+	Services []string  `json:"services,omitempty"`
+	Created  time.Time `json:"created"`
+	Updated  time.Time `json:"updated"`
 
 	path string
 }
@@ -136,6 +138,7 @@ func (d *DrainRun) Save(now time.Time) error {
 // DrainAPI is what the drain executor calls.
 type DrainAPI interface {
 	ClusterReader
+	DescribeServices(ctx context.Context, cluster string, names []string) ([]model.Service, []model.Failure, error)
 	DescribeContainerInstances(ctx context.Context, cluster string, ids []string) ([]model.ContainerInstance, []model.Failure, error)
 	UpdateContainerInstancesState(ctx context.Context, cluster string, ids []string, status string) ([]model.ContainerInstance, []model.Failure, error)
 	StopTask(ctx context.Context, cluster, task, reason string) (model.Task, error)
@@ -323,9 +326,10 @@ func (r *Runner) drainBatch(ctx context.Context, api DrainAPI, run *DrainRun, ba
 		if err := r.adoptReplacements(ctx, api, run, batch); err != nil {
 			return err
 		}
-		if err := save(); err != nil {
+		if err := run.Save(r.now()); err != nil {
 			return err
 		}
+		r.emit(Event{Step: "drain", Message: run.Status, Instances: slices.Clone(run.Instances), Services: serviceCounts(ctx, api, run)})
 		left := slices.ContainsFunc(batch, func(i int) bool {
 			s := run.Instances[i].State
 			return s == DrainDraining || s == DrainTerminating || s == DrainTerminated
@@ -369,8 +373,10 @@ func (r *Runner) drainStep(ctx context.Context, api DrainAPI, run *DrainRun, ip 
 			continue
 		}
 		live++
-		if t.ServiceName() == "" {
+		if name := t.ServiceName(); name == "" {
 			standalone = append(standalone, t.ID)
+		} else if !slices.Contains(run.Services, name) {
+			run.Services = append(run.Services, name)
 		}
 	}
 	ip.TasksLeft, ip.Standalone = live, standalone
@@ -433,4 +439,20 @@ func (r *Runner) adoptReplacements(ctx context.Context, api DrainAPI, run *Drain
 		}
 	}
 	return nil
+}
+
+// serviceCounts observes the services a drain is moving. It is progress
+// reporting only: a failed read shows nothing rather than stopping the drain.
+func serviceCounts(ctx context.Context, api DrainAPI, run *DrainRun) []ServiceCount {
+	var out []ServiceCount
+	for i := 0; i < len(run.Services); i += 10 {
+		svcs, _, err := api.DescribeServices(ctx, run.Cluster, run.Services[i:min(len(run.Services), i+10)])
+		if err != nil {
+			return nil
+		}
+		for _, s := range svcs {
+			out = append(out, ServiceCount{Name: s.Name, Desired: s.DesiredCount, Running: s.RunningCount, Pending: s.PendingCount})
+		}
+	}
+	return out
 }

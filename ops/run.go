@@ -57,6 +57,17 @@ type Event struct {
 	Instances []InstanceProgress
 	// Nodes is the whole daemon-start board each time it changes.
 	Nodes []NodeResult
+	// Services are the services whose tasks a drain is moving, so a board
+	// can show their replacements starting elsewhere.
+	Services []ServiceCount
+}
+
+// ServiceCount is a service's task counts at one observation.
+type ServiceCount struct {
+	Name    string `json:"name"`
+	Desired int    `json:"desired"`
+	Running int    `json:"running"`
+	Pending int    `json:"pending"`
 }
 
 // RolloutProgress is one observation of the deployment being watched.

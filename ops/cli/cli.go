@@ -242,6 +242,9 @@ func progressPrinter(w io.Writer, wait bool) func(ops.Event) {
 			for _, ip := range ev.Instances {
 				parts = append(parts, fmt.Sprintf("%s=%s(%d)", ip.EC2InstanceID, ip.State, ip.TasksLeft))
 			}
+			for _, sc := range ev.Services {
+				parts = append(parts, fmt.Sprintf("%s %d/%d", sc.Name, sc.Running, sc.Desired))
+			}
 			msg = strings.Join(parts, " ")
 		}
 		if msg == last || msg == "" {

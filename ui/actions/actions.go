@@ -251,6 +251,55 @@ func newDrainFlow(d Deps, cluster string, sel ops.Selection, batch int, title st
 	})
 }
 
+// NewResumeDrain carries on a persisted drain run (see `ecstui drain --resume`).
+func NewResumeDrain(d Deps, id string) page.Page {
+	type resumed struct {
+		run *ops.DrainRun
+		st  ops.ClusterState
+	}
+	return newFlow(d, spec{
+		action: ops.ActionRollingDrain, title: "resume drain " + id,
+		gather: func(ctx context.Context) (any, error) {
+			run, err := ops.LoadDrainRun(id)
+			if err != nil {
+				return nil, err
+			}
+			st, err := ops.GatherCluster(ctx, d.API, run.Cluster)
+			return resumed{run: run, st: st}, err
+		},
+		plan: func(_ context.Context, state any, _ values) (ops.Plan, any, error) {
+			rs := state.(resumed)
+			var sel ops.Selection
+			for _, ip := range rs.run.Instances {
+				if ip.State != ops.DrainReplaced {
+					sel.IDs = append(sel.IDs, ip.ARN)
+				}
+			}
+			if len(sel.IDs) == 0 {
+				return ops.Plan{}, nil, fmt.Errorf("drain %s already finished: every instance was replaced", id)
+			}
+			p := ops.PlanDrain(rs.st, sel, rs.run.Batch, rs.run.StopStandalone)
+			p.Summary = "resume drain " + id + ": " + p.Summary
+			// Instances terminated before the stop are gone from the cluster:
+			// waiting for their replacements is part of the resumed run.
+			var keep []string
+			for _, b := range p.Blockers {
+				if !strings.HasPrefix(b, "no container instance ") && !strings.HasPrefix(b, "no ACTIVE or DRAINING instance") {
+					keep = append(keep, b)
+				}
+			}
+			p.Blockers = keep
+			return p, rs.run, nil
+		},
+		run: func(ctx context.Context, r *ops.Runner, p ops.Plan, extra any, ctl *control) ops.Result {
+			run := extra.(*ops.DrainRun)
+			ctl.drainID = run.ID
+			return r.Drain(ctx, d.API, p, run, ops.DrainControl{Paused: ctl.paused.Load})
+		},
+		board: boardDrain,
+	})
+}
+
 // NewDaemonStart starts a task definition on every ACTIVE instance of the
 // cluster that does not run its family yet; `r` on the board retries failures.
 func NewDaemonStart(d Deps, cluster, taskDef string) page.Page {

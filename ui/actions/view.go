@@ -19,6 +19,7 @@ type board struct {
 	rollout   *ops.RolloutProgress
 	events    []model.ServiceEvent // service events seen while watching (bounded)
 	instances []ops.InstanceProgress
+	services  []ops.ServiceCount
 	nodes     []ops.NodeResult
 }
 
@@ -34,6 +35,9 @@ func (b *board) add(e ops.Event) {
 	}
 	if e.Instances != nil {
 		b.instances = e.Instances
+	}
+	if e.Services != nil {
+		b.services = e.Services
 	}
 	if e.Nodes != nil {
 		b.nodes = e.Nodes
@@ -283,6 +287,13 @@ func drainLines(st *theme.Styles, b *board, id string) []string {
 	for _, ip := range b.instances {
 		state := st.Tone(drainTone(ip.State)).Render(fmt.Sprintf("%-12s", ip.State))
 		l = append(l, fmt.Sprintf("%-20s %s %-5d %-20s %s", trunc(ip.EC2InstanceID, 20), state, ip.TasksLeft, trunc(orDash(ip.Replacement), 20), textsafe.CleanLine(ip.Note)))
+	}
+	if len(b.services) > 0 {
+		l = append(l, "", st.Title.Render("Services whose tasks are moving"))
+		for _, sc := range b.services {
+			l = append(l, fmt.Sprintf("  %-24s %s %3d/%-3d running  %d pending", trunc(sc.Name, 24),
+				st.ProgressBar(sc.Running, max(sc.Desired, 1), 20), sc.Running, sc.Desired, sc.Pending))
+		}
 	}
 	return l
 }
