@@ -198,20 +198,44 @@ func TestCircuitBreakerRollbackReason(t *testing.T) {
 	t.Fatal("circuit breaker never tripped")
 }
 
-func TestUnhealthyTargetsAreReplaced(t *testing.T) {
-	w, _ := testWorld(t, 3, "m5.large")
-	tg := w.AddTargetGroup(TargetGroupSpec{Name: "web", HealthCheckInterval: 5 * time.Second})
-	register(t, w, webTD("web", "example/web:2-unhealthy", 0, 128, 256))
-	create(t, w, ServiceSpec{Name: "web", TaskDefinition: "web", DesiredCount: 2, HealthCheckGracePeriod: 10 * time.Second,
-		LoadBalancers: []model.LoadBalancer{{TargetGroupARN: tg, ContainerName: "web", ContainerPort: 8080}}})
-	w.Advance(90 * time.Second)
-	s := describe(t, w, "c", "web")
-	if s.Deployments[0].FailedTasks == 0 || !hasEvent(s, "is unhealthy in (target-group "+tg+")") {
-		t.Fatalf("unhealthy tasks not replaced: failed=%d events %v", s.Deployments[0].FailedTasks, s.Events)
+func TestUnhealthyTasksAreReplaced(t *testing.T) {
+	tests := []struct {
+		name        string
+		withLB      bool
+		healthCheck bool
+		wantEvent   string
+		wantReason  string
+	}{
+		{"target health", true, false, "is unhealthy in (target-group ", "Task failed ELB health checks in (target-group "},
+		{"container health", false, true, "failed container health checks.", "Task failed container health checks"},
 	}
-	stopped := tasks(t, w, "c", model.TaskFilter{DesiredStatus: "STOPPED"})
-	if len(stopped) == 0 || !strings.HasPrefix(stopped[0].StoppedReason, "Task failed ELB health checks in (target-group ") {
-		t.Fatalf("stopped tasks: %+v", stopped)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w, _ := testWorld(t, 3, "m5.large")
+			td := webTD("web", "example/web:2-unhealthy", 0, 128, 256)
+			if tc.healthCheck {
+				td.Containers[0].HealthCheck = &model.HealthCheck{Command: []string{"CMD", "true"}, Interval: 5 * time.Second}
+			}
+			register(t, w, td)
+			spec := ServiceSpec{Name: "web", TaskDefinition: "web", DesiredCount: 2, HealthCheckGracePeriod: 10 * time.Second}
+			if tc.withLB {
+				tg := w.AddTargetGroup(TargetGroupSpec{Name: "web", HealthCheckInterval: 5 * time.Second})
+				spec.LoadBalancers = []model.LoadBalancer{{TargetGroupARN: tg, ContainerName: "web", ContainerPort: 8080}}
+			}
+			create(t, w, spec)
+			w.Advance(90 * time.Second)
+			s := describe(t, w, "c", "web")
+			if s.Deployments[0].FailedTasks == 0 || !hasEvent(s, tc.wantEvent) {
+				t.Fatalf("unhealthy tasks not replaced: failed=%d events %v", s.Deployments[0].FailedTasks, s.Events)
+			}
+			if s.Deployments[0].RolloutState == model.RolloutCompleted {
+				t.Error("a deployment of unhealthy tasks completed")
+			}
+			stopped := tasks(t, w, "c", model.TaskFilter{DesiredStatus: "STOPPED"})
+			if len(stopped) == 0 || !strings.HasPrefix(stopped[0].StoppedReason, tc.wantReason) {
+				t.Fatalf("stopped tasks: %+v", stopped)
+			}
+		})
 	}
 }
 

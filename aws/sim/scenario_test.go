@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -177,5 +178,15 @@ func BenchmarkLargeAdvanceSecond(b *testing.B) {
 func BenchmarkNewDemo(b *testing.B) {
 	for b.Loop() {
 		NewDemo(1)
+	}
+}
+
+func TestRunFollowsWallClock(t *testing.T) {
+	w := New(Options{Seed: 1, Start: t0})
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	defer cancel()
+	w.Run(ctx)
+	if d := w.Now().Sub(t0); d < 250*time.Millisecond || d > 2*time.Second {
+		t.Errorf("Run advanced %v in about 700ms of wall time", d)
 	}
 }

@@ -98,9 +98,18 @@ func sortedTasks(m map[string]*task) []*task {
 	return out
 }
 
+// healthy is ECS's notion for minimumHealthyPercent: RUNNING, HEALTHY when
+// the task has container health checks, and every target healthy.
 func healthy(t *task) bool {
-	return t.lastStatus == model.StatusRunning && t.desiredStatus == model.StatusRunning &&
-		t.health != model.HealthUnhealthy && healthyForLB(t)
+	if t.lastStatus != model.StatusRunning || t.desiredStatus != model.StatusRunning || !healthyForLB(t) {
+		return false
+	}
+	for _, k := range t.containers {
+		if k.health != "" && k.essential {
+			return t.health == model.HealthHealthy
+		}
+	}
+	return true
 }
 
 func cbThreshold(desired int) int {
@@ -123,9 +132,17 @@ func (w *World) schedule(s *service) {
 	primary.desired = s.desired
 	var stopped []*task
 
-	// Tasks that fail their load balancer's health checks are replaced.
+	// Tasks that fail their container or load balancer health checks are
+	// replaced once the grace period is over.
 	for _, t := range sortedTasks(s.tasks) {
 		if t.desiredStatus != model.StatusRunning || t.lastStatus != model.StatusRunning {
+			continue
+		}
+		if t.health == model.HealthUnhealthy && w.now.Sub(t.startedAt) >= s.grace {
+			w.event(s, fmt.Sprintf("(service %s) (task %s) failed container health checks.", s.name, t.id))
+			w.markFailed(t)
+			w.stopTask(t, "ServiceSchedulerInitiated", "Task failed container health checks")
+			stopped = append(stopped, t)
 			continue
 		}
 		tr := unhealthyTarget(t)

@@ -294,11 +294,23 @@ func healthOrEmpty(h string) string {
 	return model.HealthUnknown
 }
 
-// pruneStopped forgets tasks stopped more than an hour ago, as ECS does.
+// pruneStopped forgets tasks stopped, and container instances deregistered,
+// more than an hour ago, as ECS does.
 func (w *World) pruneStopped(c *cluster) {
 	if w.now.Second() != 0 {
 		return
 	}
+	keepCI := c.instanceOrder[:0]
+	for _, id := range c.instanceOrder {
+		ci := c.instances[id]
+		if ci.status == model.InstanceInactive && w.now.Sub(ci.deregisteredAt) > time.Hour {
+			delete(c.instances, id)
+			delete(c.byEC2, ci.ec2.id)
+			continue
+		}
+		keepCI = append(keepCI, id)
+	}
+	c.instanceOrder = keepCI
 	keep := c.taskOrder[:0]
 	for _, id := range c.taskOrder {
 		t := c.tasks[id]
