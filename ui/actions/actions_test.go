@@ -18,7 +18,12 @@ import (
 	"github.com/ecstui/ecstui/ui/theme"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+// updating reports -update, the flag the golden package (pulled in by
+// teatest) registers for rewriting golden files.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 const width, height = 110, 40
 
@@ -119,7 +124,7 @@ func golden(t *testing.T, name string, p page.Page) {
 		}
 	}
 	path := filepath.Join("testdata", name+".golden")
-	if *update {
+	if updating() {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
 		}

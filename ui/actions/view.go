@@ -262,8 +262,8 @@ func rolloutLines(st *theme.Styles, b *board) []string {
 			d.RunningCount, d.DesiredCount, d.PendingCount, d.FailedTasks, st.StatusStyle(d.Status).Render(d.Status))
 	}
 	label := "new"
-	if len(rp.Old) == 0 {
-		label = "only"
+	if b.action == ops.ActionScale {
+		label = "cur" // a scale changes the current deployment, it starts none
 	}
 	l = append(l, row(label, rp.New))
 	for _, d := range rp.Old {
