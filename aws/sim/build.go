@@ -297,6 +297,27 @@ func (w *World) AddTarget(targetGroupARN, ec2ID string, port int) error {
 	return nil
 }
 
+// DeregisterTarget removes a target from its group behind ECS's back, so a
+// running task goes missing from its target group.
+func (w *World) DeregisterTarget(targetGroupARN, ec2ID string, port int) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	tg, ok := w.tgs[targetGroupARN]
+	if !ok {
+		return simapi.Errorf(simapi.CodeTargetGroupNotFound, "One or more target groups not found")
+	}
+	for _, tr := range tg.targets {
+		if tr.ec2ID == ec2ID && tr.port == port {
+			w.removeTarget(tr)
+			if t := tr.task; t != nil {
+				t.targets = slices.DeleteFunc(t.targets, func(x *target) bool { return x == tr })
+			}
+			return nil
+		}
+	}
+	return simapi.Errorf("InvalidTarget", "The following targets are not registered: %s:%d", ec2ID, port)
+}
+
 // ServiceSpec describes a service to create.
 type ServiceSpec struct {
 	Cluster        string

@@ -35,7 +35,9 @@ const demoSettle = 9 * time.Minute
 //     postgresql-data not essential); billing-api, whose rollout to a broken
 //     image was failed and rolled back by the circuit breaker; queue-worker
 //     (binpack on memory, no load balancer); logspout on 3 of 6 instances;
-//     a stale target in billing-api's target group with no task behind it.
+//     a stale target in billing-api's target group with no task behind it;
+//     one host whose agent is disconnected.
+//   - one random task runs without its target (deregistered by hand).
 //
 // Every running container writes to CloudWatch Logs.
 func NewDemo(seed int64) *World {
@@ -59,7 +61,28 @@ func NewDemo(seed int64) *World {
 	w.Advance(demoSettle - 2*time.Minute - 90*time.Second - 2*time.Minute - 25*time.Second)
 	mustUpdate(w, model.ServiceUpdate{Cluster: "prod", Service: "billing-api", TaskDefinition: "billing-api:2"})
 	w.Advance(25 * time.Second)
+	demoLoose(w, prod)
 	return w
+}
+
+// demoLoose adds the loose ends an on-call engineer finds in a real account:
+// a random task whose target someone deregistered by hand (it runs but gets no
+// traffic) and a prod host whose agent lost its connection.
+func demoLoose(w *World, prod []string) {
+	tgs, err := w.DescribeTargetGroups(nil, []string{"random"}, "")
+	if err != nil {
+		panic(err)
+	}
+	th, err := w.DescribeTargetHealth(tgs[0].ARN)
+	if err != nil || len(th) == 0 {
+		panic(fmt.Sprintf("demo: random has no targets (%v)", err))
+	}
+	if err := w.DeregisterTarget(tgs[0].ARN, th[len(th)-1].TargetID, th[len(th)-1].Port); err != nil {
+		panic(err)
+	}
+	if err := w.SetAgentConnected(prod[5], false); err != nil {
+		panic(err)
+	}
 }
 
 func awslogs(w *World, group, prefix string) *model.LogConfiguration {

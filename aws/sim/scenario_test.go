@@ -108,6 +108,20 @@ func TestDemoScenario(t *testing.T) {
 		t.Errorf("no stale target in %+v", th)
 	}
 
+	rtg, _ := w.DescribeTargetGroups(nil, []string{"random"}, "")
+	if th, _ := w.DescribeTargetHealth(rtg[0].ARN); len(th) != 3 {
+		t.Errorf("random target group has %d targets, want 3 of 4 tasks", len(th))
+	}
+	disconnected := 0
+	for _, ci := range instances(t, w, "prod") {
+		if !ci.AgentConnected {
+			disconnected++
+		}
+	}
+	if disconnected != 1 {
+		t.Errorf("%d disconnected agents in prod, want 1", disconnected)
+	}
+
 	evs, err := w.FilterLogEvents(model.LogFilter{Group: "ECSLogGroup-automate", StreamPrefix: "automate/automate-nginx/"})
 	if err != nil || len(evs) == 0 {
 		t.Errorf("automate-nginx wrote no logs: %v", err)
