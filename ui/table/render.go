@@ -64,18 +64,26 @@ func (m *Model) layout(window []int) (shown []int, widths []int) {
 		}
 		natural[c] = w
 	}
+	// Flexible columns start at their minimum; they grow back with spare room.
+	width := make([]int, n)
+	for c, col := range m.cols {
+		width[c] = natural[c]
+		if col.Flex {
+			width[c] = min(natural[c], max(col.Min, m.floor(c)))
+		}
+	}
 	hidden := make([]bool, n)
 	total := func() int {
 		t, k := 0, 0
-		for c := range natural {
+		for c := range width {
 			if !hidden[c] {
-				t += natural[c]
+				t += width[c]
 				k++
 			}
 		}
 		return t + gap*max(k-1, 0)
 	}
-	// Drop the most expendable columns until the rest fit at their natural width.
+	// Drop the most expendable columns until the rest fit.
 	for total() > m.width {
 		worst, prio := -1, 0
 		for c, col := range m.cols {
@@ -88,33 +96,28 @@ func (m *Model) layout(window []int) (shown []int, widths []int) {
 		}
 		hidden[worst] = true
 	}
-	// Then shrink flexible columns, then the widest, down to a floor.
+	// Still too wide (nothing left to hide): shrink the widest, down to a floor.
 	for over := total() - m.width; over > 0; over = total() - m.width {
-		c := m.widestShrinkable(natural, hidden)
+		c := m.widestShrinkable(width, hidden)
 		if c < 0 {
 			break
 		}
-		natural[c] -= min(over, natural[c]-m.floor(c))
+		width[c] -= min(over, width[c]-m.floor(c))
 	}
-	// Left-over width goes to the first flexible column.
-	if spare := m.width - total(); spare > 0 {
-		for c, col := range m.cols {
-			if col.Flex && !hidden[c] {
-				if col.Max == 0 || natural[c] < col.Max {
-					add := spare
-					if col.Max > 0 {
-						add = min(add, col.Max-natural[c])
-					}
-					natural[c] += add
-				}
-				break
-			}
+	// Spare room goes to flexible columns, up to their natural width.
+	for c, col := range m.cols {
+		spare := m.width - total()
+		if spare <= 0 {
+			break
+		}
+		if col.Flex && !hidden[c] && width[c] < natural[c] {
+			width[c] += min(spare, natural[c]-width[c])
 		}
 	}
 	for c := range m.cols {
 		if !hidden[c] {
 			shown = append(shown, c)
-			widths = append(widths, natural[c])
+			widths = append(widths, width[c])
 		}
 	}
 	return shown, widths

@@ -84,7 +84,7 @@ func TestNarrowHidesLowPriorityColumn(t *testing.T) {
 	if !strings.Contains(plain(m)[0], "NOTE") {
 		t.Fatalf("wide: NOTE missing: %q", plain(m)[0])
 	}
-	m.SetSize(30, 5)
+	m.SetSize(24, 5)
 	if strings.Contains(plain(m)[0], "NOTE") {
 		t.Fatalf("narrow: NOTE should be hidden: %q", plain(m)[0])
 	}

@@ -1,0 +1,279 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/ui/theme"
+)
+
+// chrome lines around the body: header, breadcrumb, status line, footer.
+const chromeLines = 4
+
+// bodySize is the page area: full width, the height minus chrome and banner.
+func (r *root) bodySize() (int, int) {
+	h := r.height - chromeLines
+	if r.banner() != "" {
+		h--
+	}
+	return max(r.width, 0), max(h, 0)
+}
+
+func (r *root) View() tea.View {
+	v := tea.NewView(r.render())
+	v.AltScreen = true
+	v.WindowTitle = "ecstui"
+	return v
+}
+
+// render draws the whole screen as exactly height lines.
+func (r *root) render() string {
+	if r.width <= 0 || r.height <= 0 {
+		return ""
+	}
+	w := r.width
+	lines := []string{r.headerLine(w), r.crumbLine(w)}
+	if b := r.banner(); b != "" {
+		lines = append(lines, fitLine(b, w))
+	}
+	_, bodyH := r.bodySize()
+	if bodyH > 0 {
+		lines = append(lines, r.body(w, bodyH))
+	}
+	lines = append(lines, r.statusLine(w), r.footerLine(w))
+	return padLines(strings.Join(lines, "\n"), r.height)
+}
+
+func (r *root) body(w, h int) string {
+	if r.mode == modeHelp {
+		return r.helpOverlay(w, h)
+	}
+	top := r.top()
+	if top == nil {
+		msg := r.st.Muted.Render("not connected — :ctx to pick a context")
+		if r.connecting {
+			msg = r.spin.view() + " " + r.st.Muted.Render("connecting to "+clean(r.d.Contexts[r.ctxIdx].Name)+"…")
+		}
+		return padLines(msg, h)
+	}
+	// Pages promise exactly their size; cut defensively so a misbehaving
+	// page cannot push the footer off screen.
+	return clip(top.View(), w, h)
+}
+
+// clip makes s exactly h lines of at most w cells.
+func clip(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = fitLine(l, w)
+		}
+	}
+	return padLines(strings.Join(lines, "\n"), h)
+}
+
+func (r *root) headerLine(w int) string {
+	st := r.st
+	c := r.d.Contexts[r.ctxIdx]
+	kv := func(k, v string) string {
+		if v == "" {
+			return ""
+		}
+		return st.HeaderLabel.Render(k+" ") + st.HeaderValue.Render(clean(v))
+	}
+	var badges []string
+	if r.d.ReadOnly || c.ReadOnly {
+		badges = append(badges, st.ReadOnly.Render("READ-ONLY"))
+	}
+	if c.Production {
+		badges = append(badges, st.Production.Render("PRODUCTION"))
+	}
+	left := segments(w, st.Muted.Render(" │ "),
+		st.Title.Render("ecstui"),
+		kv("ctx", c.Name), kv("profile", c.Profile), kv("region", c.Region), kv("cluster", r.currentCluster()),
+		strings.Join(badges, " "))
+	return spread(left, r.refreshLabel(), w)
+}
+
+// refreshLabel says how fresh the shown data is; data that failed to refresh
+// is marked stale, never shown as fresh.
+func (r *root) refreshLabel() string {
+	st := r.st
+	if r.connecting {
+		return r.spin.view() + st.Muted.Render(" connecting")
+	}
+	rf, ok := r.top().(refresher)
+	if !ok {
+		return ""
+	}
+	s := rf.RefreshState()
+	now := r.d.Now()
+	switch {
+	case s.Err != nil && aws.KindOf(s.Err) == aws.KindThrottled:
+		return st.Stale.Render("THROTTLED · backing off") + stalePart(st, s, now)
+	case s.Err != nil:
+		return st.Stale.Render("STALE") + stalePart(st, s, now) + st.Bad.Render(" · "+aws.KindOf(s.Err).String())
+	case s.Busy && !s.Loaded:
+		return r.spin.view() + st.Muted.Render(" loading")
+	case s.Busy:
+		return r.spin.view() + st.Muted.Render(" refreshing · "+age(now, s.LastOK)+" ago")
+	case s.Loaded:
+		return st.Muted.Render("⟳ " + age(now, s.LastOK) + " ago")
+	}
+	return ""
+}
+
+// stalePart says how old the kept data is.
+func stalePart(st *theme.Styles, s refreshState, now time.Time) string {
+	if !s.Loaded {
+		return st.Muted.Render(" · no data yet")
+	}
+	return st.Muted.Render(" · data " + age(now, s.LastOK) + " old")
+}
+
+func (r *root) crumbLine(w int) string {
+	st := r.st
+	var parts []string
+	for i, p := range r.stack {
+		t := clean(p.Title())
+		if i == len(r.stack)-1 {
+			parts = append(parts, st.CrumbActive.Render(t))
+		} else {
+			parts = append(parts, st.Crumb.Render(t))
+		}
+	}
+	// Keep the end of a long trail: where you are matters more than where you began.
+	sep := st.CrumbSep.Render(" › ")
+	for len(parts) > 1 && lipgloss.Width(strings.Join(parts, sep)) > w-12 {
+		parts = append([]string{st.Crumb.Render("…")}, parts[2:]...)
+	}
+	left := strings.Join(parts, sep)
+	right := ""
+	if c, ok := r.top().(counted); ok {
+		shown, total := c.Counts()
+		right = st.Muted.Render(itoa(shown) + "/" + itoa(total))
+		if f, ok := r.top().(filterable); ok && f.FilterText() != "" {
+			right = st.Accent.Render("/"+clean(f.FilterText())) + " " + right
+		}
+	}
+	return spread(left, right, w)
+}
+
+// banner is the error line over the body: a failed connection, or the
+// current page's last refresh error (its data, if any, is kept and marked).
+func (r *root) banner() string {
+	st := r.st
+	if r.connErr != nil {
+		return st.Banner.Render("✗ " + clean(r.connErr.Error()) + " — :ctx to switch context")
+	}
+	rf, ok := r.top().(refresher)
+	if !ok {
+		return ""
+	}
+	s := rf.RefreshState()
+	if s.Err == nil {
+		return ""
+	}
+	msg := "✗ " + clean(s.Err.Error())
+	if s.Loaded {
+		msg += " — showing data from " + age(r.d.Now(), s.LastOK) + " ago"
+	}
+	if aws.KindOf(s.Err) == aws.KindThrottled {
+		return st.Warn.Render(msg)
+	}
+	return st.Banner.Render(msg)
+}
+
+func (r *root) statusLine(w int) string {
+	st := r.st
+	switch r.mode {
+	case modeCommand:
+		line := st.Prompt.Render(":") + r.input.view(st.TableSelected)
+		if comp := r.completion(r.input.text); comp != "" && strings.HasPrefix(comp, r.input.text) {
+			line += st.Suggestion.Render(comp[len(r.input.text):] + "  (tab)")
+		}
+		if r.inputErr != "" {
+			line += "  " + st.StatusError.Render(r.inputErr)
+		}
+		return fitLine(line, w)
+	case modeFilter:
+		line := st.Prompt.Render("/") + r.input.view(st.TableSelected)
+		if r.inputErr != "" {
+			line += "  " + st.StatusError.Render(r.inputErr)
+		} else {
+			line += st.Suggestion.Render("  regex, !inverts · enter keeps · esc cancels")
+		}
+		return fitLine(line, w)
+	}
+	if r.status == "" {
+		return ""
+	}
+	if r.statusErr {
+		return fitLine(st.StatusError.Render(r.status), w)
+	}
+	return fitLine(st.Status.Render(r.status), w)
+}
+
+// footerLine is the focused page's key help, then the global keys; whole
+// items are dropped when they do not fit.
+func (r *root) footerLine(w int) string {
+	var bs []key.Binding
+	if top := r.top(); top != nil {
+		bs = append(bs, top.KeyHelp()...)
+	}
+	bs = append(bs, r.keys.Command, r.keys.Filter, r.keys.Help, r.keys.Back, r.keys.Quit)
+	var items []string
+	for _, b := range bs {
+		if !b.Enabled() || b.Help().Key == "" {
+			continue
+		}
+		items = append(items, r.st.HelpKey.Render(b.Help().Key)+" "+r.st.HelpDesc.Render(b.Help().Desc))
+	}
+	return segments(w, "  ", items...)
+}
+
+// helpOverlay is generated from the keymap: the page's keys, the table keys
+// when the page is a table, the global keys, and the commands.
+func (r *root) helpOverlay(w, h int) string {
+	hm := help.New()
+	hm.Styles.FullKey = r.st.HelpKey
+	hm.Styles.FullDesc = r.st.HelpDesc
+	hm.Styles.FullSeparator = r.st.HelpSep
+	hm.FullSeparator = "    "
+	var groups [][]key.Binding
+	if top := r.top(); top != nil && len(top.KeyHelp()) > 0 {
+		groups = append(groups, top.KeyHelp())
+	}
+	if _, ok := r.top().(tabular); ok {
+		groups = append(groups, r.keys.Table.Bindings())
+	}
+	groups = append(groups, r.keys.globalBindings())
+	var cmds []string
+	for _, c := range commands() {
+		name := ":" + c.name
+		if len(c.aliases) > 0 {
+			name += " (" + strings.Join(c.aliases, ", ") + ")"
+		}
+		if c.args != "" {
+			name += " " + c.args
+		}
+		cmds = append(cmds, r.st.HelpKey.Render(name)+"  "+r.st.HelpDesc.Render(c.help))
+	}
+	content := r.st.DialogTitle.Render("Keys") + "\n" + hm.FullHelpView(groups) + "\n\n" +
+		r.st.DialogTitle.Render("Commands") + "\n" + strings.Join(cmds, "\n") + "\n\n" +
+		r.st.Muted.Render("filter: /regex · /!regex inverts · esc clears    sort: s next column · S reverse    ? or esc closes")
+	box := r.st.Dialog.Render(content)
+	if lipgloss.Width(box) > w || lipgloss.Height(box) > h {
+		box = content // no room for the frame: plain text, clipped
+	}
+	return clip(lipgloss.Place(w, h, lipgloss.Center, lipgloss.Top, box), w, h)
+}

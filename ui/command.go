@@ -1,0 +1,299 @@
+package ui
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecstui/ecstui/ui/page"
+)
+
+// command is one ":" command.
+type command struct {
+	name    string
+	aliases []string
+	args    string // usage of the arguments, for help
+	help    string
+	run     func(r *root, args []string) tea.Cmd
+}
+
+// commands is the command table, in help order.
+func commands() []command {
+	return []command{
+		{name: "ctx", aliases: []string{"context", "contexts"}, args: "[name]", help: "list or switch AWS contexts", run: cmdCtx},
+		{name: "clusters", aliases: []string{"cl"}, help: "clusters", run: func(r *root, _ []string) tea.Cmd { return r.reset() }},
+		{name: "services", aliases: []string{"svc"}, args: "[cluster]", help: "services of the cluster", run: cmdClusterPage(newServicesPageP)},
+		{name: "tasks", aliases: []string{"task"}, args: "[service]", help: "running tasks (of a service)", run: cmdTasks},
+		{name: "instances", aliases: []string{"ci", "containerinstances"}, args: "[cluster]", help: "container instances", run: cmdClusterPage(newInstancesPageP)},
+		{name: "td", aliases: []string{"taskdefs", "taskdefinitions"}, args: "[family]", help: "task definition families (revisions)", run: cmdTD},
+		{name: "ports", aliases: []string{"portmap", "pm"}, args: "[service]", help: "port map of the cluster (or a service)", run: cmdPorts},
+		{name: "logs", aliases: []string{"log"}, help: "logs of the selected task/service/container", run: cmdLogs},
+		{name: "help", aliases: []string{"h"}, help: "key and command help", run: func(r *root, _ []string) tea.Cmd { r.mode = modeHelp; return nil }},
+		{name: "quit", aliases: []string{"q", "q!", "exit"}, help: "quit", run: func(*root, []string) tea.Cmd { return tea.Quit }},
+	}
+}
+
+// commandNames lists every name and alias, sorted, for completion.
+func commandNames() []string {
+	var out []string
+	for _, c := range commands() {
+		out = append(out, c.name)
+		out = append(out, c.aliases...)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func lookupCommand(name string) (command, bool) {
+	name = strings.ToLower(name)
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+		for _, a := range c.aliases {
+			if a == name {
+				return c, true
+			}
+		}
+	}
+	return command{}, false
+}
+
+// completion returns what tab would complete the input to ("" for nothing):
+// a command name for the first word, a context name after "ctx ".
+func (r *root) completion(text string) string {
+	fields := strings.Fields(text)
+	endsWithSpace := strings.HasSuffix(text, " ")
+	switch {
+	case len(fields) == 0:
+		return ""
+	case len(fields) == 1 && !endsWithSpace:
+		for _, n := range commandNames() {
+			if strings.HasPrefix(n, strings.ToLower(fields[0])) && n != fields[0] {
+				return n
+			}
+		}
+	case len(fields) <= 2:
+		c, ok := lookupCommand(fields[0])
+		if !ok || c.name != "ctx" {
+			return ""
+		}
+		prefix := ""
+		if len(fields) == 2 && !endsWithSpace {
+			prefix = fields[1]
+		} else if len(fields) == 2 {
+			return ""
+		}
+		for _, x := range r.d.Contexts {
+			if strings.HasPrefix(x.Name, prefix) && x.Name != prefix {
+				return fields[0] + " " + x.Name
+			}
+		}
+	}
+	return ""
+}
+
+func (r *root) commandKey(k tea.KeyPressMsg) tea.Cmd {
+	switch k.String() {
+	case "esc":
+		r.mode = modeNormal
+		return nil
+	case "tab":
+		if c := r.completion(r.input.text); c != "" {
+			r.input.set(c)
+		}
+		return nil
+	case "enter":
+		text := strings.TrimSpace(r.input.text)
+		if text == "" {
+			r.mode = modeNormal
+			return nil
+		}
+		fields := strings.Fields(text)
+		c, ok := lookupCommand(fields[0])
+		if !ok {
+			if comp := r.completion(fields[0]); comp != "" && len(fields) == 1 {
+				c, ok = lookupCommand(comp)
+			}
+		}
+		if !ok {
+			r.inputErr = fmt.Sprintf("unknown command %q — try :help", fields[0])
+			return nil
+		}
+		r.mode = modeNormal
+		return c.run(r, fields[1:])
+	}
+	if r.input.edit(k) {
+		r.inputErr = ""
+	}
+	return nil
+}
+
+// filterKey edits the filter; every change is applied at once so the table
+// narrows while typing. An invalid regex keeps the last valid filter and says
+// why.
+func (r *root) filterKey(k tea.KeyPressMsg) tea.Cmd {
+	f, ok := r.top().(filterable)
+	if !ok {
+		r.mode = modeNormal
+		return nil
+	}
+	switch k.String() {
+	case "esc":
+		r.applyFilter(f, r.prevFilter)
+		r.inputErr = ""
+		r.mode = modeNormal
+		return nil
+	case "enter":
+		if r.inputErr != "" {
+			return nil
+		}
+		r.mode = modeNormal
+		return nil
+	}
+	if r.input.edit(k) {
+		r.applyFilter(f, r.input.text)
+	}
+	return nil
+}
+
+func (r *root) applyFilter(f filterable, text string) {
+	re, invert, err := compileFilter(text)
+	if err != nil {
+		r.inputErr = err.Error()
+		return
+	}
+	r.inputErr = ""
+	f.SetFilter(text, re, invert)
+}
+
+// compileFilter turns the filter text into a case-insensitive regex; a
+// leading "!" inverts it. An empty text (or a lone "!") clears the filter.
+func compileFilter(text string) (*regexp.Regexp, bool, error) {
+	invert := strings.HasPrefix(text, "!")
+	pat := strings.TrimPrefix(text, "!")
+	if pat == "" {
+		return nil, false, nil
+	}
+	re, err := regexp.Compile("(?i)" + pat)
+	if err != nil {
+		msg := err.Error()
+		if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "error parsing regexp") {
+			msg = msg[i+2:]
+		}
+		return nil, false, fmt.Errorf("invalid regex: %s", msg)
+	}
+	return re, invert, nil
+}
+
+func cmdCtx(r *root, args []string) tea.Cmd {
+	if len(args) == 0 {
+		return r.pushReplace(newContextsPage(r))
+	}
+	for i, c := range r.d.Contexts {
+		if c.Name == args[0] {
+			return func() tea.Msg { return switchContextMsg{idx: i} }
+		}
+	}
+	return r.flash(fmt.Sprintf("no context named %q (:ctx lists them)", args[0]), true)
+}
+
+// pushReplace opens p over the first page, replacing the rest of the stack.
+func (r *root) pushReplace(p page.Page) tea.Cmd {
+	if r.env == nil && len(r.stack) == 0 {
+		r.stack = []page.Page{p}
+		r.sizePage(p)
+		return p.Init()
+	}
+	return r.reset(p)
+}
+
+// needEnv refuses commands that need a connection when there is none.
+func (r *root) needEnv() tea.Cmd {
+	if r.env == nil {
+		return r.flash("not connected — :ctx to pick a context", true)
+	}
+	return nil
+}
+
+func (r *root) clusterArg(args []string) (string, tea.Cmd) {
+	if len(args) > 0 {
+		return args[0], nil
+	}
+	if c := r.currentCluster(); c != "" {
+		return c, nil
+	}
+	return "", r.flash("no cluster selected — pick one in :clusters or give it, e.g. :svc prod", true)
+}
+
+type clusterPageFn func(e *env, cluster string) page.Page
+
+func cmdClusterPage(mk clusterPageFn) func(r *root, args []string) tea.Cmd {
+	return func(r *root, args []string) tea.Cmd {
+		if c := r.needEnv(); c != nil {
+			return c
+		}
+		cluster, errCmd := r.clusterArg(args)
+		if errCmd != nil {
+			return errCmd
+		}
+		return r.reset(mk(r.env, cluster))
+	}
+}
+
+func cmdTasks(r *root, args []string) tea.Cmd {
+	if c := r.needEnv(); c != nil {
+		return c
+	}
+	cluster, errCmd := r.clusterArg(nil)
+	if errCmd != nil {
+		return errCmd
+	}
+	if len(args) > 0 {
+		return r.reset(newServicesPage(r.env, cluster), newServiceTasksPage(r.env, cluster, args[0]))
+	}
+	return r.reset(newTasksPage(r.env, cluster))
+}
+
+func cmdTD(r *root, args []string) tea.Cmd {
+	if c := r.needEnv(); c != nil {
+		return c
+	}
+	if len(args) > 0 {
+		return r.reset(newFamiliesPage(r.env), newRevisionsPage(r.env, args[0]))
+	}
+	return r.reset(newFamiliesPage(r.env))
+}
+
+func cmdPorts(r *root, args []string) tea.Cmd {
+	if c := r.needEnv(); c != nil {
+		return c
+	}
+	cluster, errCmd := r.clusterArg(nil)
+	if errCmd != nil {
+		return errCmd
+	}
+	scope := portScope{cluster: cluster}
+	if len(args) > 0 {
+		scope.service = args[0]
+	}
+	return r.reset(newPortMapPage(r.env, scope))
+}
+
+func cmdLogs(r *root, _ []string) tea.Cmd {
+	if c := r.needEnv(); c != nil {
+		return c
+	}
+	if l, ok := r.top().(logSource); ok {
+		if t, ok := l.LogTarget(); ok {
+			return r.openLogs(t)
+		}
+	}
+	return r.flash("select a service, task or container first, then :logs (or l)", true)
+}
+
+func newServicesPageP(e *env, c string) page.Page  { return newServicesPage(e, c) }
+func newInstancesPageP(e *env, c string) page.Page { return newInstancesPage(e, c) }

@@ -1,0 +1,73 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecstui/ecstui/textsafe"
+	"github.com/ecstui/ecstui/ui/theme"
+)
+
+// env is what every page of one connected context shares (soft-serve's
+// "common" struct): the backend, styles, keys, clock and a context that is
+// cancelled when the user switches away. A context switch builds a new env.
+type env struct {
+	ctx      context.Context
+	cancel   context.CancelFunc
+	backend  Backend
+	conn     Context
+	readOnly bool
+	st       *theme.Styles
+	keys     *KeyMap
+	now      func() time.Time
+	interval time.Duration
+	ids      *uint64  // page id source, owned by the root
+	spin     *spinner // the root's spinner, for loading text
+	// tick schedules a message after d (tea.Tick; tests substitute a
+	// recorder so that no test waits on a timer).
+	tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
+}
+
+func (e *env) nextID() uint64 {
+	*e.ids++
+	return *e.ids
+}
+
+// loading renders "⠋ loading what…".
+func (e *env) loading(what string) string {
+	return e.spin.view() + " " + e.st.Muted.Render("loading "+what+"…")
+}
+
+// clean sanitises untrusted text for a single-line field.
+func clean(s string) string { return textsafe.CleanLine(s) }
+
+// age formats how long ago t was, compactly: 45s, 12m, 3h, 2d. Zero → "-".
+func age(now, t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	d := now.Sub(t)
+	if d < 0 {
+		d = 0
+	}
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
+// ageSort is a sort key for an age: older sorts last in ascending order.
+func ageSort(now, t time.Time) string {
+	if t.IsZero() {
+		return "99999999999999"
+	}
+	return fmt.Sprintf("%014d", int64(now.Sub(t)/time.Second))
+}

@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+
+	"github.com/ecstui/ecstui/ui/table"
+)
+
+// KeyMap is every binding of the console. Pages take the bindings they use
+// from it; configuration rebinds them by action name (see KeyActions).
+type KeyMap struct {
+	Table table.KeyMap
+
+	Enter, Back, Quit, Command, Filter, Help, Refresh, Copy key.Binding
+
+	// Jumps from the selected row.
+	Describe, Tasks, Ports, Instances, Logs, Containers key.Binding
+}
+
+// DefaultKeyMap is the k9s-style map documented in the README.
+func DefaultKeyMap() KeyMap {
+	b := func(keys []string, help, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		Table:      table.DefaultKeyMap(),
+		Enter:      b([]string{"enter"}, "enter", "open"),
+		Back:       b([]string{"esc"}, "esc", "back"),
+		Quit:       b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Command:    b([]string{":"}, ":", "command"),
+		Filter:     b([]string{"/"}, "/", "filter"),
+		Help:       b([]string{"?"}, "?", "help"),
+		Refresh:    b([]string{"ctrl+r"}, "ctrl+r", "refresh"),
+		Copy:       b([]string{"y"}, "y", "copy ARN/id"),
+		Describe:   b([]string{"d"}, "d", "describe"),
+		Tasks:      b([]string{"t"}, "t", "tasks"),
+		Ports:      b([]string{"p"}, "p", "port map"),
+		Instances:  b([]string{"i"}, "i", "instance"),
+		Logs:       b([]string{"l"}, "l", "logs"),
+		Containers: b([]string{"c"}, "c", "containers"),
+	}
+}
+
+// keyActions names every rebindable binding for configuration.
+func (k *KeyMap) keyActions() map[string]*key.Binding {
+	return map[string]*key.Binding{
+		"up": &k.Table.Up, "down": &k.Table.Down, "page_up": &k.Table.PageUp, "page_down": &k.Table.PageDown,
+		"top": &k.Table.Top, "bottom": &k.Table.Bottom, "sort_next": &k.Table.SortNext, "sort_reverse": &k.Table.SortReverse,
+		"enter": &k.Enter, "back": &k.Back, "quit": &k.Quit, "command": &k.Command, "filter": &k.Filter,
+		"help": &k.Help, "refresh": &k.Refresh, "copy": &k.Copy,
+		"describe": &k.Describe, "tasks": &k.Tasks, "ports": &k.Ports, "instances": &k.Instances,
+		"logs": &k.Logs, "containers": &k.Containers,
+	}
+}
+
+// KeyActions lists the action names configuration may rebind.
+func KeyActions() []string {
+	k := DefaultKeyMap()
+	var names []string
+	for n := range k.keyActions() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// rebind applies configured keys. An unknown action, an empty key list or
+// two actions sharing a key are errors naming them.
+func (k *KeyMap) rebind(cfg map[string][]string) error {
+	acts := k.keyActions()
+	names := make([]string, 0, len(cfg))
+	for n := range cfg {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b, ok := acts[strings.ToLower(n)]
+		if !ok {
+			return fmt.Errorf("keys: unknown action %q (known: %s)", n, strings.Join(KeyActions(), ", "))
+		}
+		keys := cfg[n]
+		if len(keys) == 0 {
+			return fmt.Errorf("keys: action %q has no keys", n)
+		}
+		b.SetKeys(keys...)
+		b.SetHelp(strings.Join(keys, "/"), b.Help().Desc)
+	}
+	owner := map[string]string{}
+	all := make([]string, 0, len(acts))
+	for n := range acts {
+		all = append(all, n)
+	}
+	sort.Strings(all)
+	for _, n := range all {
+		for _, kk := range acts[n].Keys() {
+			if o, dup := owner[kk]; dup {
+				return fmt.Errorf("keys: %q is bound to both %q and %q", kk, o, n)
+			}
+			owner[kk] = n
+		}
+	}
+	return nil
+}
+
+// globalBindings are the root's own keys, for footer and help.
+func (k *KeyMap) globalBindings() []key.Binding {
+	return []key.Binding{k.Command, k.Filter, k.Help, k.Back, k.Refresh, k.Copy, k.Quit}
+}

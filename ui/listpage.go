@@ -1,0 +1,222 @@
+package ui
+
+import (
+	"context"
+	"regexp"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ui/page"
+	"github.com/ecstui/ecstui/ui/table"
+)
+
+// listSpec describes one table view over items of type T: how to fetch
+// them, how to render (and diagnose) one as a row, and where rows lead.
+type listSpec[T any] struct {
+	title   string // breadcrumb, e.g. "services(prod)"
+	noun    string // "services", for loading and empty text
+	columns []table.Column
+	fetch   func(ctx context.Context, b Backend) ([]T, []model.Failure, error)
+	// fetchMeta, when set, replaces fetch and also returns page-level data
+	// for header (e.g. the port map's summary and findings).
+	fetchMeta func(ctx context.Context, b Backend) ([]T, any, []model.Failure, error)
+	row       func(e *env, item T, now time.Time) table.Row
+	// enter opens the selected item (nil: nothing to open).
+	enter func(e *env, item T) page.Page
+	// extra binds page keys to jumps from the selected item.
+	extra []listKey[T]
+	// header, when set, renders lines above the table (a summary).
+	header func(e *env, meta any, width int) []string
+	// copyID is what y copies for an item (default: the row ID).
+	copyID func(item T) string
+}
+
+// listKey is a page key acting on the selected item.
+type listKey[T any] struct {
+	binding func(k *KeyMap) key.Binding
+	do      func(e *env, item T) tea.Cmd
+}
+
+type listData[T any] struct {
+	items    []T
+	meta     any
+	failures []model.Failure
+}
+
+// listPage is a polling table of T.
+type listPage[T any] struct {
+	poller
+	spec     listSpec[T]
+	tbl      *table.Model
+	items    []T
+	meta     any
+	failures []model.Failure
+	width    int
+	height   int
+	filter   string
+	self     page.Page // the embedding page, returned from Update
+}
+
+func (p *listPage[T]) me() page.Page {
+	if p.self != nil {
+		return p.self
+	}
+	return p
+}
+
+func newListPage[T any](e *env, spec listSpec[T]) *listPage[T] {
+	p := &listPage[T]{spec: spec}
+	p.poller = newPoller(e, func(ctx context.Context, b Backend) (any, error) {
+		if spec.fetchMeta != nil {
+			items, meta, fails, err := spec.fetchMeta(ctx, b)
+			if err != nil {
+				return nil, err
+			}
+			return listData[T]{items: items, meta: meta, failures: fails}, nil
+		}
+		items, fails, err := spec.fetch(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		return listData[T]{items: items, failures: fails}, nil
+	})
+	p.tbl = table.New(e.st, &e.keys.Table, spec.columns)
+	p.tbl.SetEmptyText("no " + spec.noun)
+	return p
+}
+
+func (p *listPage[T]) Init() tea.Cmd { return p.fetch() }
+
+func (p *listPage[T]) Update(msg tea.Msg) (page.Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case fetchedMsg:
+		ok, next := p.accept(msg)
+		if !ok {
+			return p.me(), nil
+		}
+		if msg.err == nil {
+			d := msg.data.(listData[T])
+			p.items, p.meta, p.failures = d.items, d.meta, d.failures
+			p.rebuildRows()
+			p.SetSize(p.width, p.height) // the header may have changed height
+		}
+		return p.me(), next
+	case tickMsg:
+		_, cmd := p.tick(msg)
+		return p.me(), cmd
+	case tea.KeyPressMsg:
+		if p.tbl.Update(msg) {
+			return p.me(), nil
+		}
+		item, ok := p.selected()
+		if !ok {
+			return p.me(), nil
+		}
+		if key.Matches(msg, p.poller.env.keys.Enter) && p.spec.enter != nil {
+			if next := p.spec.enter(p.env, item); next != nil {
+				return p.me(), page.Open(next)
+			}
+			return p.me(), nil
+		}
+		for _, x := range p.spec.extra {
+			if key.Matches(msg, x.binding(p.env.keys)) {
+				return p.me(), x.do(p.env, item)
+			}
+		}
+	}
+	return p.me(), nil
+}
+
+func (p *listPage[T]) rebuildRows() {
+	now := p.env.now()
+	rows := make([]table.Row, len(p.items))
+	for i, it := range p.items {
+		rows[i] = p.spec.row(p.env, it, now)
+	}
+	p.tbl.SetRows(rows)
+}
+
+func (p *listPage[T]) selected() (T, bool) {
+	var zero T
+	i := p.tbl.SelectedIndex()
+	if i < 0 || i >= len(p.items) {
+		return zero, false
+	}
+	return p.items[i], true
+}
+
+func (p *listPage[T]) headerLines() []string {
+	var out []string
+	if p.spec.header != nil && p.loaded {
+		out = append(out, p.spec.header(p.env, p.meta, p.width)...)
+	}
+	if n := len(p.failures); n > 0 {
+		s := p.failures[0].String()
+		if n > 1 {
+			s += " (and " + itoa(n-1) + " more)"
+		}
+		out = append(out, p.env.st.Warn.Render(fitLine("partial answer: "+clean(s), p.width)))
+	}
+	return out
+}
+
+func (p *listPage[T]) View() string {
+	if !p.loaded {
+		if p.err != nil {
+			return padLines("", p.height)
+		}
+		return padLines(p.env.loading(p.spec.noun), p.height)
+	}
+	head := p.headerLines()
+	body := p.tbl.View()
+	return joinBody(head, body, p.height)
+}
+
+func (p *listPage[T]) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.tbl.SetSize(w, max(h-len(p.headerLines()), 0))
+}
+
+func (p *listPage[T]) Title() string { return p.spec.title }
+
+func (p *listPage[T]) KeyHelp() []key.Binding {
+	var out []key.Binding
+	if p.spec.enter != nil {
+		out = append(out, p.env.keys.Enter)
+	}
+	for _, x := range p.spec.extra {
+		out = append(out, x.binding(p.env.keys))
+	}
+	return out
+}
+
+func (p *listPage[T]) Close() { p.close() }
+
+// Capabilities used by the root.
+
+func (p *listPage[T]) Refresh() tea.Cmd           { return p.fetch() }
+func (p *listPage[T]) RefreshState() refreshState { return p.state() }
+func (p *listPage[T]) Shown() tea.Cmd             { return p.show() }
+func (p *listPage[T]) Hidden()                    { p.hide() }
+func (p *listPage[T]) TableKeys() bool            { return true }
+func (p *listPage[T]) Counts() (shown, total int) { return p.tbl.Len(), p.tbl.Total() }
+func (p *listPage[T]) FilterText() string         { return p.filter }
+func (p *listPage[T]) CopyText() (string, bool) {
+	if p.spec.copyID != nil {
+		if it, ok := p.selected(); ok {
+			s := p.spec.copyID(it)
+			return s, s != ""
+		}
+		return "", false
+	}
+	r, ok := p.tbl.SelectedRow()
+	return r.ID, ok && r.ID != ""
+}
+
+func (p *listPage[T]) SetFilter(text string, re *regexp.Regexp, invert bool) {
+	p.filter = text
+	p.tbl.SetFilter(re, invert)
+}

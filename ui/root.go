@@ -1,0 +1,437 @@
+package ui
+
+import (
+	"context"
+	"regexp"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecstui/ecstui/ui/page"
+	"github.com/ecstui/ecstui/ui/theme"
+)
+
+// connectTimeout bounds building a backend (credentials, SSO, endpoint).
+const connectTimeout = 30 * time.Second
+
+// statusTTL is how long a status message stays.
+const statusTTL = 5 * time.Second
+
+type mode int
+
+const (
+	modeNormal mode = iota
+	modeCommand
+	modeFilter
+	modeHelp
+)
+
+// connectedMsg is the reply to Connect.
+type connectedMsg struct {
+	gen     uint64
+	idx     int
+	backend Backend
+	err     error
+}
+
+// switchContextMsg asks the root to connect to another context.
+type switchContextMsg struct{ idx int }
+
+type statusClearMsg struct{ id uint64 }
+
+// root is the console's top-level model.
+type root struct {
+	d    Deps
+	st   *theme.Styles
+	keys *KeyMap
+	ids  uint64
+
+	spin     spinner
+	spinning bool
+	tick     func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
+
+	ctxIdx     int    // the context shown (connected or connecting)
+	env        *env   // nil until the first connection succeeds
+	connGen    uint64 // latest Connect request
+	connecting bool   // a Connect is in flight
+	connErr    error  // the last Connect failure
+	stack      []page.Page
+
+	width, height int
+
+	mode       mode
+	input      lineInput
+	inputErr   string
+	prevFilter string
+
+	status    string
+	statusErr bool
+	statusID  uint64
+}
+
+func newRoot(d Deps) (*root, error) {
+	if err := validate(&d); err != nil {
+		return nil, err
+	}
+	st, err := theme.New(d.Colors)
+	if err != nil {
+		return nil, err
+	}
+	km := DefaultKeyMap()
+	if err := km.rebind(d.Keys); err != nil {
+		return nil, err
+	}
+	r := &root{d: d, st: st, keys: &km, ctxIdx: d.Current, tick: tea.Tick}
+	r.spin = spinner{st: st}
+	return r, nil
+}
+
+func (r *root) Init() tea.Cmd {
+	return tea.Batch(r.connect(r.ctxIdx), r.startSpin())
+}
+
+func (r *root) connect(idx int) tea.Cmd {
+	r.connGen++
+	r.connecting = true
+	gen, c, connect := r.connGen, r.d.Contexts[idx], r.d.Connect
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+		defer cancel()
+		b, err := connect(ctx, c)
+		return connectedMsg{gen: gen, idx: idx, backend: b, err: err}
+	}
+}
+
+// connected installs a fresh env and navigation stack for the new backend.
+func (r *root) connected(m connectedMsg) tea.Cmd {
+	if m.gen != r.connGen {
+		return nil
+	}
+	r.connecting = false
+	if m.err != nil {
+		r.connErr = m.err
+		return r.flash("cannot connect to "+r.d.Contexts[m.idx].Name+": "+clean(m.err.Error()), true)
+	}
+	r.connErr = nil
+	r.closeAll()
+	r.ctxIdx = m.idx
+	c := r.d.Contexts[m.idx]
+	ctx, cancel := context.WithCancel(context.Background())
+	r.env = &env{
+		ctx: ctx, cancel: cancel, backend: m.backend, conn: c,
+		readOnly: r.d.ReadOnly || c.ReadOnly,
+		st:       r.st, keys: r.keys, now: r.d.Now, interval: r.d.RefreshInterval,
+		ids: &r.ids, spin: &r.spin, tick: r.tick,
+	}
+	r.stack = []page.Page{newClustersPage(r.env)}
+	if c.Cluster != "" {
+		r.stack = append(r.stack, newServicesPage(r.env, c.Cluster))
+	}
+	for i, p := range r.stack {
+		r.sizePage(p)
+		if v, ok := p.(visibility); ok && i < len(r.stack)-1 {
+			v.Hidden()
+		}
+	}
+	return tea.Batch(r.top().Init(), r.startSpin())
+}
+
+// closeAll closes every page and cancels the env's context.
+func (r *root) closeAll() {
+	for _, p := range r.stack {
+		p.Close()
+	}
+	r.stack = nil
+	if r.env != nil {
+		r.env.cancel()
+	}
+}
+
+func (r *root) top() page.Page {
+	if len(r.stack) == 0 {
+		return nil
+	}
+	return r.stack[len(r.stack)-1]
+}
+
+func (r *root) push(p page.Page) tea.Cmd {
+	if p == nil {
+		return nil
+	}
+	if v, ok := r.top().(visibility); ok {
+		v.Hidden()
+	}
+	r.stack = append(r.stack, p)
+	r.sizePage(p)
+	return tea.Batch(p.Init(), r.startSpin())
+}
+
+// pop leaves the current page; the first page is never popped.
+func (r *root) pop() tea.Cmd {
+	if len(r.stack) <= 1 {
+		return nil
+	}
+	r.top().Close()
+	r.stack = r.stack[:len(r.stack)-1]
+	r.sizePage(r.top())
+	if v, ok := r.top().(visibility); ok {
+		return tea.Batch(v.Shown(), r.startSpin())
+	}
+	return nil
+}
+
+// reset replaces the stack above the first page with ps (a :command jump).
+func (r *root) reset(ps ...page.Page) tea.Cmd {
+	for len(r.stack) > 1 {
+		r.top().Close()
+		r.stack = r.stack[:len(r.stack)-1]
+	}
+	if len(ps) == 0 {
+		if v, ok := r.top().(visibility); ok {
+			return v.Shown()
+		}
+		return nil
+	}
+	var cmds []tea.Cmd
+	for i, p := range ps {
+		if i < len(ps)-1 {
+			r.stack = append(r.stack, p)
+			r.sizePage(p)
+			if v, ok := p.(visibility); ok {
+				v.Hidden()
+			}
+			continue
+		}
+		cmds = append(cmds, r.push(p))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (r *root) flash(text string, isErr bool) tea.Cmd {
+	r.statusID++
+	r.status, r.statusErr = text, isErr
+	id := r.statusID
+	return r.tick(statusTTL, func(time.Time) tea.Msg { return statusClearMsg{id: id} })
+}
+
+func (r *root) startSpin() tea.Cmd {
+	if r.spinning {
+		return nil
+	}
+	r.spinning = true
+	return r.tick(spinInterval, func(time.Time) tea.Msg { return spinMsg{} })
+}
+
+// busy reports whether something worth a spinner is happening.
+func (r *root) busy() bool {
+	if r.connecting {
+		return true
+	}
+	if rf, ok := r.top().(refresher); ok {
+		return rf.RefreshState().Busy
+	}
+	return false
+}
+
+func (r *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		r.width, r.height = msg.Width, msg.Height
+		for _, p := range r.stack {
+			r.sizePage(p)
+		}
+		return r, nil
+	case spinMsg:
+		r.spinning = false
+		if !r.busy() {
+			return r, nil
+		}
+		r.spin.frame++
+		return r, r.startSpin()
+	case connectedMsg:
+		return r, r.connected(msg)
+	case switchContextMsg:
+		return r, tea.Batch(r.connect(msg.idx), r.startSpin(),
+			r.flash("connecting to "+r.d.Contexts[msg.idx].Name+"…", false))
+	case statusClearMsg:
+		if msg.id == r.statusID {
+			r.status = ""
+		}
+		return r, nil
+	case page.OpenMsg:
+		return r, r.push(msg.Page)
+	case page.CloseMsg:
+		return r, r.pop()
+	case openLogsMsg:
+		return r, r.openLogs(msg.target)
+	case page.StatusMsg:
+		return r, r.flash(clean(msg.Text), msg.Error)
+	case tea.KeyPressMsg:
+		return r, r.key(msg)
+	}
+	return r, r.broadcast(msg)
+}
+
+// broadcast hands a non-key message to every page: each one recognises its
+// own replies (by page and request id) and ignores the rest, so a reply that
+// lands while its page is covered is still kept.
+func (r *root) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, p := range r.stack {
+		np, cmd := p.Update(msg)
+		if np != nil {
+			r.stack[i] = np
+		}
+		cmds = append(cmds, cmd)
+	}
+	cmds = append(cmds, r.startSpinIfBusy())
+	return tea.Batch(cmds...)
+}
+
+func (r *root) startSpinIfBusy() tea.Cmd {
+	if r.busy() {
+		return r.startSpin()
+	}
+	return nil
+}
+
+func (r *root) key(k tea.KeyPressMsg) tea.Cmd {
+	if k.String() == "ctrl+c" {
+		return tea.Quit
+	}
+	switch r.mode {
+	case modeCommand:
+		return r.commandKey(k)
+	case modeFilter:
+		return r.filterKey(k)
+	case modeHelp:
+		if key.Matches(k, r.keys.Help, r.keys.Back, r.keys.Quit) {
+			r.mode = modeNormal
+		}
+		return nil
+	}
+	top := r.top()
+	if c, ok := top.(page.Capturing); ok && c.Capturing() {
+		return r.toTop(k)
+	}
+	switch {
+	case key.Matches(k, r.keys.Quit):
+		return tea.Quit
+	case key.Matches(k, r.keys.Command):
+		r.mode = modeCommand
+		r.input = lineInput{}
+		r.inputErr = ""
+		return nil
+	case key.Matches(k, r.keys.Help):
+		r.mode = modeHelp
+		return nil
+	case key.Matches(k, r.keys.Refresh):
+		if rf, ok := top.(refresher); ok {
+			return tea.Batch(rf.Refresh(), r.startSpin())
+		}
+		return r.toTop(k)
+	case key.Matches(k, r.keys.Filter):
+		if f, ok := top.(filterable); ok {
+			r.mode = modeFilter
+			r.prevFilter = f.FilterText()
+			r.input = lineInput{text: r.prevFilter, pos: len(r.prevFilter)}
+			r.inputErr = ""
+			return nil
+		}
+		return r.toTop(k)
+	case key.Matches(k, r.keys.Back):
+		if f, ok := top.(filterable); ok && f.FilterText() != "" {
+			f.SetFilter("", nil, false)
+			return nil
+		}
+		if len(r.stack) <= 1 {
+			return r.toTop(k)
+		}
+		return r.pop()
+	case key.Matches(k, r.keys.Copy):
+		if c, ok := top.(copyable); ok {
+			if text, ok := c.CopyText(); ok {
+				return tea.Batch(tea.SetClipboard(text), r.flash("copied "+text, false))
+			}
+			return r.flash("nothing to copy here", true)
+		}
+		return r.toTop(k)
+	}
+	return r.toTop(k)
+}
+
+func (r *root) toTop(msg tea.Msg) tea.Cmd {
+	top := r.top()
+	if top == nil {
+		return nil
+	}
+	np, cmd := top.Update(msg)
+	if np != nil {
+		r.stack[len(r.stack)-1] = np
+	}
+	return tea.Batch(cmd, r.startSpinIfBusy())
+}
+
+func (r *root) sizePage(p page.Page) {
+	if p == nil {
+		return
+	}
+	_, bodyH := r.bodySize()
+	p.SetSize(max(r.width, 0), bodyH)
+}
+
+// Capabilities pages may offer the root (k9s-style small interfaces).
+
+// filterable pages accept the / filter.
+type filterable interface {
+	SetFilter(text string, re *regexp.Regexp, invert bool)
+	FilterText() string
+}
+
+// copyable pages name what y copies.
+type copyable interface {
+	CopyText() (string, bool)
+}
+
+// counted pages report rows shown and total, for the breadcrumb line.
+type counted interface {
+	Counts() (shown, total int)
+}
+
+// tabular pages use the table keys (listed in help).
+type tabular interface {
+	TableKeys() bool
+}
+
+// clusterScoped pages belong to one cluster (the header shows it and
+// :commands default to it).
+type clusterScoped interface {
+	Cluster() string
+}
+
+// currentCluster is the cluster of the nearest cluster-scoped page, else the
+// context's default cluster.
+func (r *root) currentCluster() string {
+	for i := len(r.stack) - 1; i >= 0; i-- {
+		if c, ok := r.stack[i].(clusterScoped); ok && c.Cluster() != "" {
+			return c.Cluster()
+		}
+	}
+	return r.d.Contexts[r.ctxIdx].Cluster
+}
+
+// spinInterval is the spinner's frame time.
+const spinInterval = 100 * time.Millisecond
+
+type spinMsg struct{}
+
+// spinner is a frame counter; the root advances it while something loads.
+type spinner struct {
+	st    *theme.Styles
+	frame int
+}
+
+var spinFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+
+func (s *spinner) view() string { return s.st.Spinner.Render(spinFrames[s.frame%len(spinFrames)]) }

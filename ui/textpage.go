@@ -1,0 +1,188 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecstui/ecstui/ui/page"
+)
+
+// textSpec describes a scrolling detail page (service detail, task
+// definition): what to fetch and how to lay it out for a width.
+type textSpec struct {
+	title   string
+	noun    string
+	cluster string
+	// once: the data never changes (a task definition revision), so the page
+	// fetches it once and does not poll.
+	once   bool
+	fetch  func(ctx context.Context, b Backend) (any, error)
+	render func(e *env, data any, width int) []string
+	copyID func(data any) string
+	keys   []textKey
+	logs   func(data any) (logTarget, bool)
+}
+
+// textKey is a page key acting on the loaded data.
+type textKey struct {
+	binding func(k *KeyMap) key.Binding
+	do      func(e *env, data any) tea.Cmd
+}
+
+type textPage struct {
+	poller
+	spec          textSpec
+	vp            viewport.Model
+	data          any
+	width, height int
+}
+
+func newTextPage(e *env, spec textSpec) *textPage {
+	p := &textPage{spec: spec, vp: viewport.New()}
+	p.poller = newPoller(e, spec.fetch)
+	return p
+}
+
+func (p *textPage) Init() tea.Cmd { return p.fetch() }
+
+func (p *textPage) Update(msg tea.Msg) (page.Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case fetchedMsg:
+		ok, next := p.accept(msg)
+		if !ok {
+			return p, nil
+		}
+		if msg.err == nil {
+			p.data = msg.data
+			p.layout()
+		}
+		if p.spec.once && p.loaded {
+			return p, nil
+		}
+		return p, next
+	case tickMsg:
+		_, cmd := p.tick(msg)
+		return p, cmd
+	case tea.KeyPressMsg:
+		k := p.env.keys
+		switch {
+		case key.Matches(msg, k.Table.Up):
+			p.vp.ScrollUp(1)
+		case key.Matches(msg, k.Table.Down):
+			p.vp.ScrollDown(1)
+		case key.Matches(msg, k.Table.PageUp):
+			p.vp.PageUp()
+		case key.Matches(msg, k.Table.PageDown):
+			p.vp.PageDown()
+		case key.Matches(msg, k.Table.Top):
+			p.vp.GotoTop()
+		case key.Matches(msg, k.Table.Bottom):
+			p.vp.GotoBottom()
+		case key.Matches(msg, k.Logs) && p.spec.logs != nil && p.data != nil:
+			if t, ok := p.spec.logs(p.data); ok {
+				return p, openLogsCmd(p.env, t)
+			}
+		default:
+			if p.data == nil {
+				return p, nil
+			}
+			for _, x := range p.spec.keys {
+				if key.Matches(msg, x.binding(k)) {
+					return p, x.do(p.env, p.data)
+				}
+			}
+		}
+	}
+	return p, nil
+}
+
+// layout re-renders the content for the current width, keeping the scroll.
+func (p *textPage) layout() {
+	if p.data == nil || p.width <= 0 {
+		return
+	}
+	y := p.vp.YOffset()
+	lines := p.spec.render(p.env, p.data, p.width)
+	for i, l := range lines {
+		lines[i] = fitLine(l, p.width)
+	}
+	p.vp.SetContentLines(lines)
+	p.vp.SetYOffset(y)
+}
+
+func (p *textPage) View() string {
+	if p.data == nil {
+		if p.err != nil {
+			return padLines("", p.height)
+		}
+		return padLines(p.env.loading(p.spec.noun), p.height)
+	}
+	return padLines(p.vp.View(), p.height)
+}
+
+func (p *textPage) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.vp.SetWidth(max(w, 1))
+	p.vp.SetHeight(max(h, 1))
+	p.layout()
+}
+
+func (p *textPage) Title() string { return p.spec.title }
+
+func (p *textPage) KeyHelp() []key.Binding {
+	var out []key.Binding
+	for _, x := range p.spec.keys {
+		out = append(out, x.binding(p.env.keys))
+	}
+	if p.spec.logs != nil {
+		out = append(out, p.env.keys.Logs)
+	}
+	return out
+}
+
+func (p *textPage) Close()                     { p.close() }
+func (p *textPage) Refresh() tea.Cmd           { return p.fetch() }
+func (p *textPage) RefreshState() refreshState { return p.state() }
+func (p *textPage) Shown() tea.Cmd {
+	if p.spec.once && p.loaded {
+		p.visible = true
+		return nil
+	}
+	return p.show()
+}
+func (p *textPage) Hidden()         { p.hide() }
+func (p *textPage) Cluster() string { return p.spec.cluster }
+
+func (p *textPage) CopyText() (string, bool) {
+	if p.data == nil || p.spec.copyID == nil {
+		return "", false
+	}
+	s := p.spec.copyID(p.data)
+	return s, s != ""
+}
+
+func (p *textPage) LogTarget() (logTarget, bool) {
+	if p.data == nil || p.spec.logs == nil {
+		return logTarget{}, false
+	}
+	return p.spec.logs(p.data)
+}
+
+// section renders a titled block.
+func section(e *env, title string) string { return e.st.Title.Render(title) }
+
+// field renders "label  value" with the label muted and padded.
+func field(e *env, label string, width int, value string) string {
+	return e.st.Key.Render(padRight(label, width)) + " " + value
+}
+
+func padRight(s string, w int) string {
+	if n := w - len([]rune(s)); n > 0 {
+		return s + strings.Repeat(" ", n)
+	}
+	return s
+}

@@ -1,0 +1,102 @@
+// Package ui is the console: a Bubble Tea root model that hosts a navigation
+// stack of pages (package ui/page) — the browse views in this package, the log
+// viewer (ui/logview) and the action dialogs (ui/actions) — and draws the
+// header, breadcrumb, footer help, status line, command line, filter prompt
+// and help overlay around them.
+//
+// Data is fetched off the UI thread: every fetch is a tea.Cmd carrying a
+// request id, replies that are not a page's latest are dropped, and a page
+// polls only while it is visible (see poller.go).
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecstui/ecstui/model"
+)
+
+// Context is one AWS context the console can switch between.
+type Context struct {
+	Name, Profile, Region, Cluster string
+	ReadOnly, Production           bool
+	EndpointURL                    string
+}
+
+// Backend is what the console reads. *aws.Client satisfies it.
+type Backend interface {
+	Clusters(ctx context.Context) ([]model.Cluster, []model.Failure, error)
+	Services(ctx context.Context, cluster string, onBatch func([]model.Service)) ([]model.Service, []model.Failure, error)
+	DescribeServices(ctx context.Context, cluster string, names []string) ([]model.Service, []model.Failure, error)
+	Tasks(ctx context.Context, cluster string, f model.TaskFilter, onBatch func([]model.Task)) ([]model.Task, []model.Failure, error)
+	DescribeTasks(ctx context.Context, cluster string, ids []string) ([]model.Task, []model.Failure, error)
+	ContainerInstances(ctx context.Context, cluster string, status string) ([]model.ContainerInstance, []model.Failure, error)
+	DescribeContainerInstances(ctx context.Context, cluster string, ids []string) ([]model.ContainerInstance, []model.Failure, error)
+	TaskDefinition(ctx context.Context, id string) (model.TaskDefinition, error)
+	TaskDefinitionFamilies(ctx context.Context) ([]string, error)
+	TaskDefinitionRevisions(ctx context.Context, family string) ([]string, error)
+	TargetGroups(ctx context.Context, arns []string) ([]model.TargetGroup, error)
+	TargetHealth(ctx context.Context, targetGroupARN string) ([]model.TargetHealth, error)
+}
+
+// Deps is everything the console needs from its caller (cmd/ecstui).
+type Deps struct {
+	Contexts []Context
+	Current  int
+	// Connect builds the backend for a context. It is called off the UI
+	// thread (in a tea.Cmd) at start and on every :ctx switch.
+	Connect         func(ctx context.Context, c Context) (Backend, error)
+	RefreshInterval time.Duration       // default 5s
+	Keys            map[string][]string // action name → keys; see KeyActions
+	Colors          map[string]string   // theme token → colour; see theme.Tokens
+	ReadOnly        bool                // forces every context read-only
+	Now             func() time.Time    // default time.Now; tests pass a fixed clock
+}
+
+// DefaultRefreshInterval is the polling interval when Deps leaves it zero.
+const DefaultRefreshInterval = 5 * time.Second
+
+// New builds the root model. It fails on an unusable Deps: no contexts, no
+// Connect, an unknown key action or colour token.
+func New(d Deps) (tea.Model, error) {
+	return newRoot(d)
+}
+
+func validate(d *Deps) error {
+	if len(d.Contexts) == 0 {
+		return errors.New("ui: no contexts configured")
+	}
+	if d.Current < 0 || d.Current >= len(d.Contexts) {
+		return fmt.Errorf("ui: current context index %d out of range (have %d contexts)", d.Current, len(d.Contexts))
+	}
+	if d.Connect == nil {
+		return errors.New("ui: Deps.Connect is nil")
+	}
+	if d.RefreshInterval <= 0 {
+		d.RefreshInterval = DefaultRefreshInterval
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return nil
+}
+
+// Run runs the console until the user quits or ctx is cancelled, restoring
+// the terminal on the way out.
+func Run(ctx context.Context, d Deps) error {
+	m, err := New(d)
+	if err != nil {
+		return err
+	}
+	r := m.(*root)
+	defer r.closeAll()
+	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,152 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ui/page"
+	"github.com/ecstui/ecstui/ui/table"
+	"github.com/ecstui/ecstui/ui/theme"
+)
+
+// barWidth is the width of the small usage bars in the instances table.
+const barWidth = 6
+
+var instanceColumns = []table.Column{
+	{Title: "EC2 ID", Max: 20},
+	{Title: "STATUS"},
+	{Title: "AZ", Hide: 6},
+	{Title: "TYPE", Hide: 7},
+	{Title: "AGENT", Hide: 5},
+	{Title: "RUN", Right: true},
+	{Title: "PEND", Right: true, Hide: 8},
+	{Title: "CPU", Min: barWidth + 5},
+	{Title: "MEM", Min: barWidth + 5},
+	{Title: "PORTS", Right: true, Hide: 4},
+	{Title: "ASG", Max: 24, Hide: 3},
+	{Title: "AMI", Max: 22, Hide: 9},
+	{Title: "IP", Hide: 10},
+}
+
+// usageCell is a small bar of used vs registered plus the percentage, toned
+// by how full it is.
+func usageCell(used, total int) table.Cell {
+	pct := 0
+	if total > 0 {
+		pct = used * 100 / total
+	}
+	tone := theme.ToneOK
+	switch {
+	case total <= 0:
+		tone = theme.ToneMuted
+	case pct >= 90:
+		tone = theme.ToneBad
+	case pct >= 75:
+		tone = theme.ToneWarn
+	}
+	return table.Cell{
+		Text: theme.BarPlain(used, total, barWidth) + fmt.Sprintf("%4d%%", pct),
+		Tone: tone,
+		Sort: fmt.Sprintf("%05d", pct),
+	}
+}
+
+// instanceRow renders and diagnoses a container instance: DRAINING magenta,
+// a disconnected agent red, near-full CPU/memory yellow/red.
+func instanceRow(_ *env, ci model.ContainerInstance, _ time.Time) table.Row {
+	agent := "connected"
+	agentTone := theme.ToneOK
+	if !ci.AgentConnected {
+		agent, agentTone = "DISCONNECTED", theme.ToneBad
+	}
+	if ci.AgentVersion != "" {
+		agent = ci.AgentVersion + " " + agent
+	}
+	ec2 := ci.EC2InstanceID
+	if ec2 == "" {
+		ec2 = ci.ID
+	}
+	pend := table.Cell{Text: itoa(ci.PendingTasksCount)}
+	if ci.PendingTasksCount > 0 {
+		pend.Tone = theme.ToneWarn
+	}
+	usedPorts := len(ci.Remaining.Ports) - len(ci.Registered.Ports)
+	if usedPorts < 0 {
+		usedPorts = len(ci.Remaining.Ports)
+	}
+	return table.Row{ID: ci.ARN, Cells: []table.Cell{
+		{Text: clean(ec2)},
+		{Text: clean(ci.Status), Tone: theme.StatusTone(ci.Status)},
+		{Text: clean(ci.AvailabilityZone)},
+		{Text: clean(ci.InstanceType)},
+		{Text: clean(agent), Tone: agentTone},
+		{Text: itoa(ci.RunningTasksCount)},
+		pend,
+		usageCell(ci.Registered.CPU-ci.Remaining.CPU, ci.Registered.CPU),
+		usageCell(ci.Registered.Memory-ci.Remaining.Memory, ci.Registered.Memory),
+		{Text: itoa(usedPorts), Sort: fmt.Sprintf("%05d", usedPorts)},
+		{Text: clean(orDash(ci.AutoScalingGroup))},
+		{Text: clean(orDash(ci.AMIID))},
+		{Text: clean(orDash(ci.PrivateIP))},
+	}}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+type instancesPage struct {
+	*listPage[model.ContainerInstance]
+	cluster   string
+	selectARN string // select this instance when the first data arrives
+}
+
+func (p *instancesPage) Cluster() string { return p.cluster }
+
+func (p *instancesPage) Update(msg tea.Msg) (page.Page, tea.Cmd) {
+	first := !p.loaded
+	np, cmd := p.listPage.Update(msg)
+	if first && p.loaded && p.selectARN != "" {
+		p.tbl.Select(p.selectARN)
+	}
+	return np, cmd
+}
+
+func newInstancesPage(e *env, cluster string) *instancesPage {
+	p := &instancesPage{cluster: cluster}
+	p.listPage = newListPage(e, listSpec[model.ContainerInstance]{
+		title:   "instances(" + clean(cluster) + ")",
+		noun:    "container instances",
+		columns: instanceColumns,
+		fetch: func(ctx context.Context, b Backend) ([]model.ContainerInstance, []model.Failure, error) {
+			return b.ContainerInstances(ctx, cluster, "")
+		},
+		row: instanceRow,
+		enter: func(e *env, ci model.ContainerInstance) page.Page {
+			return newInstanceTasksPage(e, cluster, ci.ARN, firstNonEmpty(ci.EC2InstanceID, ci.ID))
+		},
+		extra: []listKey[model.ContainerInstance]{
+			{binding: func(k *KeyMap) key.Binding { return k.Ports }, do: func(e *env, ci model.ContainerInstance) tea.Cmd {
+				return page.Open(newPortMapPage(e, portScope{cluster: cluster, instanceARN: ci.ARN,
+					label: firstNonEmpty(ci.EC2InstanceID, ci.ID)}))
+			}},
+		},
+	})
+	p.self = p
+	return p
+}
+
+// newInstancesPageSelect opens the instances with the cursor on one of them.
+func newInstancesPageSelect(e *env, cluster, arn string) *instancesPage {
+	p := newInstancesPage(e, cluster)
+	p.selectARN = arn
+	return p
+}

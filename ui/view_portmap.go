@@ -1,0 +1,443 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ui/page"
+	"github.com/ecstui/ecstui/ui/table"
+	"github.com/ecstui/ecstui/ui/theme"
+)
+
+// portScope is what a port map covers: a cluster, optionally narrowed to
+// one service or one container instance. Findings are always computed on
+// the whole cluster (a conflict involves other services), then narrowed.
+type portScope struct {
+	cluster     string
+	service     string
+	instanceARN string
+	label       string // instance label for the title
+}
+
+func (s portScope) title() string {
+	switch {
+	case s.service != "":
+		return "ports(" + clean(s.service) + ")"
+	case s.instanceARN != "":
+		return "ports(" + clean(s.label) + ")"
+	}
+	return "ports(" + clean(s.cluster) + ")"
+}
+
+var portColumns = []table.Column{
+	{Title: "SERVICE", Max: 24},
+	{Title: "TASK", Max: 12},
+	{Title: "CONTAINER", Max: 20, Hide: 5},
+	{Title: "PORTS", Min: 11},
+	{Title: "MODE"},
+	{Title: "INSTANCE", Max: 20},
+	{Title: "IP", Hide: 7},
+	{Title: "AZ", Hide: 8},
+	{Title: "TARGET GROUP", Max: 24, Hide: 4},
+	{Title: "TARGET"},
+	{Title: "REASON", Max: 32, Hide: 6},
+	{Title: "FLAGS", Flex: true, Min: 5, Hide: 2},
+}
+
+// portRow renders and diagnoses one binding: target health coloured, any
+// flag red, dynamic ports marked.
+func portRow(_ *env, r model.PortMapRow, _ time.Time) table.Row {
+	task := shortID(r.TaskID)
+	if r.TaskARN == "" {
+		task = "(none)"
+	}
+	mode := table.Cell{Text: "static"}
+	if r.Dynamic {
+		mode = table.Cell{Text: "dynamic", Tone: theme.ToneInfo}
+	}
+	if r.TaskARN == "" {
+		mode = table.Cell{Text: "-"}
+	}
+	ports := fmt.Sprintf("%d→%d", r.ContainerPort, r.HostPort)
+	if r.TaskARN == "" && r.ContainerPort == 0 {
+		ports = fmt.Sprintf("?→%d", r.HostPort)
+	}
+	if r.Protocol != "" && r.Protocol != "tcp" {
+		ports += "/" + r.Protocol
+	}
+	target := table.Cell{Text: "-"}
+	if r.TargetState != "" {
+		target = table.Cell{Text: clean(r.TargetState), Tone: theme.StatusTone(r.TargetState)}
+	}
+	flags := table.Cell{Text: strings.Join(r.Flags.Names(), " ")}
+	if r.Flags != 0 {
+		flags.Tone = theme.ToneBad
+	}
+	tg := r.TargetGroup
+	if tg == "" {
+		tg = "-"
+	}
+	taskCell := table.Cell{Text: clean(task)}
+	if r.Flags.Has(model.FlagStaleTarget) {
+		taskCell.Tone = theme.ToneBad
+	}
+	return table.Row{ID: fmt.Sprintf("%s|%s|%s|%d", r.TaskARN, r.Container, r.InstanceID, r.HostPort), Cells: []table.Cell{
+		{Text: clean(orDash(r.Service))},
+		taskCell,
+		{Text: clean(orDash(r.Container))},
+		{Text: ports, Sort: fmt.Sprintf("%06d", r.HostPort)},
+		mode,
+		{Text: clean(orDash(r.InstanceID))},
+		{Text: clean(orDash(r.PrivateIP))},
+		{Text: clean(orDash(r.AZ))},
+		{Text: clean(tg)},
+		target,
+		{Text: clean(orDash(r.TargetReason))},
+		flags,
+	}}
+}
+
+// fetchPortMap gathers one cluster's services, running tasks, instances,
+// task definitions and target health, and joins them (model.BuildPortMap).
+func fetchPortMap(ctx context.Context, b Backend, cluster string) (model.PortMap, []model.Failure, error) {
+	var (
+		wg                     sync.WaitGroup
+		svcs                   []model.Service
+		tasks                  []model.Task
+		insts                  []model.ContainerInstance
+		f1, f2, f3             []model.Failure
+		errSvc, errTask, errCI error
+	)
+	wg.Add(3)
+	go func() { defer wg.Done(); svcs, f1, errSvc = b.Services(ctx, cluster, nil) }()
+	go func() { defer wg.Done(); tasks, f2, errTask = b.Tasks(ctx, cluster, model.TaskFilter{}, nil) }()
+	go func() { defer wg.Done(); insts, f3, errCI = b.ContainerInstances(ctx, cluster, "") }()
+	wg.Wait()
+	for _, err := range []error{errSvc, errTask, errCI} {
+		if err != nil {
+			return model.PortMap{}, nil, err
+		}
+	}
+	fails := append(append(f1, f2...), f3...)
+
+	tdSet := map[string]bool{}
+	tgSet := map[string]bool{}
+	for _, s := range svcs {
+		tdSet[s.TaskDefinitionARN] = true
+		for _, d := range s.Deployments {
+			tdSet[d.TaskDefinitionARN] = true
+		}
+		for _, lb := range s.LoadBalancers {
+			if lb.TargetGroupARN != "" {
+				tgSet[lb.TargetGroupARN] = true
+			}
+		}
+	}
+	for _, t := range tasks {
+		tdSet[t.TaskDefinitionARN] = true
+	}
+	delete(tdSet, "")
+	tds, err := taskDefinitions(ctx, b, keys(tdSet))
+	if err != nil {
+		return model.PortMap{}, nil, err
+	}
+	tgARNs := keys(tgSet)
+	var tgs []model.TargetGroup
+	var health []model.TargetHealth
+	if len(tgARNs) > 0 {
+		if tgs, err = b.TargetGroups(ctx, tgARNs); err != nil {
+			return model.PortMap{}, nil, err
+		}
+		if health, err = targetHealth(ctx, b, tgARNs); err != nil {
+			return model.PortMap{}, nil, err
+		}
+	}
+	pm := model.BuildPortMap(model.PortMapInput{
+		Services: svcs, Tasks: tasks, TaskDefinitions: tds, Instances: insts,
+		TargetGroups: tgs, TargetHealth: health,
+	})
+	return pm, fails, nil
+}
+
+// parallelism bounds concurrent describe calls of one view (the adapter
+// also bounds its own pool; this keeps one view from queueing many).
+const parallelism = 8
+
+func taskDefinitions(ctx context.Context, b Backend, arns []string) (map[string]model.TaskDefinition, error) {
+	out := make(map[string]model.TaskDefinition, len(arns))
+	var mu sync.Mutex
+	err := forEach(arns, func(arn string) error {
+		td, err := b.TaskDefinition(ctx, arn)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		out[arn] = td
+		mu.Unlock()
+		return nil
+	})
+	return out, err
+}
+
+func targetHealth(ctx context.Context, b Backend, tgs []string) ([]model.TargetHealth, error) {
+	var mu sync.Mutex
+	var out []model.TargetHealth
+	err := forEach(tgs, func(arn string) error {
+		th, err := b.TargetHealth(ctx, arn)
+		if err != nil {
+			return err
+		}
+		for i := range th {
+			if th[i].TargetGroupARN == "" {
+				th[i].TargetGroupARN = arn
+			}
+		}
+		mu.Lock()
+		out = append(out, th...)
+		mu.Unlock()
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].TargetGroupARN != out[j].TargetGroupARN {
+			return out[i].TargetGroupARN < out[j].TargetGroupARN
+		}
+		if out[i].TargetID != out[j].TargetID {
+			return out[i].TargetID < out[j].TargetID
+		}
+		return out[i].Port < out[j].Port
+	})
+	return out, err
+}
+
+// forEach runs fn over items with bounded parallelism; the first error wins.
+func forEach(items []string, fn func(string) error) error {
+	sem := make(chan struct{}, parallelism)
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	for _, it := range items {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := fn(it); err != nil {
+				once.Do(func() { first = err })
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// narrow keeps the rows and findings of one service or instance.
+func narrow(pm model.PortMap, s portScope, insts map[string]string) model.PortMap {
+	if s.service == "" && s.instanceARN == "" {
+		return pm
+	}
+	keep := func(service, instARN, ec2 string) bool {
+		if s.service != "" {
+			for _, x := range strings.Split(service, ",") {
+				if x == s.service {
+					return true
+				}
+			}
+			return false
+		}
+		return instARN == s.instanceARN || (ec2 != "" && insts[s.instanceARN] == ec2)
+	}
+	var out model.PortMap
+	for _, r := range pm.Rows {
+		if keep(r.Service, r.ContainerInstanceARN, r.InstanceID) {
+			out.Rows = append(out.Rows, r)
+		}
+	}
+	for _, is := range pm.Issues {
+		if s.service != "" && keep(is.Service, "", "") {
+			out.Issues = append(out.Issues, is)
+		}
+		if s.instanceARN != "" && (is.InstanceID != "" && insts[s.instanceARN] == is.InstanceID) {
+			out.Issues = append(out.Issues, is)
+		}
+	}
+	out.Summary = pm.Summary
+	out.Summary = recount(out)
+	return out
+}
+
+func recount(pm model.PortMap) model.PortMapSummary {
+	var s model.PortMapSummary
+	for _, r := range pm.Rows {
+		if r.TaskARN == "" {
+			continue
+		}
+		s.Bindings++
+		if r.Dynamic {
+			s.Dynamic++
+		} else {
+			s.Static++
+		}
+		switch r.TargetState {
+		case model.TargetHealthy:
+			s.Healthy++
+		case model.TargetUnhealthy:
+			s.Unhealthy++
+		}
+	}
+	for _, is := range pm.Issues {
+		switch is.Kind {
+		case model.IssueStaleTarget:
+			s.StaleTargets++
+		case model.IssueUnregistered:
+			s.Unregistered++
+		case model.IssueStaticConflict:
+			s.Conflicts++
+		case model.IssueRolloutBlocked:
+			s.BlockedServices++
+		}
+	}
+	return s
+}
+
+// maxIssueLines bounds the findings shown above the table.
+const maxIssueLines = 6
+
+// portHeader is the summary line and the findings, worded to act on.
+func portHeader(e *env, meta any, width int) []string {
+	pm, ok := meta.(model.PortMap)
+	if !ok {
+		return nil
+	}
+	st := e.st
+	s := pm.Summary
+	parts := []string{
+		fmt.Sprintf("%d bindings", s.Bindings),
+		st.Info.Render(fmt.Sprintf("%d dynamic", s.Dynamic)),
+		fmt.Sprintf("%d static", s.Static),
+		st.OK.Render(fmt.Sprintf("%d healthy", s.Healthy)),
+	}
+	if s.Unhealthy > 0 {
+		parts = append(parts, st.Bad.Render(fmt.Sprintf("%d unhealthy", s.Unhealthy)))
+	}
+	flag := func(n int, what string) {
+		if n > 0 {
+			parts = append(parts, st.Bad.Render(fmt.Sprintf("%d %s", n, what)))
+		}
+	}
+	flag(s.StaleTargets, "stale targets")
+	flag(s.Unregistered, "not registered")
+	flag(s.Conflicts, "port conflicts")
+	flag(s.BlockedServices, "rollouts blocked")
+	if len(pm.Issues) == 0 {
+		parts = append(parts, st.OK.Render("no findings"))
+	}
+	out := []string{segments(width, st.Muted.Render(" · "), parts...)}
+	var lines []string
+	for _, is := range pm.Issues {
+		tone := st.Warn
+		if is.Kind == model.IssueRolloutBlocked && is.Stalls || is.Kind == model.IssueStaleTarget || is.Kind == model.IssueStaticConflict {
+			tone = st.Bad
+		}
+		for i, l := range wrapWords("⚑ "+is.Kind.String()+": "+clean(is.Detail), width-2) {
+			if i > 0 {
+				l = "  " + l
+			}
+			lines = append(lines, tone.Render(l))
+		}
+	}
+	if len(lines) > maxIssueLines {
+		more := len(lines) - (maxIssueLines - 1)
+		lines = append(lines[:maxIssueLines-1], st.Muted.Render(fmt.Sprintf("  … %d more lines of findings: filter on FLAGS, e.g. /stale", more)))
+	}
+	return append(out, lines...)
+}
+
+type portMapPage struct {
+	*listPage[model.PortMapRow]
+	scope portScope
+}
+
+func (p *portMapPage) Cluster() string { return p.scope.cluster }
+
+func (p *portMapPage) LogTarget() (logTarget, bool) {
+	r, ok := p.selected()
+	if !ok || r.TaskARN == "" {
+		return logTarget{}, false
+	}
+	return portLogTarget(p.scope.cluster, r), true
+}
+
+func portLogTarget(cluster string, r model.PortMapRow) logTarget {
+	return logTarget{Cluster: cluster, Service: r.Service, TaskID: r.TaskID, Container: r.Container, TaskDefinitionARN: r.TaskDefinition}
+}
+
+func newPortMapPage(e *env, scope portScope) *portMapPage {
+	p := &portMapPage{scope: scope}
+	cluster := scope.cluster
+	p.listPage = newListPage(e, listSpec[model.PortMapRow]{
+		title:   scope.title(),
+		noun:    "port bindings",
+		columns: portColumns,
+		fetchMeta: func(ctx context.Context, b Backend) ([]model.PortMapRow, any, []model.Failure, error) {
+			pm, fails, err := fetchPortMap(ctx, b, cluster)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			insts := map[string]string{}
+			if scope.instanceARN != "" {
+				cis, _, err := b.DescribeContainerInstances(ctx, cluster, []string{scope.instanceARN})
+				if err != nil {
+					return nil, nil, nil, err
+				}
+				for _, ci := range cis {
+					insts[ci.ARN] = ci.EC2InstanceID
+					insts[scope.instanceARN] = ci.EC2InstanceID
+				}
+			}
+			pm = narrow(pm, scope, insts)
+			return pm.Rows, pm, fails, nil
+		},
+		row:    portRow,
+		header: portHeader,
+		copyID: func(r model.PortMapRow) string { return firstNonEmpty(r.TaskARN, r.InstanceID) },
+		enter: func(e *env, r model.PortMapRow) page.Page {
+			if r.TaskARN == "" {
+				return nil
+			}
+			return newContainersPage(e, cluster, model.Task{ARN: r.TaskARN, ID: r.TaskID})
+		},
+		extra: []listKey[model.PortMapRow]{
+			{binding: func(k *KeyMap) key.Binding { return k.Instances }, do: func(e *env, r model.PortMapRow) tea.Cmd {
+				if r.ContainerInstanceARN == "" {
+					return page.Status("no container instance known for this row", true)
+				}
+				return page.Open(newInstancesPageSelect(e, cluster, r.ContainerInstanceARN))
+			}},
+			{binding: func(k *KeyMap) key.Binding { return k.Logs }, do: func(e *env, r model.PortMapRow) tea.Cmd {
+				if r.TaskARN == "" {
+					return page.Status("a stale target has no task, so no logs", true)
+				}
+				return openLogsCmd(e, portLogTarget(cluster, r))
+			}},
+		},
+	})
+	p.self = p
+	return p
+}

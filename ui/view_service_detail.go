@@ -1,0 +1,284 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ui/page"
+	"github.com/ecstui/ecstui/ui/theme"
+)
+
+// maxEvents is how many recent service events the detail page shows.
+const maxEvents = 25
+
+// serviceDetail is what the service detail page fetches: the service and
+// the task definitions of its PRIMARY and (first) ACTIVE deployments.
+type serviceDetail struct {
+	svc     model.Service
+	primary model.TaskDefinition
+	active  model.TaskDefinition
+	hasDiff bool
+}
+
+func fetchServiceDetail(ctx context.Context, b Backend, cluster, name string) (serviceDetail, error) {
+	svcs, fails, err := b.DescribeServices(ctx, cluster, []string{name})
+	if err != nil {
+		return serviceDetail{}, err
+	}
+	if len(svcs) == 0 {
+		why := "MISSING"
+		if len(fails) > 0 {
+			why = fails[0].String()
+		}
+		return serviceDetail{}, &aws.Error{Kind: aws.KindNotFound, Op: "DescribeServices",
+			Message: fmt.Sprintf("service %s not found in cluster %s (%s)", name, cluster, why)}
+	}
+	d := serviceDetail{svc: svcs[0]}
+	var primARN, actARN string
+	for _, dep := range d.svc.Deployments {
+		switch {
+		case dep.Status == model.DeploymentPrimary && primARN == "":
+			primARN = dep.TaskDefinitionARN
+		case dep.Status == model.DeploymentActive && actARN == "":
+			actARN = dep.TaskDefinitionARN
+		}
+	}
+	if primARN == "" {
+		primARN = d.svc.TaskDefinitionARN
+	}
+	if primARN != "" {
+		if d.primary, err = b.TaskDefinition(ctx, primARN); err != nil {
+			return serviceDetail{}, err
+		}
+	}
+	if actARN != "" && actARN != primARN {
+		if d.active, err = b.TaskDefinition(ctx, actARN); err != nil {
+			return serviceDetail{}, err
+		}
+		d.hasDiff = true
+	}
+	return d, nil
+}
+
+func newServiceDetailPage(e *env, cluster, name string) *textPage {
+	return newTextPage(e, textSpec{
+		title:   "service(" + clean(name) + ")",
+		noun:    "service",
+		cluster: cluster,
+		fetch: func(ctx context.Context, b Backend) (any, error) {
+			return fetchServiceDetail(ctx, b, cluster, name)
+		},
+		render: func(e *env, data any, width int) []string {
+			return renderServiceDetail(e, data.(serviceDetail), width)
+		},
+		copyID: func(data any) string { return data.(serviceDetail).svc.ARN },
+		logs: func(data any) (logTarget, bool) {
+			s := data.(serviceDetail).svc
+			return logTarget{Cluster: cluster, Service: s.Name, TaskDefinitionARN: s.TaskDefinitionARN}, true
+		},
+		keys: []textKey{
+			{binding: func(k *KeyMap) key.Binding { return k.Tasks }, do: func(e *env, _ any) tea.Cmd {
+				return page.Open(newServiceTasksPage(e, cluster, name))
+			}},
+			{binding: func(k *KeyMap) key.Binding { return k.Ports }, do: func(e *env, _ any) tea.Cmd {
+				return page.Open(newPortMapPage(e, portScope{cluster: cluster, service: name}))
+			}},
+		},
+	})
+}
+
+// deploymentBar is the width of a deployment's progress bar.
+const deploymentBar = 20
+
+func renderServiceDetail(e *env, d serviceDetail, width int) []string {
+	st := e.st
+	s := d.svc
+	now := e.now()
+	const lw = 15
+	dc := s.DeploymentConfiguration
+	cb := "off"
+	if dc.CircuitBreaker.Enable {
+		cb = "on"
+		if dc.CircuitBreaker.Rollback {
+			cb += ", rollback"
+		}
+	}
+	var lbs []string
+	for _, lb := range s.LoadBalancers {
+		lbs = append(lbs, fmt.Sprintf("%s → %s:%d", tgName(firstNonEmpty(lb.TargetGroupARN, lb.LoadBalancerName)), clean(lb.ContainerName), lb.ContainerPort))
+	}
+	var placement []string
+	for _, p := range s.PlacementStrategy {
+		placement = append(placement, clean(p.Type+"("+p.Field+")"))
+	}
+	for _, p := range s.PlacementConstraints {
+		placement = append(placement, clean(strings.TrimSpace(p.Type+" "+p.Expression)))
+	}
+	counts := fmt.Sprintf("desired %d · running %s · pending %d", s.DesiredCount,
+		runningTone(st, s.RunningCount, s.DesiredCount).Render(itoa(s.RunningCount)), s.PendingCount)
+	out := []string{
+		section(e, "Service "+clean(s.Name)) + "  " + st.StatusStyle(s.Status).Render(clean(s.Status)),
+		field(e, "Counts", lw, counts),
+		field(e, "Task definition", lw, tdShort(s.TaskDefinitionARN)),
+		field(e, "Launch", lw, clean(orDash(s.LaunchType))+" · "+clean(orDash(s.SchedulingStrategy))),
+		field(e, "Rolling update", lw, fmt.Sprintf("min %d%% · max %d%% · circuit breaker %s", dc.MinimumHealthyPercent, dc.MaximumPercent, cb)),
+		field(e, "Load balancers", lw, orDash(strings.Join(lbs, ", "))),
+		field(e, "Placement", lw, orDash(strings.Join(placement, ", "))),
+		field(e, "Created", lw, age(now, s.CreatedAt)+" ago"),
+		"",
+		section(e, "Deployments"),
+	}
+	for _, dep := range s.Deployments {
+		state := dep.RolloutState
+		if state == "" {
+			state = "-"
+		}
+		line := fmt.Sprintf("  %-8s %s %s %d/%d",
+			dep.Status, st.ProgressBar(dep.RunningCount, dep.DesiredCount, deploymentBar),
+			st.Tone(theme.StatusTone(state)).Render(fmt.Sprintf("%-11s", state)), dep.RunningCount, dep.DesiredCount)
+		out = append(out, line)
+		meta := fmt.Sprintf("           %s · pending %d · failed %d · created %s ago · updated %s ago · %s",
+			tdShort(dep.TaskDefinitionARN), dep.PendingCount, dep.FailedTasks, age(now, dep.CreatedAt), age(now, dep.UpdatedAt), clean(dep.ID))
+		out = append(out, st.Muted.Render(meta))
+		if dep.RolloutStateReason != "" {
+			for _, l := range wrapWords(clean(dep.RolloutStateReason), width-11) {
+				out = append(out, "           "+st.Tone(theme.StatusTone(state)).Render(l))
+			}
+		}
+	}
+	if len(s.Deployments) == 0 {
+		out = append(out, st.Muted.Render("  no deployments"))
+	}
+	if d.hasDiff {
+		out = append(out, "", section(e, "Task definition diff "+clean(d.active.FamilyRevision())+" (ACTIVE) → "+clean(d.primary.FamilyRevision())+" (PRIMARY)"))
+		out = append(out, renderDiff(e, taskDefJSON(d.active), taskDefJSON(d.primary))...)
+	}
+	out = append(out, "", section(e, "Events"))
+	for i, ev := range s.Events {
+		if i >= maxEvents {
+			out = append(out, st.Muted.Render(fmt.Sprintf("  … %d older events", len(s.Events)-maxEvents)))
+			break
+		}
+		prefix := fmt.Sprintf("  %4s ", age(now, ev.CreatedAt))
+		tone := st.Text
+		if strings.Contains(ev.Message, "unable to place") || strings.Contains(ev.Message, "unhealthy") ||
+			strings.Contains(ev.Message, "failed") || strings.Contains(ev.Message, "rolling back") {
+			tone = st.Bad
+		} else if strings.Contains(ev.Message, "steady state") {
+			tone = st.OK
+		}
+		for j, l := range wrapWords(clean(ev.Message), max(width-len(prefix), 10)) {
+			if j == 0 {
+				out = append(out, st.Muted.Render(prefix)+tone.Render(l))
+			} else {
+				out = append(out, strings.Repeat(" ", len(prefix))+tone.Render(l))
+			}
+		}
+	}
+	if len(s.Events) == 0 {
+		out = append(out, st.Muted.Render("  no events"))
+	}
+	return out
+}
+
+func runningTone(st *theme.Styles, running, desired int) interface{ Render(...string) string } {
+	switch {
+	case desired > 0 && running == 0:
+		return st.Bad
+	case running < desired:
+		return st.Warn
+	}
+	return st.OK
+}
+
+// renderDiff shows the changed lines of a line diff with one line of
+// context around each change.
+func renderDiff(e *env, a, b string) []string {
+	ops := diffLines(strings.Split(a, "\n"), strings.Split(b, "\n"))
+	show := make([]bool, len(ops))
+	for i, op := range ops {
+		if op.kind != ' ' {
+			for j := max(i-1, 0); j <= min(i+1, len(ops)-1); j++ {
+				show[j] = true
+			}
+		}
+	}
+	var out []string
+	gap := false
+	for i, op := range ops {
+		if !show[i] {
+			gap = true
+			continue
+		}
+		if gap && len(out) > 0 {
+			out = append(out, e.st.Diff.Context.Render("  ⋯"))
+		}
+		gap = false
+		line := string(op.kind) + " " + clean(op.text)
+		switch op.kind {
+		case '+':
+			out = append(out, e.st.Diff.Added.Render(line))
+		case '-':
+			out = append(out, e.st.Diff.Removed.Render(line))
+		default:
+			out = append(out, e.st.Diff.Context.Render(line))
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, e.st.Muted.Render("  (identical)"))
+	}
+	return out
+}
+
+type diffOp struct {
+	kind byte // ' ', '+', '-'
+	text string
+}
+
+// diffLines is an LCS line diff; task definitions are a few hundred lines,
+// so the quadratic table is small.
+func diffLines(a, b []string) []diffOp {
+	n, m := len(a), len(b)
+	lcs := make([][]int, n+1)
+	for i := range lcs {
+		lcs[i] = make([]int, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var ops []diffOp
+	i, j := 0, 0
+	for i < n && j < m {
+		switch {
+		case a[i] == b[j]:
+			ops = append(ops, diffOp{' ', a[i]})
+			i++
+			j++
+		case lcs[i+1][j] >= lcs[i][j+1]:
+			ops = append(ops, diffOp{'-', a[i]})
+			i++
+		default:
+			ops = append(ops, diffOp{'+', b[j]})
+			j++
+		}
+	}
+	for ; i < n; i++ {
+		ops = append(ops, diffOp{'-', a[i]})
+	}
+	for ; j < m; j++ {
+		ops = append(ops, diffOp{'+', b[j]})
+	}
+	return ops
+}

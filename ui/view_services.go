@@ -1,0 +1,171 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ui/page"
+	"github.com/ecstui/ecstui/ui/table"
+	"github.com/ecstui/ecstui/ui/theme"
+)
+
+var serviceColumns = []table.Column{
+	{Title: "NAME", Flex: true, Max: 40},
+	{Title: "DESIRED", Right: true},
+	{Title: "RUNNING", Right: true},
+	{Title: "PENDING", Right: true},
+	{Title: "ROLLOUT", Max: 28},
+	{Title: "TASKDEF", Max: 30, Hide: 3},
+	{Title: "LAUNCH", Hide: 5},
+	{Title: "MIN/MAX%", Hide: 4},
+	{Title: "LB", Max: 24, Hide: 6},
+	{Title: "LAST EVENT", Flex: true, Min: 12, Hide: 2},
+}
+
+// tdShort is family:revision from a task definition ARN.
+func tdShort(arn string) string { return clean(model.ResourceID(arn)) }
+
+// tgName is a target group's name from its ARN (…:targetgroup/NAME/ID).
+func tgName(arn string) string {
+	const marker = "targetgroup/"
+	if i := strings.Index(arn, marker); i >= 0 {
+		rest := arn[i+len(marker):]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			return clean(rest[:j])
+		}
+		return clean(rest)
+	}
+	return clean(arn)
+}
+
+// rolloutSummary describes the primary deployment and how many older ones
+// are still draining, and diagnoses it.
+func rolloutSummary(s model.Service, now time.Time) table.Cell {
+	d, ok := s.PrimaryDeployment()
+	if !ok {
+		return table.Cell{Text: "-"}
+	}
+	state := d.RolloutState
+	if state == "" {
+		state = d.Status
+	}
+	text := fmt.Sprintf("%s %d/%d %s", state, d.RunningCount, d.DesiredCount, age(now, d.CreatedAt))
+	if n := len(s.Deployments) - 1; n > 0 {
+		text += fmt.Sprintf(" +%d old", n)
+	}
+	tone := theme.StatusTone(state)
+	if d.FailedTasks > 0 && tone == theme.ToneWarn {
+		tone = theme.ToneBad
+	}
+	return table.Cell{Text: text, Tone: tone, Sort: state}
+}
+
+// serviceRow renders and diagnoses a service: running below desired is
+// yellow, nothing running while something is desired is red.
+func serviceRow(_ *env, s model.Service, now time.Time) table.Row {
+	running := table.Cell{Text: itoa(s.RunningCount)}
+	switch {
+	case s.DesiredCount > 0 && s.RunningCount == 0:
+		running.Tone = theme.ToneBad
+	case s.RunningCount < s.DesiredCount:
+		running.Tone = theme.ToneWarn
+	case s.RunningCount > 0:
+		running.Tone = theme.ToneOK
+	}
+	pending := table.Cell{Text: itoa(s.PendingCount)}
+	if s.PendingCount > 0 {
+		pending.Tone = theme.ToneWarn
+	}
+	var lbs []string
+	for _, lb := range s.LoadBalancers {
+		name := lb.LoadBalancerName
+		if lb.TargetGroupARN != "" {
+			name = tgName(lb.TargetGroupARN)
+		}
+		lbs = append(lbs, fmt.Sprintf("%s:%d", clean(name), lb.ContainerPort))
+	}
+	lbText := strings.Join(lbs, ",")
+	if lbText == "" {
+		lbText = "-"
+	}
+	event := table.Cell{Text: "-"}
+	if len(s.Events) > 0 {
+		ev := s.Events[0]
+		event = table.Cell{Text: age(now, ev.CreatedAt) + " " + clean(ev.Message), Sort: ageSort(now, ev.CreatedAt)}
+		if strings.Contains(ev.Message, "unable to place") || strings.Contains(ev.Message, "unhealthy") {
+			event.Tone = theme.ToneBad
+		}
+	}
+	launch := s.LaunchType
+	if s.SchedulingStrategy == "DAEMON" {
+		launch += "/daemon"
+	}
+	name := table.Cell{Text: clean(s.Name)}
+	if s.Status != "" && s.Status != "ACTIVE" {
+		name.Tone = theme.StatusTone(s.Status)
+	}
+	dc := s.DeploymentConfiguration
+	return table.Row{ID: s.ARN, Cells: []table.Cell{
+		name,
+		{Text: itoa(s.DesiredCount)},
+		running,
+		pending,
+		rolloutSummary(s, now),
+		{Text: tdShort(s.TaskDefinitionARN)},
+		{Text: clean(launch)},
+		{Text: fmt.Sprintf("%d/%d", dc.MinimumHealthyPercent, dc.MaximumPercent)},
+		{Text: lbText},
+		event,
+	}}
+}
+
+// servicesPage is the services of one cluster.
+type servicesPage struct {
+	*listPage[model.Service]
+	cluster string
+}
+
+func (p *servicesPage) Cluster() string { return p.cluster }
+
+func (p *servicesPage) LogTarget() (logTarget, bool) {
+	s, ok := p.selected()
+	if !ok {
+		return logTarget{}, false
+	}
+	return logTarget{Cluster: p.cluster, Service: s.Name, TaskDefinitionARN: s.TaskDefinitionARN}, true
+}
+
+func newServicesPage(e *env, cluster string) *servicesPage {
+	p := &servicesPage{cluster: cluster}
+	p.listPage = newListPage(e, listSpec[model.Service]{
+		title:   "services(" + clean(cluster) + ")",
+		noun:    "services",
+		columns: serviceColumns,
+		fetch: func(ctx context.Context, b Backend) ([]model.Service, []model.Failure, error) {
+			return b.Services(ctx, cluster, nil)
+		},
+		row: serviceRow,
+		enter: func(e *env, s model.Service) page.Page {
+			return newServiceTasksPage(e, cluster, s.Name)
+		},
+		extra: []listKey[model.Service]{
+			{binding: func(k *KeyMap) key.Binding { return k.Describe }, do: func(e *env, s model.Service) tea.Cmd {
+				return page.Open(newServiceDetailPage(e, cluster, s.Name))
+			}},
+			{binding: func(k *KeyMap) key.Binding { return k.Ports }, do: func(e *env, s model.Service) tea.Cmd {
+				return page.Open(newPortMapPage(e, portScope{cluster: cluster, service: s.Name}))
+			}},
+			{binding: func(k *KeyMap) key.Binding { return k.Logs }, do: func(e *env, s model.Service) tea.Cmd {
+				return openLogsCmd(e, logTarget{Cluster: cluster, Service: s.Name, TaskDefinitionARN: s.TaskDefinitionARN})
+			}},
+		},
+	})
+	p.self = p
+	return p
+}

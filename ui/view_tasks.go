@@ -1,0 +1,188 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ui/page"
+	"github.com/ecstui/ecstui/ui/table"
+	"github.com/ecstui/ecstui/ui/theme"
+)
+
+var taskColumns = []table.Column{
+	{Title: "TASK", Max: 32},
+	{Title: "SERVICE", Max: 24, Hide: 4},
+	{Title: "STATUS"},
+	{Title: "HEALTH"},
+	{Title: "CONTAINERS", Hide: 6},
+	{Title: "TASKDEF", Max: 28, Hide: 5},
+	{Title: "STARTED", Right: true},
+	{Title: "STOPPED", Right: true, Hide: 7},
+	{Title: "INSTANCE", Hide: 3},
+	{Title: "AZ", Hide: 8},
+	{Title: "STOP REASON", Flex: true, Min: 11, Hide: 2},
+}
+
+// taskRow renders and diagnoses a task. Instance ids come from the map the
+// fetch built (container instance ARN → EC2 id).
+type taskItem struct {
+	task     model.Task
+	instance string // EC2 instance id, when known
+}
+
+func taskRow(_ *env, it taskItem, now time.Time) table.Row {
+	t := it.task
+	status := t.LastStatus
+	if t.DesiredStatus != "" && t.DesiredStatus != t.LastStatus {
+		status += "→" + t.DesiredStatus
+	}
+	statusTone := theme.StatusTone(t.LastStatus)
+	if t.DesiredStatus == model.StatusStopped && t.LastStatus != model.StatusStopped {
+		statusTone = theme.ToneWarn
+	}
+	running := 0
+	for _, c := range t.Containers {
+		if c.LastStatus == model.StatusRunning {
+			running++
+		}
+	}
+	ctr := table.Cell{Text: fmt.Sprintf("%d/%d", running, len(t.Containers))}
+	if running < len(t.Containers) && t.LastStatus == model.StatusRunning {
+		ctr.Tone = theme.ToneWarn
+	}
+	reason := t.StoppedReason
+	if t.StopCode != "" && reason != "" {
+		reason = t.StopCode + ": " + reason
+	} else if reason == "" {
+		reason = t.StopCode
+	}
+	reasonCell := table.Cell{Text: clean(reason)}
+	if t.StopCode == "TaskFailedToStart" || t.StopCode == "EssentialContainerExited" {
+		reasonCell.Tone = theme.ToneBad
+	}
+	inst := it.instance
+	if inst == "" {
+		inst = model.ResourceID(t.ContainerInstanceARN)
+	}
+	health := t.HealthStatus
+	if health == "" {
+		health = "-"
+	}
+	svc := t.ServiceName()
+	if svc == "" {
+		svc = "(" + clean(t.Group) + ")"
+	}
+	return table.Row{ID: t.ARN, Cells: []table.Cell{
+		{Text: clean(t.ID)},
+		{Text: clean(svc)},
+		{Text: clean(status), Tone: statusTone},
+		{Text: clean(health), Tone: theme.StatusTone(health)},
+		ctr,
+		{Text: tdShort(t.TaskDefinitionARN)},
+		{Text: age(now, t.StartedAt), Sort: ageSort(now, t.StartedAt)},
+		{Text: age(now, t.StoppedAt), Sort: ageSort(now, t.StoppedAt)},
+		{Text: clean(inst)},
+		{Text: clean(t.AvailabilityZone)},
+		reasonCell,
+	}}
+}
+
+// fetchTasks lists tasks and maps their container instances to EC2 ids
+// (one batched describe of just the instances the tasks run on).
+func fetchTasks(ctx context.Context, b Backend, cluster string, f model.TaskFilter) ([]taskItem, []model.Failure, error) {
+	tasks, fails, err := b.Tasks(ctx, cluster, f, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := map[string]bool{}
+	var ids []string
+	for _, t := range tasks {
+		if a := t.ContainerInstanceARN; a != "" && !seen[a] {
+			seen[a] = true
+			ids = append(ids, a)
+		}
+	}
+	ec2 := map[string]string{}
+	if len(ids) > 0 {
+		insts, ifails, err := b.DescribeContainerInstances(ctx, cluster, ids)
+		if err != nil {
+			return nil, nil, err
+		}
+		fails = append(fails, ifails...)
+		for _, ci := range insts {
+			ec2[ci.ARN] = ci.EC2InstanceID
+		}
+	}
+	items := make([]taskItem, len(tasks))
+	for i, t := range tasks {
+		items[i] = taskItem{task: t, instance: ec2[t.ContainerInstanceARN]}
+	}
+	return items, fails, nil
+}
+
+// tasksPage is the tasks of a cluster, a service or an instance.
+type tasksPage struct {
+	*listPage[taskItem]
+	cluster string
+	filter  model.TaskFilter
+}
+
+func (p *tasksPage) Cluster() string { return p.cluster }
+
+func (p *tasksPage) LogTarget() (logTarget, bool) {
+	it, ok := p.selected()
+	if !ok {
+		return logTarget{}, false
+	}
+	return taskLogTarget(p.cluster, it.task), true
+}
+
+func taskLogTarget(cluster string, t model.Task) logTarget {
+	return logTarget{Cluster: cluster, Service: t.ServiceName(), TaskID: t.ID, TaskDefinitionARN: t.TaskDefinitionARN}
+}
+
+func newTasksPage(e *env, cluster string) *tasksPage {
+	return newTasksPageFor(e, cluster, model.TaskFilter{}, "tasks("+clean(cluster)+")")
+}
+
+func newServiceTasksPage(e *env, cluster, service string) *tasksPage {
+	return newTasksPageFor(e, cluster, model.TaskFilter{ServiceName: service}, "tasks("+clean(service)+")")
+}
+
+func newInstanceTasksPage(e *env, cluster, instanceARN, label string) *tasksPage {
+	return newTasksPageFor(e, cluster, model.TaskFilter{ContainerInstance: instanceARN}, "tasks("+clean(label)+")")
+}
+
+func newTasksPageFor(e *env, cluster string, f model.TaskFilter, title string) *tasksPage {
+	p := &tasksPage{cluster: cluster, filter: f}
+	p.listPage = newListPage(e, listSpec[taskItem]{
+		title:   title,
+		noun:    "tasks",
+		columns: taskColumns,
+		fetch: func(ctx context.Context, b Backend) ([]taskItem, []model.Failure, error) {
+			return fetchTasks(ctx, b, cluster, f)
+		},
+		row: taskRow,
+		enter: func(e *env, it taskItem) page.Page {
+			return newContainersPage(e, cluster, it.task)
+		},
+		extra: []listKey[taskItem]{
+			{binding: func(k *KeyMap) key.Binding { return k.Logs }, do: func(e *env, it taskItem) tea.Cmd {
+				return openLogsCmd(e, taskLogTarget(cluster, it.task))
+			}},
+			{binding: func(k *KeyMap) key.Binding { return k.Instances }, do: func(e *env, it taskItem) tea.Cmd {
+				if it.task.ContainerInstanceARN == "" {
+					return page.Status("this task runs on no container instance", true)
+				}
+				return page.Open(newInstancesPageSelect(e, cluster, it.task.ContainerInstanceARN))
+			}},
+		},
+	})
+	p.self = p
+	return p
+}
