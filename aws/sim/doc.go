@@ -30,7 +30,8 @@
 //
 // # Behaviour
 //
-// Tasks go PROVISIONING → PENDING → RUNNING within 3–6 s of placement. With a
+// Tasks go PENDING → RUNNING within 3–6 s of placement (awsvpc tasks start in
+// PROVISIONING). With a
 // load balancer, each task registers instanceId:hostPort targets, which go
 // initial → healthy after HealthyThreshold passing checks (interval from the
 // target group, default 10 s), or unhealthy after UnhealthyThreshold failing

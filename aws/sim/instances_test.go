@@ -196,7 +196,7 @@ func TestStartTask(t *testing.T) {
 				}
 			}
 			for _, task := range out {
-				if task.Group != "family:"+tc.td || task.LastStatus != model.StatusProvisioning {
+				if task.Group != "family:"+tc.td || task.LastStatus != model.StatusPending {
 					t.Errorf("task %+v", task)
 				}
 			}

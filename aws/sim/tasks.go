@@ -39,7 +39,7 @@ func digestOf(image string) string {
 	return b.String()
 }
 
-// newTask creates a task on ci (resources reserved), PROVISIONING.
+// newTask creates a task on ci (resources reserved), PENDING (PROVISIONING for awsvpc).
 func (w *World) newTask(c *cluster, td *taskDef, ci *instance, group, startedBy string, svc *service, dep *deployment) *task {
 	id := w.hex(32)
 	t := &task{
@@ -52,6 +52,10 @@ func (w *World) newTask(c *cluster, td *taskDef, ci *instance, group, startedBy 
 		pullAt:    w.now.Add(tick),
 		runAt:     w.now.Add(w.jitter(3*time.Second, 6*time.Second)),
 		needs:     td.needs,
+	}
+	// Only awsvpc tasks provision (an ENI) before they pend, as in ECS.
+	if td.NetworkMode != "awsvpc" {
+		t.lastStatus = model.StatusPending
 	}
 	t.dynPorts = ci.reserve(td)
 	dyn := t.dynPorts
