@@ -130,8 +130,13 @@ func PreviewPlacement(in PlacementInput) Preview {
 		} else {
 			p.Verdict = VerdictSlow
 		}
-		p.Lines = append(p.Lines, fmt.Sprintf("ECS can only proceed by stopping old tasks first: running capacity drops to %d of %d during the rollout",
-			p.MinHealthy, in.Desired))
+		if p.MinHealthy < in.Desired {
+			p.Lines = append(p.Lines, fmt.Sprintf("ECS can only proceed by stopping old tasks first: running capacity drops to %d of %d during the rollout",
+				p.MinHealthy, in.Desired))
+		} else {
+			p.Lines = append(p.Lines, fmt.Sprintf("ECS can only proceed by stopping the %d tasks above the desired count first, one replacement at a time",
+				p.Stoppable))
+		}
 	default:
 		p.Verdict = VerdictBlocked
 		switch {

@@ -55,7 +55,11 @@ func deployCmd(env *Env) *cobra.Command {
 			}
 			p := ops.PlanDeploy(in, st)
 			return env.execute(cmd, s, &c, p, func(ctx context.Context, r *ops.Runner) ops.Result {
-				return r.UpdateService(ctx, s.API, p, c.wait)
+				res := r.UpdateService(ctx, s.API, p, c.wait)
+				if res.Outcome == ops.OutcomeFailed && !res.RolledBack && p.PreviousTaskDefinition != "" {
+					res.NotDone = append(res.NotDone, "to roll back: ecstui rollback --cluster "+cluster+" --service "+service+" --to "+model.ResourceID(p.PreviousTaskDefinition))
+				}
+				return res
 			})
 		},
 	}

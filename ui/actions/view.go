@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ops"
@@ -91,10 +92,24 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// fit clips to the body size, keeping the title fixed and scrolling the rest.
+// fit wraps long lines at word boundaries (continuations indented), keeps
+// the title fixed and scrolls the rest within the body size.
 func (f *flow) fit(lines []string) string {
 	w, h := max(f.width, 20), max(f.height, 3)
-	head, body := lines[:min(2, len(lines))], lines[min(2, len(lines)):]
+	head, rest := lines[:min(2, len(lines))], lines[min(2, len(lines)):]
+	var body []string
+	for _, l := range rest {
+		if ansi.StringWidth(l) <= w {
+			body = append(body, l)
+			continue
+		}
+		for i, part := range strings.Split(ansi.Wrap(l, w-4, " ,;"), "\n") {
+			if i > 0 {
+				part = "    " + part
+			}
+			body = append(body, part)
+		}
+	}
 	room := h - len(head)
 	if f.scroll > max(0, len(body)-room) {
 		f.scroll = max(0, len(body)-room)
