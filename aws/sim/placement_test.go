@@ -168,3 +168,36 @@ func TestRemainingResourcesTrackTasks(t *testing.T) {
 		t.Errorf("resources not released: %+v", ci.Remaining)
 	}
 }
+
+func TestMemberOfConstraint(t *testing.T) {
+	tests := []struct {
+		expr    string
+		wantAZs []string
+	}{
+		{"attribute:ecs.availability-zone in [us-east-1a, us-east-1b]", []string{"us-east-1a", "us-east-1b"}},
+		{"attribute:ecs.availability-zone == us-east-1c", []string{"us-east-1c"}},
+		{"attribute:ecs.availability-zone != us-east-1c", []string{"us-east-1a", "us-east-1b"}},
+		{"attribute:ecs.instance-type not in ['m5.large']", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.expr, func(t *testing.T) {
+			w, _ := testWorld(t, 6, "m5.large")
+			register(t, w, webTD("web", "nginx:1.25", 0, 64, 128))
+			create(t, w, ServiceSpec{Name: "web", TaskDefinition: "web", DesiredCount: 4,
+				PlacementConstraints: []model.PlacementConstraint{{Type: "memberOf", Expression: tc.expr}}})
+			w.Advance(20 * time.Second)
+			got := map[string]bool{}
+			for _, task := range tasks(t, w, "c", model.TaskFilter{ServiceName: "web"}) {
+				got[task.AvailabilityZone] = true
+			}
+			for az := range got {
+				if !slices.Contains(tc.wantAZs, az) {
+					t.Errorf("task in %s, want only %v", az, tc.wantAZs)
+				}
+			}
+			if len(tc.wantAZs) == 0 && !hasEvent(describe(t, w, "c", "web"), `encountered error "memberOf placement constraint unsatisfied".`) {
+				t.Errorf("no constraint event: %v", describe(t, w, "c", "web").Events)
+			}
+		})
+	}
+}
