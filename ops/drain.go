@@ -56,6 +56,7 @@ type DrainRun struct {
 	Batch          int                `json:"batch"`
 	StopStandalone bool               `json:"stop_standalone"`
 	Status         string             `json:"status"`
+	Started        bool               `json:"started"` // an executor has run it at least once
 	Reason         string             `json:"reason,omitempty"`
 	Instances      []InstanceProgress `json:"instances"`
 	// Known lists every container instance ARN seen so far: a replacement is
@@ -158,11 +159,12 @@ type DrainControl struct {
 func (r *Runner) Drain(ctx context.Context, api DrainAPI, p Plan, run *DrainRun, ctl DrainControl) Result {
 	// Only a fresh run is refused on the plan's blockers; a resumed one
 	// re-checks headroom before each batch instead.
-	if run.Created.Equal(run.Updated) {
+	if !run.Started {
 		if res, refused := r.refuse(p); refused {
 			return res
 		}
 	}
+	run.Started = true
 	run.Status, run.Reason = RunRunning, ""
 	for i := range run.Instances {
 		if ip := &run.Instances[i]; ip.State == DrainBlocked {
