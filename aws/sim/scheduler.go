@@ -229,7 +229,7 @@ func (w *World) schedule(s *service) {
 				}
 				healthyN--
 			}
-			reason := "Task stopped by deployment (deployment " + primary.id + ")"
+			reason := "Scaling activity initiated by (deployment " + t.dep.id + ")"
 			if t.inst.status == model.InstanceDraining {
 				reason = "Task stopped because the container instance was drained"
 			}
