@@ -271,3 +271,16 @@ func TestDaemonFlowAndRetry(t *testing.T) {
 	retry := open(t, msgs[0].(page.OpenMsg).Page)
 	golden(t, "daemon_retry_plan", retry)
 }
+
+func TestKeysDisabledInReadOnly(t *testing.T) {
+	for _, b := range DefaultKeys().ForReadOnly(true).All() {
+		if b.Enabled() {
+			t.Errorf("%v enabled in read-only mode", b.Keys())
+		}
+	}
+	for _, b := range DefaultKeys().ForReadOnly(false).All() {
+		if !b.Enabled() {
+			t.Errorf("%v disabled outside read-only mode", b.Keys())
+		}
+	}
+}
