@@ -15,16 +15,19 @@ type Keys struct {
 	DaemonStart key.Binding // task definitions: NewDaemonStart
 }
 
-// DefaultKeys are the suggested bindings; the UI may remap them from config.
+// DefaultKeys are the suggested bindings: capitals (and ctrl+k, k9s's kill)
+// so a stray keypress in a browse view never starts a change, and clear of the
+// browse views' own keys (s/S sort, d describe, y copy, t/p/i/l/c jumps). The
+// UI may remap them from config.
 func DefaultKeys() Keys {
 	return Keys{
-		Deploy:      key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "update (deploy)")),
-		Scale:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "scale")),
-		Redeploy:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "force redeploy")),
+		Deploy:      key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "update (deploy)")),
+		Scale:       key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "scale")),
+		Redeploy:    key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "force new deployment")),
 		Rollback:    key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "roll back")),
 		StopTask:    key.NewBinding(key.WithKeys("ctrl+k"), key.WithHelp("ctrl+k", "stop task")),
 		Drain:       key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "drain & replace")),
-		DaemonStart: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "start on every node")),
+		DaemonStart: key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "start on every node")),
 	}
 }
 
