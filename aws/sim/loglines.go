@@ -8,9 +8,10 @@ import (
 	"github.com/ecstui/ecstui/model"
 )
 
-// writeLogs lets every running container with an awslogs stream write at
-// about w.logRate lines a minute. Timestamps trail the tick by up to a
-// second, so streams interleave and arrive slightly out of order.
+// writeLogs lets every running container with an awslogs stream write about
+// w.logRate lines a minute, each stamped when it was due (less up to 300 ms
+// of jitter), so a tick can carry many lines at high rates and streams
+// interleave slightly out of order.
 func (w *World) writeLogs() {
 	if w.logRate <= 0 {
 		return
@@ -24,23 +25,29 @@ func (w *World) writeLogs() {
 				continue
 			}
 			for _, k := range t.containers {
-				if k.logStream == "" || k.status != model.StatusRunning || w.now.Before(k.nextLogAt) {
+				if k.logStream == "" || k.status != model.StatusRunning {
 					continue
 				}
-				n := 1
-				if k.lines == 0 {
-					n = 3
-				}
-				for range n {
-					ts := w.now.Add(-time.Duration(w.logRand.IntN(900)) * time.Millisecond)
+				for n := 0; !w.now.Before(k.nextLogAt) && n < maxLinesPerTick; n++ {
+					ts := k.nextLogAt.Add(-time.Duration(w.logRand.IntN(300)) * time.Millisecond)
 					w.logs.put(k.logGroup, k.logStream, ts, w.logLine(k, t))
 					k.lines++
+					step := 50 * time.Millisecond // the start-up burst
+					if k.lines > 3 {
+						step = every/2 + time.Duration(w.logRand.Int64N(int64(every)+1))
+					}
+					k.nextLogAt = k.nextLogAt.Add(step)
 				}
-				k.nextLogAt = w.now.Add(every/2 + time.Duration(w.logRand.Int64N(int64(every)+1)))
+				if w.now.Sub(k.nextLogAt) > time.Second {
+					k.nextLogAt = w.now // fell behind the cap: skip ahead rather than replay
+				}
 			}
 		}
 	}
 }
+
+// maxLinesPerTick caps one container's lines per tick.
+const maxLinesPerTick = 20000
 
 var (
 	paths   = []string{"/", "/health", "/api/v1/login", "/api/v1/token", "/random/", "/discover.php", "/viz/", "/api/v1/users/42", "/static/app.js"}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -149,5 +150,32 @@ func TestTailLogsNeverBlocks(t *testing.T) {
 	}
 	if d := w.TailDrops(); d != 100 {
 		t.Errorf("drops %d, want 100", d)
+	}
+}
+
+func TestLogRate(t *testing.T) {
+	tests := []struct {
+		perMinute float64
+		over      time.Duration
+		min, max  int
+	}{
+		{6, 5 * time.Minute, 25, 40},
+		{60000, 3 * time.Second, 2500, 3500},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprint(tc.perMinute), func(t *testing.T) {
+			w, _ := testWorld(t, 1, "m5.large")
+			w.SetLogRate(tc.perMinute)
+			register(t, w, webTD("web", "nginx:1.25", 0, 64, 128))
+			create(t, w, ServiceSpec{Name: "web", TaskDefinition: "web", DesiredCount: 1})
+			w.Advance(10 * time.Second) // running by now
+			task := tasks(t, w, "c", model.TaskFilter{ServiceName: "web"})[0]
+			before, _ := w.GetLogEvents("/ecs/web", "ecs/web/"+task.ID, time.Time{}, time.Time{})
+			w.Advance(tc.over)
+			after, _ := w.GetLogEvents("/ecs/web", "ecs/web/"+task.ID, time.Time{}, time.Time{})
+			if n := len(after) - len(before); n < tc.min || n > tc.max {
+				t.Errorf("%d lines in %v at %v/min, want %d–%d", n, tc.over, tc.perMinute, tc.min, tc.max)
+			}
+		})
 	}
 }
