@@ -340,3 +340,33 @@ func nodesIn(nodes []NodeResult, state string) []NodeResult {
 	}
 	return out
 }
+
+func TestRollingDrainPauseAndResume(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	w := demoWorld(t, 3)
+	api := newSpy(apiFor(t, w))
+	ctx := context.Background()
+	st, err := GatherCluster(ctx, api, "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel := Selection{AgentVersion: "1.70.0"}
+	p := PlanDrain(st, sel, 1, false)
+	run := NewDrainRun(st, sel, 1, false, w.Now(), "test")
+	r := advancing(w, 5*time.Second)
+	batches := 0
+	res := r.Drain(ctx, api, p, run, DrainControl{Paused: func() bool { batches++; return batches > 1 }})
+	if res.Outcome != OutcomePartial || run.Status != RunPaused {
+		t.Fatalf("paused run: %s %s (status %s)", res.Outcome, res.Message, run.Status)
+	}
+	if got := api.Calls("TerminateInstanceInAutoScalingGroup"); got != 1 {
+		t.Errorf("%d terminations before the pause, want 1", got)
+	}
+	if !strings.Contains(res.Message, "drain --resume "+run.ID) {
+		t.Errorf("message does not say how to resume: %s", res.Message)
+	}
+	res = r.Drain(ctx, api, p, run, DrainControl{})
+	if res.Outcome != OutcomeSuccess || api.Calls("TerminateInstanceInAutoScalingGroup") != 3 {
+		t.Fatalf("resumed: %s %s, %d terminations", res.Outcome, res.Message, api.Calls("TerminateInstanceInAutoScalingGroup"))
+	}
+}
