@@ -34,20 +34,20 @@ const (
 // Has reports whether f includes g.
 func (f PortFlag) Has(g PortFlag) bool { return f&g != 0 }
 
-// Names lists the flags set, in severity order, as short words.
+// Names lists the flags set, in severity order, as one short word each.
 func (f PortFlag) Names() []string {
 	var out []string
 	if f.Has(FlagStaleTarget) {
-		out = append(out, "stale-target")
+		out = append(out, "stale")
 	}
 	if f.Has(FlagUnregistered) {
-		out = append(out, "not-registered")
+		out = append(out, "unregistered")
 	}
 	if f.Has(FlagStaticConflict) {
-		out = append(out, "port-conflict")
+		out = append(out, "conflict")
 	}
 	if f.Has(FlagRolloutBlocked) {
-		out = append(out, "rollout-blocked")
+		out = append(out, "blocked")
 	}
 	return out
 }

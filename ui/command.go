@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ui/page"
 )
 
@@ -225,6 +226,12 @@ func (r *root) clusterArg(args []string) (string, tea.Cmd) {
 	}
 	if c := r.currentCluster(); c != "" {
 		return c, nil
+	}
+	// On the clusters list, the cluster under the cursor.
+	if cp, ok := r.top().(*listPage[model.Cluster]); ok {
+		if c, ok := cp.selected(); ok {
+			return c.Name, nil
+		}
 	}
 	return "", r.flash("no cluster selected — pick one in :clusters or give it, e.g. :svc prod", true)
 }

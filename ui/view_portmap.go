@@ -336,15 +336,18 @@ func portHeader(e *env, meta any, width int) []string {
 	if s.Unhealthy > 0 {
 		parts = append(parts, st.Bad.Render(fmt.Sprintf("%d unhealthy", s.Unhealthy)))
 	}
-	flag := func(n int, what string) {
-		if n > 0 {
-			parts = append(parts, st.Bad.Render(fmt.Sprintf("%d %s", n, what)))
+	flag := func(n int, one, many string) {
+		switch {
+		case n == 1:
+			parts = append(parts, st.Bad.Render("1 "+one))
+		case n > 1:
+			parts = append(parts, st.Bad.Render(fmt.Sprintf("%d %s", n, many)))
 		}
 	}
-	flag(s.StaleTargets, "stale targets")
-	flag(s.Unregistered, "not registered")
-	flag(s.Conflicts, "port conflicts")
-	flag(s.BlockedServices, "rollouts blocked")
+	flag(s.StaleTargets, "stale target", "stale targets")
+	flag(s.Unregistered, "task not registered", "tasks not registered")
+	flag(s.Conflicts, "port conflict", "port conflicts")
+	flag(s.BlockedServices, "rollout blocked", "rollouts blocked")
 	if len(pm.Issues) == 0 {
 		parts = append(parts, st.OK.Render("no findings"))
 	}
@@ -364,7 +367,7 @@ func portHeader(e *env, meta any, width int) []string {
 	}
 	if len(lines) > maxIssueLines {
 		more := len(lines) - (maxIssueLines - 1)
-		lines = append(lines[:maxIssueLines-1], st.Muted.Render(fmt.Sprintf("  … %d more lines of findings: filter on FLAGS, e.g. /stale", more)))
+		lines = append(lines[:maxIssueLines-1], st.Muted.Render(fmt.Sprintf("  … %d more lines of findings: filter rows, e.g. /stale", more)))
 	}
 	return append(out, lines...)
 }

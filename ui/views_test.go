@@ -12,3 +12,37 @@ func TestGoldenSkeleton(t *testing.T) {
 	h.keys("enter")
 	h.golden("containers")
 }
+
+func TestGoldenViews(t *testing.T) {
+	cases := []struct {
+		name string
+		keys []string
+	}{
+		{"service_detail", []string{"enter", "down", "d"}},
+		{"service_detail_auth", []string{"enter", "d"}},
+		{"instances", []string{":ci", "enter"}},
+		{"instance_tasks", []string{":ci", "enter", "enter"}},
+		{"all_tasks", []string{"t"}},
+		{"taskdef_families", []string{":td", "enter"}},
+		{"taskdef_revisions", []string{":td", "enter", "enter"}},
+		{"taskdef_detail", []string{":td", "enter", "enter", "enter"}},
+		{"portmap_cluster", []string{"p"}},
+		{"portmap_service", []string{"enter", "p"}},
+		{"portmap_instance", []string{"i", "p"}},
+		{"contexts", []string{":ctx", "enter"}},
+		{"help", []string{"enter", "?"}},
+		{"command_completion", []string{":sv"}},
+		{"command_unknown", []string{":nope", "enter"}},
+		{"filter", []string{"enter", "/web"}},
+		{"filter_applied", []string{"enter", "/web", "enter"}},
+		{"filter_inverted", []string{"enter", "/!web", "enter"}},
+		{"filter_invalid", []string{"enter", "/we[b"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, fixtureBackend())
+			h.keys(c.keys...)
+			h.golden(c.name)
+		})
+	}
+}

@@ -72,7 +72,21 @@ func (m *Model) layout(window []int) (shown []int, widths []int) {
 			width[c] = min(natural[c], max(col.Min, m.floor(c)))
 		}
 	}
+	// Expendable columns with nothing to show in the window go first.
 	hidden := make([]bool, n)
+	for c, col := range m.cols {
+		if col.Hide == 0 || len(window) == 0 {
+			continue
+		}
+		empty := true
+		for _, ri := range window {
+			if r := m.rows[ri]; c < len(r.Cells) && r.Cells[c].Text != "" && r.Cells[c].Text != "-" {
+				empty = false
+				break
+			}
+		}
+		hidden[c] = empty
+	}
 	total := func() int {
 		t, k := 0, 0
 		for c := range width {
