@@ -21,11 +21,49 @@ func (w *World) registerTaskTargets(t *task) {
 			for _, b := range k.bindings {
 				if b.ContainerPort == lb.ContainerPort {
 					t.targets = append(t.targets, w.registerTarget(tg, t.inst.ec2.id, b.HostPort, t.inst.ec2.az, t))
-					w.event(t.svc, fmt.Sprintf("(service %s) registered 1 targets in (target-group %s)", t.svc.name, tg.ARN))
+					t.svc.targetCounts(tg.ARN).registered++
 				}
 			}
 		}
 	}
+}
+
+// targetChanges counts a service's target (de)registrations since its last
+// scheduler pass, which reports them in one event per target group as ECS does.
+type targetChanges struct{ registered, deregistered int }
+
+func (s *service) targetCounts(tg string) *targetChanges {
+	if s.targetChanges == nil {
+		s.targetChanges = map[string]*targetChanges{}
+	}
+	c := s.targetChanges[tg]
+	if c == nil {
+		c = &targetChanges{}
+		s.targetChanges[tg] = c
+	}
+	return c
+}
+
+// reportTargets turns the counted (de)registrations into service events.
+func (w *World) reportTargets(s *service) {
+	if len(s.targetChanges) == 0 {
+		return
+	}
+	arns := make([]string, 0, len(s.targetChanges))
+	for a := range s.targetChanges {
+		arns = append(arns, a)
+	}
+	slices.Sort(arns)
+	for _, a := range arns {
+		c := s.targetChanges[a]
+		if c.deregistered > 0 {
+			w.event(s, fmt.Sprintf("(service %s) deregistered %d targets in (target-group %s)", s.name, c.deregistered, a))
+		}
+		if c.registered > 0 {
+			w.event(s, fmt.Sprintf("(service %s) registered %d targets in (target-group %s)", s.name, c.registered, a))
+		}
+	}
+	clear(s.targetChanges)
 }
 
 func (w *World) registerTarget(tg *targetGroup, ec2ID string, port int, az string, t *task) *target {
@@ -46,7 +84,7 @@ func (w *World) drainTarget(tr *target) {
 	tr.since = w.now
 	tr.removeAt = w.now.Add(tr.tg.deregDelay)
 	if t := tr.task; t != nil && t.svc != nil {
-		w.event(t.svc, fmt.Sprintf("(service %s) deregistered 1 targets in (target-group %s)", t.svc.name, tr.tg.ARN))
+		t.svc.targetCounts(tr.tg.ARN).deregistered++
 	}
 }
 

@@ -238,6 +238,7 @@ func (w *World) schedule(s *service) {
 		}
 	}
 
+	w.reportTargets(s)
 	if len(stopped) > 0 {
 		lb := 0
 		for _, t := range stopped {

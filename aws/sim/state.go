@@ -51,6 +51,8 @@ type service struct {
 	steady       bool
 	steadyAt     time.Time
 	lastMessages map[string]time.Time // deduplicated messages and when they were sent
+
+	targetChanges map[string]*targetChanges // by target group ARN, until reported
 }
 
 type deployment struct {

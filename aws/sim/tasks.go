@@ -252,6 +252,9 @@ func (w *World) stopTask(t *task, code, reason string) {
 		}
 		drain = max(drain, tg.removeAt.Sub(w.now))
 	}
+	if code == "EssentialContainerExited" {
+		drain = 0 // the process is gone already; nothing to wait for
+	}
 	if drain > 0 {
 		t.lastStatus = model.StatusDeactivating
 	} else {
