@@ -229,9 +229,12 @@ func (r *Runner) watchDeployment(ctx context.Context, api ServiceReader, p Plan,
 		case !listed:
 			res.Outcome = OutcomeFailed
 			res.Message = fmt.Sprintf("deployment %s is no longer listed; the service now runs %s", id, model.ResourceID(primary.TaskDefinitionARN))
-			if ourTD != "" && primary.TaskDefinitionARN != ourTD {
+			switch {
+			case strings.Contains(strings.ToLower(primary.RolloutStateReason), "rolling back"):
 				res.RolledBack = true
 				res.Message = fmt.Sprintf("deployment %s was rolled back: the service runs %s again", id, model.ResourceID(primary.TaskDefinitionARN))
+			case ourTD != "":
+				res.Message = fmt.Sprintf("deployment %s was replaced by deployment %s (%s) before it completed", id, primary.ID, model.ResourceID(primary.TaskDefinitionARN))
 			}
 			return r.finish(p, res, nil, "")
 		}
