@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -218,36 +220,24 @@ func (w *World) taskDefByID(id string) (*taskDef, bool) {
 		return td, true
 	}
 	short := id
-	if i := lastIndex(id, "task-definition/"); i >= 0 {
+	if i := strings.LastIndex(id, "task-definition/"); i >= 0 {
 		short = id[i+len("task-definition/"):]
 	}
-	fam, rev := short, 0
-	if i := lastIndex(short, ":"); i >= 0 {
+	fam, revs := short, []*taskDef(nil)
+	if i := strings.LastIndexByte(short, ':'); i >= 0 {
 		fam = short[:i]
-		if _, err := fmt.Sscanf(short[i+1:], "%d", &rev); err != nil {
+		rev, err := strconv.Atoi(short[i+1:])
+		revs = w.families[fam]
+		if err != nil || rev < 1 || rev > len(revs) {
 			return nil, false
 		}
+		return revs[rev-1], true
 	}
-	revs := w.families[fam]
-	if rev > 0 {
-		if rev <= len(revs) {
-			return revs[rev-1], true
-		}
-		return nil, false
-	}
+	revs = w.families[fam]
 	for i := len(revs) - 1; i >= 0; i-- {
 		if revs[i].Status == "ACTIVE" {
 			return revs[i], true
 		}
 	}
 	return nil, false
-}
-
-func lastIndex(s, sub string) int {
-	for i := len(s) - len(sub); i >= 0; i-- {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
 }
