@@ -1,0 +1,187 @@
+package aws
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/ecstui/ecstui/model"
+)
+
+// DefaultMaxConcurrency bounds the Describe calls one listing runs at once.
+// ECS read buckets refill at about 20 calls/s with a burst of 100, so a
+// handful in flight keeps a full listing inside the budget while still
+// overlapping latency.
+const DefaultMaxConcurrency = 8
+
+// Config says how to reach AWS.
+type Config struct {
+	Profile     string // shared config profile; empty: AWS_PROFILE or default
+	Region      string // empty: from the profile / AWS_REGION
+	EndpointURL string // one endpoint for every service (the simulator, LocalStack…)
+	ReadOnly    bool   // refuse every operation that is not a known read
+
+	// MaxConcurrency bounds concurrent Describe batches per listing (default 8).
+	MaxConcurrency int
+
+	// StaticCredentials, when set, are used instead of the standard
+	// credential chain, and the user's shared config files and AWS_*
+	// variables are ignored entirely: the demo and tests must never pick up
+	// a real profile or endpoint by accident.
+	StaticCredentials *StaticCredentials
+
+	// RetryMaxAttempts is the standard retryer's attempt count (default 3).
+	RetryMaxAttempts int
+	// RetryMaxBackoff caps the delay between attempts (default: the SDK's 20s).
+	RetryMaxBackoff time.Duration
+	// NoRetryQuota disables the retryer's client-side retry token bucket, so
+	// that sustained throttling is retried up to RetryMaxAttempts every time.
+	NoRetryQuota bool
+}
+
+// StaticCredentials are fixed access keys.
+type StaticCredentials struct {
+	AccessKeyID     string
+	SecretAccessKey string
+}
+
+// Client implements API on aws-sdk-go-v2.
+type Client struct {
+	ecs    *ecs.Client
+	logs   *cloudwatchlogs.Client
+	asg    *autoscaling.Client
+	ec2    *ec2.Client
+	elb    *elbv2.Client
+	cfg    Config
+	conc   int
+	region string
+
+	tdMu    sync.Mutex
+	tdByARN map[string]model.TaskDefinition
+	// tdAlias maps "family:revision" to the revision's ARN. A revision
+	// number never changes meaning, so this is safe to cache; a bare family
+	// name means "latest ACTIVE" and is never cached.
+	tdAlias map[string]string
+}
+
+var _ API = (*Client)(nil)
+
+// New builds a client from the standard AWS configuration chain (profiles,
+// SSO, environment, AWS_ENDPOINT_URL), overridden by c.
+func New(ctx context.Context, c Config) (*Client, error) {
+	if c.MaxConcurrency <= 0 {
+		c.MaxConcurrency = DefaultMaxConcurrency
+	}
+	if c.RetryMaxAttempts <= 0 {
+		c.RetryMaxAttempts = retry.DefaultMaxAttempts
+	}
+	retryer := func() sdkaws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = c.RetryMaxAttempts
+			if c.RetryMaxBackoff > 0 {
+				o.MaxBackoff = c.RetryMaxBackoff
+			}
+			if c.NoRetryQuota {
+				o.RateLimiter = ratelimit.None
+			}
+		})
+	}
+
+	var cfg sdkaws.Config
+	if c.StaticCredentials != nil {
+		cfg = sdkaws.Config{
+			Region: c.Region,
+			Credentials: sdkaws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(
+				c.StaticCredentials.AccessKeyID, c.StaticCredentials.SecretAccessKey, "")),
+			Retryer: retryer,
+		}
+	} else {
+		opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRetryer(retryer)}
+		if c.Profile != "" {
+			opts = append(opts, awsconfig.WithSharedConfigProfile(c.Profile))
+		}
+		if c.Region != "" {
+			opts = append(opts, awsconfig.WithRegion(c.Region))
+		}
+		var err error
+		cfg, err = awsconfig.LoadDefaultConfig(ctx, opts...)
+		if err != nil {
+			return nil, &Error{Kind: KindCredentials, Op: "LoadConfig", Message: err.Error(), Err: err}
+		}
+	}
+	if cfg.Region == "" {
+		return nil, &Error{Kind: KindValidation, Op: "LoadConfig",
+			Message: "no AWS region: pass --region, set region in the profile or context, or set AWS_REGION"}
+	}
+
+	apiOpts := []func(*middleware.Stack) error{}
+	if c.ReadOnly {
+		apiOpts = append(apiOpts, addReadOnlyGuard)
+	}
+	var endpoint *string
+	if c.EndpointURL != "" {
+		endpoint = sdkaws.String(c.EndpointURL)
+	}
+	cl := &Client{
+		cfg:     c,
+		conc:    c.MaxConcurrency,
+		region:  cfg.Region,
+		tdByARN: map[string]model.TaskDefinition{},
+		tdAlias: map[string]string{},
+	}
+	cl.ecs = ecs.NewFromConfig(cfg, func(o *ecs.Options) {
+		o.APIOptions = append(o.APIOptions, apiOpts...)
+		if endpoint != nil {
+			o.BaseEndpoint = endpoint
+		}
+	})
+	cl.logs = cloudwatchlogs.NewFromConfig(cfg, func(o *cloudwatchlogs.Options) {
+		o.APIOptions = append(o.APIOptions, apiOpts...)
+		if endpoint != nil {
+			o.BaseEndpoint = endpoint
+			// StartLiveTail prefixes the host with "stream-", which a
+			// loopback or custom endpoint cannot answer.
+			o.APIOptions = append(o.APIOptions, disableHostPrefix)
+		}
+	})
+	cl.asg = autoscaling.NewFromConfig(cfg, func(o *autoscaling.Options) {
+		o.APIOptions = append(o.APIOptions, apiOpts...)
+		if endpoint != nil {
+			o.BaseEndpoint = endpoint
+		}
+	})
+	cl.ec2 = ec2.NewFromConfig(cfg, func(o *ec2.Options) {
+		o.APIOptions = append(o.APIOptions, apiOpts...)
+		if endpoint != nil {
+			o.BaseEndpoint = endpoint
+		}
+	})
+	cl.elb = elbv2.NewFromConfig(cfg, func(o *elbv2.Options) {
+		o.APIOptions = append(o.APIOptions, apiOpts...)
+		if endpoint != nil {
+			o.BaseEndpoint = endpoint
+		}
+	})
+	return cl, nil
+}
+
+// ReadOnly reports whether the client refuses mutating operations.
+func (c *Client) ReadOnly() bool { return c.cfg.ReadOnly }
+
+// Region is the region the client talks to.
+func (c *Client) Region() string { return c.region }
+
+// EndpointURL is the custom endpoint, "" for AWS's own.
+func (c *Client) EndpointURL() string { return c.cfg.EndpointURL }

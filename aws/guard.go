@@ -1,0 +1,55 @@
+package aws
+
+import (
+	"context"
+
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// readOperations are the only operations a read-only client may send, keyed
+// by the SDK's service id. The guard fails closed: anything not listed here,
+// including operations added to the code later, is refused.
+var readOperations = map[string]map[string]bool{
+	"ECS": set("ListClusters", "DescribeClusters", "ListServices", "DescribeServices",
+		"ListTasks", "DescribeTasks", "ListContainerInstances", "DescribeContainerInstances",
+		"ListTaskDefinitionFamilies", "ListTaskDefinitions", "DescribeTaskDefinition"),
+	"CloudWatch Logs": set("DescribeLogGroups", "DescribeLogStreams", "FilterLogEvents",
+		"GetLogEvents", "StartLiveTail"),
+	"Auto Scaling":              set("DescribeAutoScalingGroups", "DescribeAutoScalingInstances"),
+	"EC2":                       set("DescribeInstances"),
+	"Elastic Load Balancing v2": set("DescribeTargetGroups", "DescribeTargetHealth"),
+}
+
+func set(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// IsReadOperation reports whether the read-only guard lets service/op through.
+func IsReadOperation(serviceID, op string) bool { return readOperations[serviceID][op] }
+
+// addReadOnlyGuard installs the guard first in the Initialize step, so a
+// refused operation never has its request serialized, signed or sent.
+func addReadOnlyGuard(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("ecstuiReadOnlyGuard",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			svc, op := middleware.GetServiceID(ctx), middleware.GetOperationName(ctx)
+			if !IsReadOperation(svc, op) {
+				return middleware.InitializeOutput{}, middleware.Metadata{}, &Error{
+					Kind: KindReadOnly, Service: shortService(svc), Op: op, Action: iamAction(svc, op),
+				}
+			}
+			return next.HandleInitialize(ctx, in)
+		}), middleware.Before)
+}
+
+func disableHostPrefix(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("ecstuiDisableHostPrefix",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
+		}), middleware.Before)
+}
