@@ -389,9 +389,10 @@ func (w *World) CreateService(s ServiceSpec) (model.Service, error) {
 }
 
 func (w *World) newDeployment(s *service, td *taskDef) *deployment {
+	id := "ecs-svc/" + w.digits(19)
 	return &deployment{
-		id: "ecs-svc/" + w.digits(19), status: model.DeploymentPrimary, td: td,
-		desired: s.desired, rollout: model.RolloutInProgress,
+		id: id, status: model.DeploymentPrimary, td: td,
+		desired: s.desired, rollout: model.RolloutInProgress, reason: "ECS deployment " + id + " in progress.",
 		createdAt: w.now, updatedAt: w.now,
 	}
 }

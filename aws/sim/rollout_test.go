@@ -183,7 +183,7 @@ func TestCircuitBreakerRollbackReason(t *testing.T) {
 	for range 120 {
 		w.Advance(time.Second)
 		s := describe(t, w, "c", "api")
-		if s.Deployments[0].RolloutStateReason == "" {
+		if r := s.Deployments[0].RolloutStateReason; strings.HasSuffix(r, " in progress.") {
 			continue
 		}
 		want := "ECS deployment circuit breaker: rolling back to deploymentId " + first + "."
