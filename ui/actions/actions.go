@@ -206,19 +206,34 @@ func NewDrain(d Deps, cluster, instance string) page.Page {
 	return newDrainFlow(d, cluster, ops.Selection{IDs: []string{instance}}, 1, "drain "+instance)
 }
 
-// NewRollingDrain drains and replaces a selection of instances batch by batch.
+// NewRollingDrain drains and replaces a selection of instances batch by
+// batch. With explicit IDs it drains those; otherwise its form asks for the
+// AMI and/or agent version (prefilled from sel) that select the instances.
 func NewRollingDrain(d Deps, cluster string, sel ops.Selection, batch int) page.Page {
-	return newDrainFlow(d, cluster, sel, batch, "rolling drain "+sel.String())
+	title := "rolling drain in " + cluster
+	if s := sel.String(); s != "" {
+		title = "rolling drain " + s
+	}
+	return newDrainFlow(d, cluster, sel, batch, title)
 }
 
 func newDrainFlow(d Deps, cluster string, sel ops.Selection, batch int, title string) page.Page {
 	type drainPlan struct {
 		st    ops.ClusterState
+		sel   ops.Selection
 		stop  bool
 		batch int
 	}
 	fields := func(any) []field {
-		f := []field{{key: "stop", label: "stop standalone tasks (y/n)", value: "n", hint: "draining does not move tasks outside services"}}
+		var f []field
+		if len(sel.IDs) == 0 {
+			// A selection by image: prefilled from the row the user came
+			// from, editable here.
+			f = append(f,
+				field{key: "ami", label: "AMI", value: sel.AMI, hint: "every ACTIVE/DRAINING instance on this AMI (empty: any)"},
+				field{key: "agent", label: "agent version", value: sel.AgentVersion, hint: "and on this ECS agent version (empty: any)"})
+		}
+		f = append(f, field{key: "stop", label: "stop standalone tasks (y/n)", value: "n", hint: "draining does not move tasks outside services"})
 		if len(sel.IDs) != 1 {
 			f = append(f, field{key: "batch", label: "batch size", value: strconv.Itoa(max(1, batch))})
 		}
@@ -230,20 +245,27 @@ func newDrainFlow(d Deps, cluster string, sel ops.Selection, batch int, title st
 		fields: fields,
 		plan: func(_ context.Context, state any, v values) (ops.Plan, any, error) {
 			st := state.(ops.ClusterState)
-			stop := strings.HasPrefix(strings.ToLower(strings.TrimSpace(v.get("stop"))), "y")
+			sel := sel
+			if len(sel.IDs) == 0 {
+				sel.AMI, sel.AgentVersion = v.get("ami"), v.get("agent")
+				if sel.AMI == "" && sel.AgentVersion == "" {
+					return ops.Plan{}, nil, fmt.Errorf("give an AMI or an agent version to select instances")
+				}
+			}
+			stop := strings.HasPrefix(strings.ToLower(v.get("stop")), "y")
 			b := batch
 			if s := v.get("batch"); s != "" {
-				n, err := strconv.Atoi(strings.TrimSpace(s))
+				n, err := strconv.Atoi(s)
 				if err != nil || n < 1 {
 					return ops.Plan{}, nil, fmt.Errorf("batch size: %q is not a positive number", s)
 				}
 				b = n
 			}
-			return ops.PlanDrain(st, sel, b, stop), drainPlan{st: st, stop: stop, batch: b}, nil
+			return ops.PlanDrain(st, sel, b, stop), drainPlan{st: st, sel: sel, stop: stop, batch: b}, nil
 		},
 		run: func(ctx context.Context, r *ops.Runner, p ops.Plan, extra any, ctl *control) ops.Result {
 			dp := extra.(drainPlan)
-			run := ops.NewDrainRun(dp.st, sel, dp.batch, dp.stop, r.Clock(), d.Context)
+			run := ops.NewDrainRun(dp.st, dp.sel, dp.batch, dp.stop, r.Clock(), d.Context)
 			ctl.drainID = run.ID
 			return r.Drain(ctx, d.API, p, run, ops.DrainControl{Paused: ctl.paused.Load})
 		},

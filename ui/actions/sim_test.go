@@ -73,3 +73,44 @@ func TestPagesOnDemo(t *testing.T) {
 		t.Errorf("journal: %d entries, %v", len(entries), err)
 	}
 }
+
+func TestRollingDrainPage(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	w := sim.New(sim.Options{Seed: 4, Start: t0})
+	w.SetLogRate(0)
+	ids := w.AddAutoScalingGroup(sim.ASGSpec{Name: "asg", Cluster: "playground", Size: 4, AgentVersion: "1.89.2"})
+	for _, id := range ids[:2] {
+		if err := w.SetInstanceImage(id, "ami-old", "1.86.3"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.RegisterTaskDefinition(model.TaskDefinition{Family: "random", Containers: []model.ContainerDefinition{
+		{Name: "web", Image: "random:1", CPU: 256, Memory: 256, Essential: true, PortMappings: []model.PortMapping{{ContainerPort: 8080}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.CreateService(sim.ServiceSpec{Cluster: "playground", Name: "random", TaskDefinition: "random", DesiredCount: 4,
+		DeploymentConfiguration: &model.DeploymentConfiguration{MinimumHealthyPercent: 50, MaximumPercent: 200}}); err != nil {
+		t.Fatal(err)
+	}
+	w.Advance(2 * time.Minute)
+	d := deps(opstest.API(w))
+	d.Now, d.Wait, d.Poll = w.Now, opstest.Wait(w), 5*time.Second
+
+	p := open(t, NewRollingDrain(d, "playground", ops.Selection{AgentVersion: "1.86.3"}, 1))
+	golden(t, "rolling_drain_form", p)
+	p, _ = press(t, p, "enter")
+	if v := p.View(); !strings.Contains(v, "drain and replace 2 instances in cluster playground, 1 at a time") {
+		t.Fatalf("plan:\n%s", v)
+	}
+	p, msgs := press(t, p, "y")
+	var got string
+	for _, m := range msgs {
+		if s, ok := m.(page.StatusMsg); ok {
+			got = s.Text
+		}
+	}
+	if !strings.HasPrefix(got, "success: 2 instances drained and replaced") {
+		t.Errorf("rolling drain: %q\n%s", got, p.View())
+	}
+	golden(t, "rolling_drain_board_done", p)
+}
