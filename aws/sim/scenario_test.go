@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -203,4 +204,45 @@ func TestRunFollowsWallClock(t *testing.T) {
 	if d := w.Now().Sub(t0); d < 250*time.Millisecond || d > 2*time.Second {
 		t.Errorf("Run advanced %v in about 700ms of wall time", d)
 	}
+}
+
+// TestConcurrentUse runs the clock and many readers and writers at once, for
+// the race detector.
+func TestConcurrentUse(t *testing.T) {
+	w := NewDemo(3)
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	ch, err := w.TailLogs(ctx, []string{"/ecs/playground/auth", "/ecs/playground/random"}, nil, nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for range ch {
+		}
+	}()
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				arns, _ := w.ListServices("playground")
+				svcs, _, _ := w.DescribeServices("playground", arns)
+				for _, s := range svcs {
+					s.Events = nil // callers own their copies
+				}
+				ts, _ := w.ListTasks("playground", model.TaskFilter{})
+				w.DescribeTasks("playground", ts)
+				w.FilterLogEvents(model.LogFilter{Group: "/ecs/playground/auth", FilterPattern: "GET"})
+				if i == 0 {
+					n := 3 + int(time.Now().UnixNano()%2)
+					w.UpdateService(model.ServiceUpdate{Cluster: "playground", Service: "random", DesiredCount: &n})
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	<-done
 }
