@@ -148,8 +148,12 @@ func (st ClusterState) Headroom(batch []model.ContainerInstance) string {
 	if unplaced == 0 {
 		return ""
 	}
-	return fmt.Sprintf("the %s left cannot hold %d of the %s draining moves (%s): they would stay unplaced until replacements arrive, and the drain would not finish",
-		plural(len(free), "ACTIVE instance", "ACTIVE instances"), unplaced, plural(len(moved), "service task", "service tasks"), why)
+	fix := "add capacity first (raise the Auto Scaling group's desired capacity)"
+	if why == model.ReasonPorts {
+		fix += ", or move the service off its static host port"
+	}
+	return fmt.Sprintf("the %s left cannot hold %d of the %s draining moves (%s): they would stay unplaced until replacements arrive, and the drain would not finish; %s",
+		plural(len(free), "ACTIVE instance", "ACTIVE instances"), unplaced, plural(len(moved), "service task", "service tasks"), why, fix)
 }
 
 // PlanDrain plans draining and replacing the selected instances, batch at a
