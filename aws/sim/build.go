@@ -332,6 +332,10 @@ type ServiceSpec struct {
 	PlacementConstraints   []model.PlacementConstraint
 	HealthCheckGracePeriod time.Duration
 	Tags                   map[string]string
+	// SchedulingStrategy is REPLICA (default) or DAEMON: one task on every
+	// ACTIVE instance that meets the constraints, DesiredCount ignored,
+	// deployment configuration defaulting to minimum 0 % / maximum 100 %.
+	SchedulingStrategy string
 }
 
 // CreateService creates a service with one PRIMARY deployment; its tasks are
@@ -363,12 +367,20 @@ func (w *World) CreateService(s ServiceSpec) (model.Service, error) {
 				"The container %s does not exist in the task definition.", lb.ContainerName)
 		}
 	}
+	daemon := s.SchedulingStrategy == "DAEMON"
+	if !daemon && s.SchedulingStrategy != "" && s.SchedulingStrategy != "REPLICA" {
+		return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter, "schedulingStrategy must be REPLICA or DAEMON.")
+	}
 	cfg := model.DeploymentConfiguration{MinimumHealthyPercent: 100, MaximumPercent: 200}
+	if daemon {
+		cfg = model.DeploymentConfiguration{MinimumHealthyPercent: 0, MaximumPercent: 100}
+		s.DesiredCount = 0
+	}
 	if s.DeploymentConfiguration != nil {
 		cfg = *s.DeploymentConfiguration
 	}
 	strategy := s.PlacementStrategy
-	if len(strategy) == 0 {
+	if len(strategy) == 0 && !daemon {
 		strategy = []model.PlacementStrategy{
 			{Type: "spread", Field: "attribute:ecs.availability-zone"},
 			{Type: "spread", Field: "instanceId"},
@@ -380,7 +392,7 @@ func (w *World) CreateService(s ServiceSpec) (model.Service, error) {
 		lbs: slices.Clone(s.LoadBalancers), strategy: slices.Clone(strategy),
 		cons: slices.Clone(s.PlacementConstraints), grace: s.HealthCheckGracePeriod,
 		createdAt: w.now, tags: cloneMap(s.Tags),
-		tasks: map[string]*task{}, lastMessages: map[string]time.Time{},
+		tasks: map[string]*task{}, lastMessages: map[string]time.Time{}, daemon: daemon,
 	}
 	svc.deployments = []*deployment{w.newDeployment(svc, td)}
 	c.services[s.Name] = svc

@@ -45,7 +45,10 @@
 // 32768–60999, replaces tasks on DRAINING instances, replaces tasks whose
 // targets turn unhealthy after the health-check grace period, and runs the
 // deployment circuit breaker (threshold ceil(desired/2) failed tasks, at least
-// 3, at most 200) with rollback to the last COMPLETED deployment. Service
+// 3, at most 200) with rollback to the last COMPLETED deployment. A
+// deployment completes once all its tasks have run healthy for 15 s. DAEMON
+// services (ServiceSpec.SchedulingStrategy) keep one task on every eligible
+// ACTIVE instance and leave a DRAINING one last (daemon.go). Service
 // events are worded like ECS's; repeated placement failures are reported once
 // until the cause changes or six hours pass.
 //

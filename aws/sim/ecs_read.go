@@ -105,7 +105,7 @@ func (w *World) DescribeServices(cluster string, ids []string) ([]model.Service,
 func (w *World) serviceModel(s *service) model.Service {
 	m := model.Service{
 		ARN: s.arn, Name: s.name, ClusterARN: s.cluster.arn, Status: s.status,
-		DesiredCount: s.desired, LaunchType: "EC2", SchedulingStrategy: "REPLICA",
+		DesiredCount: s.desired, LaunchType: "EC2", SchedulingStrategy: strategyName(s),
 		TaskDefinitionARN:       s.td.ARN,
 		DeploymentConfiguration: s.cfg,
 		Events:                  slices.Clone(s.events),
@@ -345,4 +345,11 @@ func instanceModel(ci *instance) model.ContainerInstance {
 
 func cloneResources(r model.Resources) model.Resources {
 	return model.Resources{CPU: r.CPU, Memory: r.Memory, Ports: slices.Clone(r.Ports), PortsUDP: slices.Clone(r.PortsUDP)}
+}
+
+func strategyName(s *service) string {
+	if s.daemon {
+		return "DAEMON"
+	}
+	return "REPLICA"
 }

@@ -48,6 +48,9 @@ func (w *World) UpdateService(in model.ServiceUpdate) (model.Service, error) {
 		return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter, "maximumPercent must be greater than or equal to minimumHealthyPercent.")
 	}
 	desired := s.desired
+	if in.DesiredCount != nil && s.daemon {
+		return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter, "The daemon scheduling strategy does not support a desired count for services.")
+	}
 	if in.DesiredCount != nil {
 		if *in.DesiredCount < 0 {
 			return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter, "Desired count cannot be negative.")

@@ -128,6 +128,10 @@ func (w *World) schedule(s *service) {
 	if s.status != "ACTIVE" || len(s.deployments) == 0 {
 		return
 	}
+	if s.daemon {
+		w.scheduleDaemon(s)
+		return
+	}
 	primary := s.deployments[0]
 	primary.desired = s.desired
 	var stopped []*task

@@ -33,6 +33,7 @@ type service struct {
 	name, arn string
 	cluster   *cluster
 	status    string
+	daemon    bool // DAEMON scheduling strategy
 	desired   int
 	td        *taskDef
 	cfg       model.DeploymentConfiguration
