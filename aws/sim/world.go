@@ -94,6 +94,12 @@ func New(opts Options) *World {
 
 var _ simapi.Backend = (*World)(nil)
 
+// Region returns the world's region (us-east-1 unless set).
+func (w *World) Region() string { return w.region }
+
+// AccountID returns the world's account id (123456789012 unless set).
+func (w *World) AccountID() string { return w.account }
+
 // Now returns the simulated time.
 func (w *World) Now() time.Time {
 	w.mu.Lock()
