@@ -66,7 +66,7 @@ func (w *World) scheduleDaemon(s *service) {
 		stopped = append(stopped, t)
 	}
 
-	if !primary.noLaunch {
+	if !primary.noLaunch && !w.now.Before(primary.nextLaunch) {
 		for _, ci := range eligible {
 			if hasServiceTask(ci, s) {
 				continue

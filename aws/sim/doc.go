@@ -46,7 +46,9 @@
 // targets turn unhealthy after the health-check grace period, and runs the
 // deployment circuit breaker (threshold ceil(desired/2) failed tasks, at least
 // 3, at most 200) with rollback to the last COMPLETED deployment. A
-// deployment completes once all its tasks have run healthy for 15 s. DAEMON
+// deployment completes once all its tasks have run healthy for 15 s. After its
+// 3rd failed task a deployment launches with a back-off (10 s, doubling, at
+// most 15 min), as ECS throttles failing services. DAEMON
 // services (ServiceSpec.SchedulingStrategy) keep one task on every eligible
 // ACTIVE instance and leave a DRAINING one last (daemon.go). Service
 // events are worded like ECS's; repeated placement failures are reported once

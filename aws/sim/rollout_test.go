@@ -264,3 +264,17 @@ func TestScaleAndStopTaskReplacement(t *testing.T) {
 		t.Errorf("StopTask unknown: %v", err)
 	}
 }
+
+func TestFailingServiceIsThrottled(t *testing.T) {
+	w, _ := testWorld(t, 3, "m5.large")
+	register(t, w, webTD("api", "example/api:1-broken", 0, 128, 256))
+	create(t, w, ServiceSpec{Name: "api", TaskDefinition: "api", DesiredCount: 2})
+	w.Advance(30 * time.Minute)
+	s := describe(t, w, "c", "api")
+	if n := s.Deployments[0].FailedTasks; n < 10 || n > 40 {
+		t.Errorf("%d failed tasks in 30 minutes; launches should back off", n)
+	}
+	if !hasEvent(s, "(service api) is unable to consistently start tasks successfully.") {
+		t.Errorf("no throttling event: %v", s.Events)
+	}
+}

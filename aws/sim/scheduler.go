@@ -202,7 +202,7 @@ func (w *World) schedule(s *service) {
 
 	// Launch PRIMARY tasks within maximumPercent.
 	var started []*task
-	if !primary.noLaunch {
+	if !primary.noLaunch && !w.now.Before(primary.nextLaunch) {
 		n := min(s.desired-len(prim), maxTotal-len(active))
 		for range max(n, 0) {
 			p := w.choose(s.cluster, primary.td, placementGroup{svc: s}, s.strategy, s.cons)

@@ -66,7 +66,10 @@ type deployment struct {
 	reason    string
 	createdAt time.Time
 	updatedAt time.Time
-	noLaunch  bool // the circuit breaker tripped without rollback: launch nothing more
+	noLaunch  bool
+	// nextLaunch delays launches after repeated failures (ECS's task launch
+	// throttling): 10 s after the 3rd failed task, doubling up to 15 min.
+	nextLaunch time.Time // the circuit breaker tripped without rollback: launch nothing more
 }
 
 type container struct {

@@ -228,8 +228,13 @@ func (w *World) markFailed(t *task) {
 		return
 	}
 	t.failed = true
-	t.dep.failed++
-	t.dep.updatedAt = w.now
+	d := t.dep
+	d.failed++
+	d.updatedAt = w.now
+	if d.failed >= 3 {
+		backoff := 10 * time.Second << min(d.failed-3, 7)
+		d.nextLaunch = w.now.Add(min(backoff, 15*time.Minute))
+	}
 }
 
 // stopTask asks t to stop: targets drain first, then the containers stop.
