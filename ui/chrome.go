@@ -224,21 +224,28 @@ func (r *root) statusLine(w int) string {
 }
 
 // footerLine is the focused page's key help, then the global keys; whole
-// items are dropped when they do not fit.
+// items are dropped when they do not fit, but help and quit always show.
 func (r *root) footerLine(w int) string {
+	item := func(b key.Binding) string {
+		if !b.Enabled() || b.Help().Key == "" {
+			return ""
+		}
+		return r.st.HelpKey.Render(b.Help().Key) + " " + r.st.HelpDesc.Render(b.Help().Desc)
+	}
+	right := segments(w, "  ", item(r.keys.Help), item(r.keys.Quit))
 	var bs []key.Binding
 	if top := r.top(); top != nil {
 		bs = append(bs, top.KeyHelp()...)
 	}
-	bs = append(bs, r.keys.Command, r.keys.Filter, r.keys.Help, r.keys.Back, r.keys.Quit)
+	bs = append(bs, r.keys.Command, r.keys.Filter, r.keys.Back)
 	var items []string
 	for _, b := range bs {
-		if !b.Enabled() || b.Help().Key == "" {
-			continue
+		if it := item(b); it != "" {
+			items = append(items, it)
 		}
-		items = append(items, r.st.HelpKey.Render(b.Help().Key)+" "+r.st.HelpDesc.Render(b.Help().Desc))
 	}
-	return segments(w, "  ", items...)
+	left := segments(w-lipgloss.Width(right)-2, "  ", items...)
+	return spread(left, right, w)
 }
 
 // helpOverlay is generated from the keymap: the page's keys, the table keys

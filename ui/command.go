@@ -269,10 +269,11 @@ func cmdTD(r *root, args []string) tea.Cmd {
 	if c := r.needEnv(); c != nil {
 		return c
 	}
+	cluster := r.currentCluster()
 	if len(args) > 0 {
-		return r.reset(newFamiliesPage(r.env), newRevisionsPage(r.env, args[0]))
+		return r.reset(newFamiliesPage(r.env, cluster), newRevisionsPage(r.env, cluster, args[0]))
 	}
-	return r.reset(newFamiliesPage(r.env))
+	return r.reset(newFamiliesPage(r.env, cluster))
 }
 
 func cmdPorts(r *root, args []string) tea.Cmd {

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ecstui/ecstui/textsafe"
+	"github.com/ecstui/ecstui/ui/actions"
 	"github.com/ecstui/ecstui/ui/theme"
 )
 
@@ -29,6 +30,10 @@ type env struct {
 	// tick schedules a message after d (tea.Tick; tests substitute a
 	// recorder so that no test waits on a timer).
 	tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
+	// actions builds the action pages (ui/actions); canAct is false when the
+	// backend cannot make changes at all.
+	actions actions.Deps
+	canAct  bool
 }
 
 func (e *env) nextID() uint64 {

@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 
+	"github.com/ecstui/ecstui/ui/actions"
 	"github.com/ecstui/ecstui/ui/table"
 )
 
@@ -19,6 +20,10 @@ type KeyMap struct {
 
 	// Jumps from the selected row.
 	Describe, Tasks, Ports, Instances, Logs, Containers key.Binding
+
+	// Actions open ui/actions pages; disabled in read-only contexts.
+	// baseActions is the configured set, Actions the one in force.
+	Actions, baseActions actions.Keys
 }
 
 // DefaultKeyMap is the k9s-style map documented in the README.
@@ -42,6 +47,7 @@ func DefaultKeyMap() KeyMap {
 		Instances:  b([]string{"i"}, "i", "instance"),
 		Logs:       b([]string{"l"}, "l", "logs"),
 		Containers: b([]string{"c"}, "c", "containers"),
+		Actions:    actions.DefaultKeys(),
 	}
 }
 
@@ -54,6 +60,9 @@ func (k *KeyMap) keyActions() map[string]*key.Binding {
 		"help": &k.Help, "refresh": &k.Refresh, "copy": &k.Copy,
 		"describe": &k.Describe, "tasks": &k.Tasks, "ports": &k.Ports, "instances": &k.Instances,
 		"logs": &k.Logs, "containers": &k.Containers,
+		"deploy": &k.Actions.Deploy, "scale": &k.Actions.Scale, "redeploy": &k.Actions.Redeploy,
+		"rollback": &k.Actions.Rollback, "stop_task": &k.Actions.StopTask, "drain": &k.Actions.Drain,
+		"daemon_start": &k.Actions.DaemonStart,
 	}
 }
 
@@ -103,6 +112,7 @@ func (k *KeyMap) rebind(cfg map[string][]string) error {
 			owner[kk] = n
 		}
 	}
+	k.baseActions = k.Actions
 	return nil
 }
 

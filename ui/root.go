@@ -124,6 +124,8 @@ func (r *root) connected(m connectedMsg) tea.Cmd {
 		st:       r.st, keys: r.keys, now: r.d.Now, interval: r.d.RefreshInterval,
 		ids: &r.ids, spin: &r.spin, tick: r.tick,
 	}
+	r.env.actions, r.env.canAct = r.actionDeps(c, m.backend)
+	r.keys.Actions = r.keys.baseActions.ForReadOnly(r.env.readOnly)
 	r.stack = []page.Page{newClustersPage(r.env)}
 	if c.Cluster != "" {
 		r.stack = append(r.stack, newServicesPage(r.env, c.Cluster))

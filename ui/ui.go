@@ -18,6 +18,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ops"
 )
 
 // Context is one AWS context the console can switch between.
@@ -55,6 +56,9 @@ type Deps struct {
 	Colors          map[string]string   // theme token → colour; see theme.Tokens
 	ReadOnly        bool                // forces every context read-only
 	Now             func() time.Time    // default time.Now; tests pass a fixed clock
+	// Journal records the actions taken from the console (default
+	// ops.DefaultJournal()).
+	Journal *ops.Journal
 }
 
 // DefaultRefreshInterval is the polling interval when Deps leaves it zero.

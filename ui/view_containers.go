@@ -155,6 +155,9 @@ func newContainersPage(e *env, cluster string, task model.Task) *containersPage 
 			{binding: func(k *KeyMap) key.Binding { return k.Logs }, do: func(e *env, it containerItem) tea.Cmd {
 				return openLogsCmd(e, containerLogTarget(cluster, it))
 			}},
+			{binding: func(k *KeyMap) key.Binding { return k.Actions.StopTask }, do: func(e *env, it containerItem) tea.Cmd {
+				return stopTaskCmd(e, cluster, it.task)
+			}},
 		},
 	})
 	p.self = p

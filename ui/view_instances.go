@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ui/actions"
 	"github.com/ecstui/ecstui/ui/page"
 	"github.com/ecstui/ecstui/ui/table"
 	"github.com/ecstui/ecstui/ui/theme"
@@ -137,6 +138,9 @@ func newInstancesPage(e *env, cluster string) *instancesPage {
 			{binding: func(k *KeyMap) key.Binding { return k.Ports }, do: func(e *env, ci model.ContainerInstance) tea.Cmd {
 				return page.Open(newPortMapPage(e, portScope{cluster: cluster, instanceARN: ci.ARN,
 					label: firstNonEmpty(ci.EC2InstanceID, ci.ID)}))
+			}},
+			{binding: func(k *KeyMap) key.Binding { return k.Actions.Drain }, do: func(e *env, ci model.ContainerInstance) tea.Cmd {
+				return e.openAction(func(d actions.Deps) page.Page { return actions.NewDrain(d, cluster, ci.ARN) })
 			}},
 		},
 	})

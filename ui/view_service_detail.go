@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecstui/ecstui/aws"
 	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ui/actions"
 	"github.com/ecstui/ecstui/ui/page"
 	"github.com/ecstui/ecstui/ui/theme"
 )
@@ -89,8 +90,18 @@ func newServiceDetailPage(e *env, cluster, name string) *textPage {
 			{binding: func(k *KeyMap) key.Binding { return k.Ports }, do: func(e *env, _ any) tea.Cmd {
 				return page.Open(newPortMapPage(e, portScope{cluster: cluster, service: name}))
 			}},
+			detailAction(func(k *KeyMap) key.Binding { return k.Actions.Deploy }, actions.NewDeploy, cluster, name),
+			detailAction(func(k *KeyMap) key.Binding { return k.Actions.Scale }, actions.NewScale, cluster, name),
+			detailAction(func(k *KeyMap) key.Binding { return k.Actions.Redeploy }, actions.NewRedeploy, cluster, name),
+			detailAction(func(k *KeyMap) key.Binding { return k.Actions.Rollback }, actions.NewRollback, cluster, name),
 		},
 	})
+}
+
+func detailAction(b func(k *KeyMap) key.Binding, open func(d actions.Deps, cluster, service string) page.Page, cluster, name string) textKey {
+	return textKey{binding: b, do: func(e *env, _ any) tea.Cmd {
+		return e.openAction(func(d actions.Deps) page.Page { return open(d, cluster, name) })
+	}}
 }
 
 // deploymentBar is the width of a deployment's progress bar.

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ui/actions"
 	"github.com/ecstui/ecstui/ui/page"
 	"github.com/ecstui/ecstui/ui/table"
 	"github.com/ecstui/ecstui/ui/theme"
@@ -166,6 +167,22 @@ func newServicesPage(e *env, cluster string) *servicesPage {
 			}},
 		},
 	})
+	p.spec.extra = append(p.spec.extra, serviceActionKeys(cluster)...)
 	p.self = p
 	return p
+}
+
+// serviceActionKeys are the service actions (ui/actions) on the selected service.
+func serviceActionKeys(cluster string) []listKey[model.Service] {
+	act := func(b func(k *KeyMap) key.Binding, open func(d actions.Deps, cluster, service string) page.Page) listKey[model.Service] {
+		return listKey[model.Service]{binding: b, do: func(e *env, s model.Service) tea.Cmd {
+			return e.openAction(func(d actions.Deps) page.Page { return open(d, cluster, s.Name) })
+		}}
+	}
+	return []listKey[model.Service]{
+		act(func(k *KeyMap) key.Binding { return k.Actions.Deploy }, actions.NewDeploy),
+		act(func(k *KeyMap) key.Binding { return k.Actions.Scale }, actions.NewScale),
+		act(func(k *KeyMap) key.Binding { return k.Actions.Redeploy }, actions.NewRedeploy),
+		act(func(k *KeyMap) key.Binding { return k.Actions.Rollback }, actions.NewRollback),
+	}
 }

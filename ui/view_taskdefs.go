@@ -8,14 +8,20 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ui/actions"
 	"github.com/ecstui/ecstui/ui/page"
 	"github.com/ecstui/ecstui/ui/table"
 )
 
 var familyColumns = []table.Column{{Title: "FAMILY", Flex: true}}
 
-func newFamiliesPage(e *env) *listPage[string] {
+// The task definition pages remember the cluster they were opened from (if
+// any): daemon start needs one.
+func newFamiliesPage(e *env, cluster string) *listPage[string] {
 	return newListPage(e, listSpec[string]{
 		title:   "taskdefs",
 		noun:    "task definition families",
@@ -28,7 +34,7 @@ func newFamiliesPage(e *env) *listPage[string] {
 		row: func(_ *env, f string, _ time.Time) table.Row {
 			return table.Row{ID: f, Cells: []table.Cell{{Text: clean(f)}}}
 		},
-		enter: func(e *env, f string) page.Page { return newRevisionsPage(e, f) },
+		enter: func(e *env, f string) page.Page { return newRevisionsPage(e, cluster, f) },
 	})
 }
 
@@ -37,7 +43,7 @@ var revisionColumns = []table.Column{
 	{Title: "ARN", Flex: true},
 }
 
-func newRevisionsPage(e *env, family string) *listPage[string] {
+func newRevisionsPage(e *env, cluster, family string) *listPage[string] {
 	return newListPage(e, listSpec[string]{
 		title:   "revisions(" + clean(family) + ")",
 		noun:    "revisions",
@@ -50,6 +56,14 @@ func newRevisionsPage(e *env, family string) *listPage[string] {
 			return table.Row{ID: arn, Cells: []table.Cell{{Text: tdShort(arn)}, {Text: clean(arn)}}}
 		},
 		enter: func(e *env, arn string) page.Page { return newTaskDefPage(e, arn) },
+		extra: []listKey[string]{
+			{binding: func(k *KeyMap) key.Binding { return k.Actions.DaemonStart }, do: func(e *env, arn string) tea.Cmd {
+				if cluster == "" {
+					return page.Status("open :td from a cluster (e.g. :svc prod, then :td) to start it on every node", true)
+				}
+				return e.openAction(func(d actions.Deps) page.Page { return actions.NewDaemonStart(d, cluster, arn) })
+			}},
+		},
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ui/actions"
 	"github.com/ecstui/ecstui/ui/page"
 	"github.com/ecstui/ecstui/ui/table"
 	"github.com/ecstui/ecstui/ui/theme"
@@ -181,8 +182,15 @@ func newTasksPageFor(e *env, cluster string, f model.TaskFilter, title string) *
 				}
 				return page.Open(newInstancesPageSelect(e, cluster, it.task.ContainerInstanceARN))
 			}},
+			{binding: func(k *KeyMap) key.Binding { return k.Actions.StopTask }, do: func(e *env, it taskItem) tea.Cmd {
+				return stopTaskCmd(e, cluster, it.task)
+			}},
 		},
 	})
 	p.self = p
 	return p
+}
+
+func stopTaskCmd(e *env, cluster string, t model.Task) tea.Cmd {
+	return e.openAction(func(d actions.Deps) page.Page { return actions.NewStopTask(d, cluster, t.ARN) })
 }
