@@ -24,9 +24,10 @@
 //	w.Advance(time.Minute)
 //
 // Other builder calls: AddTarget (a target with no task behind it),
+// DeregisterTarget (a running task missing from its target group),
 // SetInstanceImage (AMI and agent version of one instance), SetAgentConnected,
-// SetLogRate, PutLogEvent. NewDemo, NewLarge and NewScenario build the stock
-// scenarios.
+// SetLogRate, PutLogEvent. TailDrops, Region and AccountID report on the
+// world. NewDemo, NewLarge and NewScenario build the stock scenarios.
 //
 // # Behaviour
 //
