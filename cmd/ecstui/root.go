@@ -1,0 +1,56 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecstui/ecstui/config"
+)
+
+// newRoot builds the command tree. It holds wiring only: behaviour lives in
+// ui, ops, logs and aws.
+func newRoot(out, errw io.Writer) (*cobra.Command, *App) {
+	app := newApp(out, errw)
+	root := &cobra.Command{
+		Use:   "ecstui",
+		Short: "A terminal operations console for Amazon ECS on EC2",
+		Long: `ecstui shows what runs where in your ECS clusters — services, deployments, tasks,
+container instances, host ports and target health — tails their logs, and
+runs rollouts, scaling, drains and daemon starts safely.
+
+Run "ecstui --demo" to try it against the built-in simulator (no AWS account).`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runTUI(cmd.Context(), app)
+		},
+	}
+	root.SetOut(out)
+	root.SetErr(errw)
+	pf := root.PersistentFlags()
+	f := &app.flags
+	pf.StringVar(&f.profile, "profile", "", "AWS shared config profile (overrides the context's)")
+	pf.StringVar(&f.region, "region", "", "AWS region (overrides the context's)")
+	pf.StringVar(&f.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (e.g. the simulator)")
+	pf.StringVar(&f.context, "context", "", "context from the config file to start in (env ECSTUI_CONTEXT)")
+	pf.BoolVar(&f.readOnly, "read-only", false, "refuse every mutating AWS call (env ECSTUI_READ_ONLY)")
+	pf.StringVar(&f.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/ecstui/config.yaml; env ECSTUI_CONFIG)")
+	pf.BoolVar(&f.demo, "demo", false, "run against the built-in simulator, no AWS account needed")
+	pf.Duration("refresh", config.DefaultRefreshInterval, "view refresh interval (env ECSTUI_REFRESH_INTERVAL)")
+	pf.StringVarP(&f.output, "output", "o", "table", "output format of CLI commands: table or json")
+	app.flagSet = pf
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if f.output != "table" && f.output != "json" {
+			return fmt.Errorf("--output must be table or json, not %q", f.output)
+		}
+		return nil
+	}
+
+	root.AddCommand(versionCmd(app), simCmd(app), configCmd(app))
+	addLogsCommands(root, app)
+	addActionCommands(root, app)
+	return root, app
+}

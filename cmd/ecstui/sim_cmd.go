@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecstui/ecstui/aws/sim"
+	"github.com/ecstui/ecstui/aws/sim/wire"
+)
+
+func simCmd(app *App) *cobra.Command {
+	var (
+		listen, scenario           string
+		latency                    time.Duration
+		seed                       int64
+		services, tasks, instances int
+		noThrottle                 bool
+	)
+	cmd := &cobra.Command{
+		Use:   "sim",
+		Short: "Serve the simulated AWS account on loopback for other clients",
+		Long: `Serve the simulated AWS account (ECS, CloudWatch Logs, Auto Scaling, EC2, ELBv2)
+on a loopback address, for the AWS CLI or other tools:
+
+  ecstui sim --listen 127.0.0.1:4599 &
+  AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_REGION=us-east-1 \
+    aws --endpoint-url http://127.0.0.1:4599 ecs list-clusters`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := loopbackOnly(listen); err != nil {
+				return err
+			}
+			var world *sim.World
+			switch scenario {
+			case "large":
+				world = sim.NewLarge(seed, sim.LargeOptions{Services: services, Tasks: tasks, Instances: instances})
+			default:
+				w, err := sim.NewScenario(scenario, seed)
+				if err != nil {
+					return err
+				}
+				world = w
+			}
+			srv := wire.New(world, wire.Options{Region: demoRegion, Latency: latency, DisableThrottling: noThrottle})
+			url, err := srv.Start(listen)
+			if err != nil {
+				return err
+			}
+			defer srv.Close()
+			fmt.Fprintf(app.Out, "simulator (%s scenario) listening on %s — region %s, any credentials\n", scenario, url, demoRegion)
+			fmt.Fprintf(app.Out, "try: AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws --region %s --endpoint-url %s ecs list-clusters\n", demoRegion, url)
+			fmt.Fprintf(app.Out, "or:  ecstui --endpoint-url %s --region %s\n", url, demoRegion)
+			world.Run(cmd.Context())
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&listen, "listen", "127.0.0.1:4599", "loopback address to listen on (port 0: any free port)")
+	f.StringVar(&scenario, "scenario", "demo", "scenario: "+strings.Join(sim.Scenarios, " or "))
+	f.DurationVar(&latency, "latency", 0, "latency added to every request (e.g. 50ms)")
+	f.Int64Var(&seed, "seed", 1, "random seed of the scenario")
+	f.IntVar(&services, "services", 2345, "services in the large scenario")
+	f.IntVar(&tasks, "tasks", 5000, "tasks in the large scenario")
+	f.IntVar(&instances, "instances", 1000, "container instances in the large scenario")
+	f.BoolVar(&noThrottle, "no-throttle", false, "disable the simulated API throttling")
+	return cmd
+}
+
+// loopbackOnly refuses to serve the simulator beyond this machine: it
+// accepts any credentials and changes state on request.
+func loopbackOnly(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--listen %q: %v (want host:port, e.g. 127.0.0.1:4599)", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("--listen %q: the simulator only listens on loopback (127.0.0.1, ::1 or localhost)", addr)
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+
+	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/config"
+	"github.com/ecstui/ecstui/ui"
+)
+
+// runTUI starts the console on the configured contexts, or on the built-in
+// simulator under --demo.
+func runTUI(ctx context.Context, a *App) error {
+	if a.Demo() {
+		return runDemo(ctx, a)
+	}
+	cfg, err := a.Config()
+	if err != nil {
+		return err
+	}
+	_, cur := cfg.Current()
+	deps := ui.Deps{
+		Contexts:        uiContexts(cfg.Contexts),
+		Current:         max(cur, 0),
+		RefreshInterval: cfg.RefreshInterval,
+		Keys:            cfg.Keys,
+		Colors:          cfg.Colors,
+		ReadOnly:        a.flags.readOnly || cfg.ReadOnly,
+		Connect: func(ctx context.Context, c ui.Context) (ui.Backend, error) {
+			return aws.New(ctx, aws.Config{
+				Profile: c.Profile, Region: c.Region, EndpointURL: c.EndpointURL,
+				ReadOnly: c.ReadOnly || a.flags.readOnly || cfg.ReadOnly,
+			})
+		},
+	}
+	return ui.Run(ctx, deps)
+}
+
+func runDemo(ctx context.Context, a *App) error {
+	cfg, err := a.Config()
+	if err != nil {
+		// Keys and colours still come from the file, so a broken one is
+		// reported rather than silently ignored.
+		return err
+	}
+	a.clientMu.Lock()
+	d, err := a.startDemoLocked()
+	a.clientMu.Unlock()
+	if err != nil {
+		return err
+	}
+	readOnly := a.flags.readOnly
+	deps := ui.Deps{
+		Contexts:        []ui.Context{uiContext(demoContext(d.url))},
+		RefreshInterval: cfg.RefreshInterval,
+		Keys:            cfg.Keys,
+		Colors:          cfg.Colors,
+		ReadOnly:        readOnly,
+		Connect: func(ctx context.Context, c ui.Context) (ui.Backend, error) {
+			return d.connect(ctx, readOnly || c.ReadOnly)
+		},
+	}
+	return ui.Run(ctx, deps)
+}
+
+func uiContext(c config.Context) ui.Context {
+	return ui.Context{Name: c.Name, Profile: c.Profile, Region: c.Region, Cluster: c.Cluster,
+		ReadOnly: c.ReadOnly, Production: c.Production, EndpointURL: c.EndpointURL}
+}
+
+func uiContexts(cs []config.Context) []ui.Context {
+	out := make([]ui.Context, len(cs))
+	for i, c := range cs {
+		out[i] = uiContext(c)
+	}
+	return out
+}
