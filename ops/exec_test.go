@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecstui/ecstui/aws"
 	"github.com/ecstui/ecstui/aws/sim"
 	"github.com/ecstui/ecstui/model"
 )
@@ -184,8 +185,8 @@ func TestRollingDrainKilledAndResumed(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Advance(2 * time.Minute)
-	base := apiFor(t, w)
-	api := newSpy(base)
+	api := newSpy(apiFor(t, w))
+	base := inProcess(w) // the backend's own view, to check right before each terminate
 	ctx := context.Background()
 	violations := 0
 	api.beforeTermina = func(ec2ID string) {
@@ -267,7 +268,7 @@ func TestDaemonStartOver23Instances(t *testing.T) {
 	w := sim.New(sim.Options{Seed: 3, Start: simStart})
 	w.SetLogRate(0)
 	ids := w.AddAutoScalingGroup(sim.ASGSpec{Name: "big", Cluster: "prod", Size: 23})
-	base := apiFor(t, w)
+	base, srv := startAdapter(t, w, false)
 	api := newSpy(base)
 	ctx := context.Background()
 	cis, _, err := api.ContainerInstances(ctx, "prod", "")
@@ -298,8 +299,8 @@ func TestDaemonStartOver23Instances(t *testing.T) {
 		t.Fatalf("plan:\n%s", p.Text())
 	}
 	res := advancing(w, 5*time.Second).DaemonStart(ctx, api, p, st.TaskDefinition, nodes)
-	if got := api.Calls("StartTask"); got != 3 {
-		t.Errorf("StartTask calls %d, want 3", got)
+	if got := srv.Calls("ecs:StartTask"); got != 3 {
+		t.Errorf("StartTask calls on the wire %d, want 3", got)
 	}
 	if got := countState(res.Nodes, NodeStarted); got != 20 {
 		t.Errorf("started %d, want 20", got)
@@ -326,8 +327,8 @@ func TestDaemonStartOver23Instances(t *testing.T) {
 	if res.Outcome != OutcomeSuccess || countState(res.Nodes, NodeStarted) != 1 {
 		t.Fatalf("retry: %s %s %+v", res.Outcome, res.Message, res.Nodes)
 	}
-	if got := api.Calls("StartTask"); got != 4 {
-		t.Errorf("StartTask calls after retry %d, want 4", got)
+	if got := srv.Calls("ecs:StartTask"); got != 4 {
+		t.Errorf("StartTask calls on the wire after the retry %d, want 4", got)
 	}
 }
 
@@ -368,5 +369,49 @@ func TestRollingDrainPauseAndResume(t *testing.T) {
 	res = r.Drain(ctx, api, p, run, DrainControl{})
 	if res.Outcome != OutcomeSuccess || api.Calls("TerminateInstanceInAutoScalingGroup") != 3 {
 		t.Fatalf("resumed: %s %s, %d terminations", res.Outcome, res.Message, api.Calls("TerminateInstanceInAutoScalingGroup"))
+	}
+}
+
+// TestReadOnlyAdapterRefusesEveryExecutor runs each executor, as if the UI
+// or CLI had let it through, against a read-only adapter: the guard refuses
+// and not one mutating call reaches the simulator.
+func TestReadOnlyAdapterRefusesEveryExecutor(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	w := demoWorld(t, 3)
+	api, srv := startAdapter(t, w, true)
+	ctx := context.Background()
+	r := advancing(w, 5*time.Second)
+	st, err := GatherService(ctx, api, "prod", "auth", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := GatherCluster(ctx, api, "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := GatherDaemon(ctx, api, "prod", "auth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel := Selection{IDs: []string{cs.Instances[0].EC2InstanceID}}
+	dp, nodes := PlanDaemonStart(ds, nil)
+	results := map[string]Result{
+		"deploy":   r.UpdateService(ctx, api, PlanDeploy(DeployInput{Cluster: "prod", Service: "auth", Images: map[string]string{"web": "nginx:2"}}, st), true),
+		"scale":    r.UpdateService(ctx, api, PlanScale("prod", st, 3), true),
+		"redeploy": r.UpdateService(ctx, api, PlanRedeploy("prod", st), true),
+		"stop":     r.StopTask(ctx, api, PlanStopTask("prod", st.Tasks[0], "x"), "x", true),
+		"drain":    r.Drain(ctx, api, PlanDrain(cs, sel, 1, true), NewDrainRun(cs, sel, 1, true, w.Now(), "ro"), DrainControl{}),
+		"daemon":   r.DaemonStart(ctx, api, dp, ds.TaskDefinition, nodes),
+	}
+	for name, res := range results {
+		if res.OK() {
+			t.Errorf("%s succeeded in read-only mode: %s", name, res.Message)
+		}
+		if aws.KindOf(res.Err) != aws.KindReadOnly && !strings.Contains(res.Message, "read-only") {
+			t.Errorf("%s: %s (%v), want a read-only refusal", name, res.Message, res.Err)
+		}
+	}
+	if n := srv.MutatingCalls(); n != 0 {
+		t.Errorf("%d mutating calls reached the simulator", n)
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecstui/ecstui/aws"
 	"github.com/ecstui/ecstui/aws/sim"
+	"github.com/ecstui/ecstui/aws/sim/wire"
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ops/opstest"
 )
@@ -93,8 +95,34 @@ func mustRegister(t *testing.T, w *sim.World, td model.TaskDefinition) model.Tas
 	return out
 }
 
-// apiFor is how executor tests reach the simulated world.
+// apiFor is how executor tests reach the simulated world: through the real
+// SDK adapter and the wire server on loopback, as the product does.
 func apiFor(t *testing.T, w *sim.World) API {
 	t.Helper()
-	return opstest.API(w)
+	api, _ := startAdapter(t, w, false)
+	return api
 }
+
+// startAdapter serves w over the AWS protocols on 127.0.0.1 and returns the
+// adapter pointed at it, and the server (for its call counters).
+func startAdapter(t *testing.T, w *sim.World, readOnly bool) (API, *wire.Server) {
+	t.Helper()
+	srv := wire.New(w, wire.Options{DisableThrottling: true})
+	url, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	c, err := aws.New(context.Background(), aws.Config{
+		EndpointURL: url, Region: "us-east-1", ReadOnly: readOnly,
+		StaticCredentials: &aws.StaticCredentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "test"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, srv
+}
+
+// inProcess reaches the world without HTTP, for the few tests that need to
+// compare with the backend directly.
+func inProcess(w *sim.World) API { return opstest.API(w) }
