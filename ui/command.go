@@ -8,7 +8,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ui/page"
 )
 
@@ -72,8 +71,15 @@ func (r *root) completion(text string) string {
 	case len(fields) == 0:
 		return ""
 	case len(fields) == 1 && !endsWithSpace:
+		// Command names first (in table order), then aliases.
+		prefix := strings.ToLower(fields[0])
+		for _, c := range commands() {
+			if strings.HasPrefix(c.name, prefix) && c.name != prefix {
+				return c.name
+			}
+		}
 		for _, n := range commandNames() {
-			if strings.HasPrefix(n, strings.ToLower(fields[0])) && n != fields[0] {
+			if strings.HasPrefix(n, prefix) && n != prefix {
 				return n
 			}
 		}
@@ -224,14 +230,8 @@ func (r *root) clusterArg(args []string) (string, tea.Cmd) {
 	if len(args) > 0 {
 		return args[0], nil
 	}
-	if c := r.currentCluster(); c != "" {
+	if c := r.commandCluster(); c != "" {
 		return c, nil
-	}
-	// On the clusters list, the cluster under the cursor.
-	if cp, ok := r.top().(*listPage[model.Cluster]); ok {
-		if c, ok := cp.selected(); ok {
-			return c.Name, nil
-		}
 	}
 	return "", r.flash("no cluster selected — pick one in :clusters or give it, e.g. :svc prod", true)
 }
@@ -269,7 +269,7 @@ func cmdTD(r *root, args []string) tea.Cmd {
 	if c := r.needEnv(); c != nil {
 		return c
 	}
-	cluster := r.currentCluster()
+	cluster := r.commandCluster()
 	if len(args) > 0 {
 		return r.reset(newFamiliesPage(r.env, cluster), newRevisionsPage(r.env, cluster, args[0]))
 	}

@@ -25,7 +25,7 @@ type scheduledMsg struct {
 // ticks are recorded instead of waited for (fire delivers them), so no test
 // sleeps.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	r     *root
 	fb    *fakeBackend
 	ticks []scheduledMsg
@@ -44,7 +44,7 @@ func defaultDeps(b Backend) Deps {
 	}
 }
 
-func newHarness(t *testing.T, fb *fakeBackend, tweak ...func(*Deps)) *harness {
+func newHarness(t testing.TB, fb *fakeBackend, tweak ...func(*Deps)) *harness {
 	t.Helper()
 	d := defaultDeps(fb)
 	for _, f := range tweak {
@@ -189,7 +189,7 @@ func (h *harness) golden(name string) {
 }
 
 // checkScreen asserts the frame is exactly width×height at most.
-func checkScreen(t *testing.T, s string, w, h int) {
+func checkScreen(t testing.TB, s string, w, h int) {
 	t.Helper()
 	lines := strings.Split(s, "\n")
 	if len(lines) != h {

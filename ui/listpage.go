@@ -17,6 +17,7 @@ import (
 // them, how to render (and diagnose) one as a row, and where rows lead.
 type listSpec[T any] struct {
 	title   string // breadcrumb, e.g. "services(prod)"
+	cluster string // the cluster the page belongs to, if any
 	noun    string // "services", for loading and empty text
 	columns []table.Column
 	fetch   func(ctx context.Context, b Backend) ([]T, []model.Failure, error)
@@ -194,6 +195,8 @@ func (p *listPage[T]) KeyHelp() []key.Binding {
 }
 
 func (p *listPage[T]) Close() { p.close() }
+
+func (p *listPage[T]) Cluster() string { return p.spec.cluster }
 
 // Capabilities used by the root.
 

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ui/page"
 	"github.com/ecstui/ecstui/ui/theme"
 )
@@ -51,12 +52,13 @@ type root struct {
 	spinning bool
 	tick     func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 
-	ctxIdx     int    // the context shown (connected or connecting)
-	env        *env   // nil until the first connection succeeds
-	connGen    uint64 // latest Connect request
-	connecting bool   // a Connect is in flight
-	connErr    error  // the last Connect failure
-	stack      []page.Page
+	ctxIdx      int    // the context shown (connected or connecting)
+	env         *env   // nil until the first connection succeeds
+	connGen     uint64 // latest Connect request
+	connecting  bool   // a Connect is in flight
+	connErr     error  // the last Connect failure
+	stack       []page.Page
+	lastCluster string // the last cluster a page was shown for (this context)
 
 	width, height int
 
@@ -114,8 +116,10 @@ func (r *root) connected(m connectedMsg) tea.Cmd {
 		return r.flash("cannot connect to "+r.d.Contexts[m.idx].Name+": "+clean(m.err.Error()), true)
 	}
 	r.connErr = nil
+	r.status = ""
 	r.closeAll()
 	r.ctxIdx = m.idx
+	r.lastCluster = ""
 	c := r.d.Contexts[m.idx]
 	ctx, cancel := context.WithCancel(context.Background())
 	r.env = &env{
@@ -166,6 +170,7 @@ func (r *root) push(p page.Page) tea.Cmd {
 	}
 	r.stack = append(r.stack, p)
 	r.sizePage(p)
+	r.remember(p)
 	return tea.Batch(p.Init(), r.startSpin())
 }
 
@@ -413,7 +418,7 @@ type clusterScoped interface {
 }
 
 // currentCluster is the cluster of the nearest cluster-scoped page, else the
-// context's default cluster.
+// context's default cluster (what the header shows).
 func (r *root) currentCluster() string {
 	for i := len(r.stack) - 1; i >= 0; i-- {
 		if c, ok := r.stack[i].(clusterScoped); ok && c.Cluster() != "" {
@@ -421,6 +426,33 @@ func (r *root) currentCluster() string {
 		}
 	}
 	return r.d.Contexts[r.ctxIdx].Cluster
+}
+
+// commandCluster is the cluster a :command without one applies to: the
+// stack's, else the one under the cursor on the clusters list, else the last
+// one visited, else the context's default.
+func (r *root) commandCluster() string {
+	for i := len(r.stack) - 1; i >= 0; i-- {
+		if c, ok := r.stack[i].(clusterScoped); ok && c.Cluster() != "" {
+			return c.Cluster()
+		}
+	}
+	if cp, ok := r.top().(*listPage[model.Cluster]); ok {
+		if c, ok := cp.selected(); ok {
+			return c.Name
+		}
+	}
+	if r.lastCluster != "" {
+		return r.lastCluster
+	}
+	return r.d.Contexts[r.ctxIdx].Cluster
+}
+
+// remember notes the cluster of a page being shown.
+func (r *root) remember(p page.Page) {
+	if c, ok := p.(clusterScoped); ok && c.Cluster() != "" {
+		r.lastCluster = c.Cluster()
+	}
 }
 
 // spinInterval is the spinner's frame time.

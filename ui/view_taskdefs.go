@@ -24,6 +24,7 @@ var familyColumns = []table.Column{{Title: "FAMILY", Flex: true}}
 func newFamiliesPage(e *env, cluster string) *listPage[string] {
 	return newListPage(e, listSpec[string]{
 		title:   "taskdefs",
+		cluster: cluster,
 		noun:    "task definition families",
 		columns: familyColumns,
 		fetch: func(ctx context.Context, b Backend) ([]string, []model.Failure, error) {
@@ -46,6 +47,7 @@ var revisionColumns = []table.Column{
 func newRevisionsPage(e *env, cluster, family string) *listPage[string] {
 	return newListPage(e, listSpec[string]{
 		title:   "revisions(" + clean(family) + ")",
+		cluster: cluster,
 		noun:    "revisions",
 		columns: revisionColumns,
 		fetch: func(ctx context.Context, b Backend) ([]string, []model.Failure, error) {

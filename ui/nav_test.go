@@ -1,0 +1,350 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecstui/ecstui/aws"
+)
+
+func TestNavigationStack(t *testing.T) {
+	h := newHarness(t, fixtureBackend())
+	steps := []struct {
+		keys  []string
+		crumb string
+	}{
+		{nil, "clusters"},
+		{[]string{"enter"}, "clusters > services(prod)"},
+		{[]string{"enter"}, "clusters > services(prod) > tasks(auth)"},
+		{[]string{"enter"}, "clusters > services(prod) > tasks(auth) > containers(3f2a9c0d)"},
+		{[]string{"esc"}, "clusters > services(prod) > tasks(auth)"},
+		{[]string{"esc", "esc"}, "clusters"},
+		{[]string{"esc"}, "clusters"}, // the first page is never popped
+		{[]string{"down", "enter"}, "clusters > services(staging)"},
+		{[]string{":ci", "enter"}, "clusters > instances(staging)"},
+		{[]string{":svc prod", "enter"}, "clusters > services(prod)"},
+		{[]string{"d"}, "clusters > services(prod) > service(auth)"},
+		{[]string{"p"}, "clusters > services(prod) > service(auth) > ports(auth)"},
+		{[]string{":cl", "enter"}, "clusters"},
+		{[]string{":td auth", "enter"}, "clusters > taskdefs > revisions(auth)"},
+		{[]string{":tasks auth", "enter"}, "clusters > services(staging) > tasks(auth)"}, // :td took the cluster under the cursor
+	}
+	for i, s := range steps {
+		h.keys(s.keys...)
+		if got := h.crumbs(); got != s.crumb {
+			t.Fatalf("step %d %v: stack %q, want %q", i, s.keys, got, s.crumb)
+		}
+	}
+	if h.quit {
+		t.Fatal("quit before q")
+	}
+	h.keys("q")
+	if !h.quit {
+		t.Fatal("q did not quit")
+	}
+}
+
+func TestCtrlCQuitsEvenInPrompts(t *testing.T) {
+	for _, pre := range [][]string{nil, {":"}, {"/"}, {"?"}} {
+		h := newHarness(t, fixtureBackend())
+		h.keys(pre...)
+		h.keys("ctrl+c")
+		if !h.quit {
+			t.Errorf("after %v: ctrl+c did not quit", pre)
+		}
+	}
+}
+
+func TestQInPromptIsText(t *testing.T) {
+	h := newHarness(t, fixtureBackend())
+	h.keys("/q")
+	if h.quit || h.r.input.text != "q" {
+		t.Fatalf("q in the filter prompt: quit=%v input=%q", h.quit, h.r.input.text)
+	}
+}
+
+func TestEscClearsFilterBeforeGoingBack(t *testing.T) {
+	h := newHarness(t, fixtureBackend())
+	h.keys("enter", "/web", "enter")
+	if f := h.r.top().(filterable); f.FilterText() != "web" {
+		t.Fatalf("filter %q", f.FilterText())
+	}
+	h.keys("esc")
+	if h.crumbs() != "clusters > services(prod)" || h.r.top().(filterable).FilterText() != "" {
+		t.Fatalf("first esc: stack %q filter %q", h.crumbs(), h.r.top().(filterable).FilterText())
+	}
+	h.keys("esc")
+	if h.crumbs() != "clusters" {
+		t.Fatalf("second esc: stack %q", h.crumbs())
+	}
+}
+
+func TestFilterEscRestoresPrevious(t *testing.T) {
+	h := newHarness(t, fixtureBackend())
+	h.keys("enter", "/auth", "enter", "/", "backspace", "backspace", "backspace", "backspace", "web")
+	if got := h.r.top().(filterable).FilterText(); got != "web" {
+		t.Fatalf("live filter %q", got)
+	}
+	h.keys("esc")
+	if got := h.r.top().(filterable).FilterText(); got != "auth" {
+		t.Fatalf("after esc filter %q, want the previous one", got)
+	}
+	// An invalid regex keeps the last valid filter and enter is refused.
+	h.keys("/", "(")
+	if h.r.inputErr == "" || h.r.top().(filterable).FilterText() != "auth(" && h.r.top().(filterable).FilterText() != "auth" {
+		t.Fatalf("invalid regex: err %q filter %q", h.r.inputErr, h.r.top().(filterable).FilterText())
+	}
+	h.keys("enter")
+	if h.r.mode != modeFilter {
+		t.Fatal("enter accepted an invalid regex")
+	}
+}
+
+func TestSortKeys(t *testing.T) {
+	h := newHarness(t, fixtureBackend())
+	h.keys("enter", "s", "S") // NAME descending
+	lines := strings.Split(h.screen(), "\n")
+	if !strings.HasPrefix(lines[3], "web") || !strings.Contains(lines[2], "NAME↓") {
+		t.Fatalf("sorted by name descending:\n%s", h.screen())
+	}
+}
+
+func TestCommandCompletion(t *testing.T) {
+	cases := []struct{ typed, want string }{
+		{"sv", "svc"}, {"cl", "clusters"}, {"ctx s", "ctx staging"}, {"po", "ports"}, {"zz", ""}, {"svc ", ""},
+	}
+	h := newHarness(t, fixtureBackend())
+	for _, c := range cases {
+		if got := h.r.completion(c.typed); got != c.want {
+			t.Errorf("completion(%q) = %q, want %q", c.typed, got, c.want)
+		}
+	}
+	h.keys(":ins", "tab")
+	if h.r.input.text != "instances" {
+		t.Fatalf("tab completed to %q", h.r.input.text)
+	}
+	h.keys("esc")
+	if h.r.mode != modeNormal {
+		t.Fatal("esc did not leave command mode")
+	}
+}
+
+func TestCopyID(t *testing.T) {
+	h := newHarness(t, fixtureBackend())
+	h.keys("enter", "y")
+	if len(h.msgs) != 1 {
+		t.Fatalf("clipboard messages: %v", h.msgs)
+	}
+	h.contains("copied " + acct + "service/prod/auth")
+	// The status message goes away after its time.
+	h.fire(func(m tea.Msg) bool { _, ok := m.(statusClearMsg); return ok })
+	h.lacks("copied")
+}
+
+func TestPollingOnlyWhileVisibleAndStaleRepliesDropped(t *testing.T) {
+	fb := fixtureBackend()
+	h := newHarness(t, fb)
+	h.keys("enter") // services, polling
+	if n := fb.calls["Services"]; n != 1 {
+		t.Fatalf("Services calls %d, want 1", n)
+	}
+	h.fire(isPageTick)
+	if n := fb.calls["Services"]; n != 2 {
+		t.Fatalf("after a tick Services calls %d, want 2", n)
+	}
+	h.keys("enter") // tasks covers services
+	before := fb.calls["Services"]
+	h.fire(isPageTick)
+	h.fire(isPageTick)
+	if fb.calls["Services"] != before {
+		t.Fatalf("a covered page polled: %d → %d", before, fb.calls["Services"])
+	}
+	h.keys("esc") // services visible again: refreshes at once
+	if fb.calls["Services"] != before+1 {
+		t.Fatalf("on return Services calls %d, want %d", fb.calls["Services"], before+1)
+	}
+
+	// The poller: an overlapping refresh is skipped; an old reply is dropped.
+	p := h.r.top().(*servicesPage)
+	cmd1 := p.Refresh()
+	if cmd1 == nil {
+		t.Fatal("refresh did not start")
+	}
+	if p.Refresh() != nil {
+		t.Fatal("overlapping refresh was not skipped")
+	}
+	reply := cmd1().(fetchedMsg)
+	old := reply
+	old.req--
+	old.err = errors.New("late failure from an older request")
+	h.send(old)
+	if p.RefreshState().Err != nil || !p.RefreshState().Busy {
+		t.Fatal("a stale reply was applied")
+	}
+	h.send(reply)
+	if p.RefreshState().Busy {
+		t.Fatal("the latest reply was not applied")
+	}
+}
+
+func TestFailingRefreshKeepsDataAndShowsError(t *testing.T) {
+	fb := fixtureBackend()
+	h := newHarness(t, fb)
+	h.keys("enter")
+	fb.setErr("Services", &aws.Error{Kind: aws.KindThrottled, Service: "ecs", Op: "DescribeServices"})
+	h.keys("ctrl+r")
+	h.contains("auth")
+	h.contains("THROTTLED")
+	h.golden("error_throttled")
+	fb.setErr("Services", &aws.Error{Kind: aws.KindAccessDenied, Service: "ecs", Op: "ListServices", Action: "ecs:ListServices"})
+	h.fire(isPageTick)
+	h.contains("STALE")
+	h.golden("error_access_denied")
+	fb.setErr("Services", nil)
+	h.fire(isPageTick)
+	h.lacks("STALE")
+	h.lacks("access denied")
+}
+
+func TestErrorBeforeAnyData(t *testing.T) {
+	fb := fixtureBackend()
+	fb.setErr("Clusters", &aws.Error{Kind: aws.KindNetwork, Service: "ecs", Op: "ListClusters"})
+	h := newHarness(t, fb)
+	h.contains("cannot reach the ecs endpoint")
+	h.contains("no data yet")
+	h.golden("error_no_data")
+}
+
+func TestConnectFailureAndContextSwitch(t *testing.T) {
+	fb := fixtureBackend()
+	var asked []string
+	h := newHarness(t, fb, func(d *Deps) {
+		d.Connect = func(_ context.Context, c Context) (Backend, error) {
+			asked = append(asked, c.Name)
+			if c.Name == "prod" {
+				return nil, errors.New("SSO session expired")
+			}
+			return fb, nil
+		}
+	})
+	h.contains("SSO session expired")
+	h.keys(":ctx", "enter")
+	if h.crumbs() != "contexts" {
+		t.Fatalf("stack %q", h.crumbs())
+	}
+	h.keys("down", "enter")
+	if strings.Join(asked, ",") != "prod,staging" {
+		t.Fatalf("connected to %v", asked)
+	}
+	if h.crumbs() != "clusters > services(staging)" {
+		t.Fatalf("after switch stack %q", h.crumbs())
+	}
+	h.contains("READ-ONLY")
+	h.lacks("SSO session expired")
+	h.golden("readonly_context")
+	// Read-only: the action keys are off.
+	h.lacks("U update")
+	p := h.r.top().(*servicesPage)
+	for _, b := range p.KeyHelp() {
+		if b.Help().Key == "U" && b.Enabled() {
+			t.Fatal("deploy key enabled in a read-only context")
+		}
+	}
+}
+
+func TestKeyRemap(t *testing.T) {
+	h := newHarness(t, fixtureBackend(), func(d *Deps) { d.Keys = map[string][]string{"quit": {"x"}, "down": {"n", "down"}} })
+	h.keys("q")
+	if h.quit {
+		t.Fatal("q still quits after remapping quit to x")
+	}
+	h.keys("n", "enter")
+	if h.crumbs() != "clusters > services(staging)" {
+		t.Fatalf("remapped down: stack %q", h.crumbs())
+	}
+	h.keys("x")
+	if !h.quit {
+		t.Fatal("x does not quit")
+	}
+	for _, c := range []struct {
+		keys map[string][]string
+		want string
+	}{
+		{map[string][]string{"qiut": {"x"}}, `unknown action "qiut"`},
+		{map[string][]string{"quit": {}}, "has no keys"},
+		{map[string][]string{"quit": {"d"}}, `"d" is bound to both`},
+		{map[string][]string{"deploy": {"s"}}, `"s" is bound to both`},
+	} {
+		d := defaultDeps(fixtureBackend())
+		d.Keys = c.keys
+		if _, err := New(d); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("keys %v: error %v, want %q", c.keys, err, c.want)
+		}
+	}
+}
+
+func TestNewValidates(t *testing.T) {
+	ok := defaultDeps(fixtureBackend())
+	cases := []struct {
+		name string
+		mut  func(*Deps)
+		want string
+	}{
+		{"no contexts", func(d *Deps) { d.Contexts = nil }, "no contexts"},
+		{"bad current", func(d *Deps) { d.Current = 5 }, "out of range"},
+		{"no connect", func(d *Deps) { d.Connect = nil }, "Connect is nil"},
+		{"bad colour", func(d *Deps) { d.Colors = map[string]string{"nope": "1"} }, "unknown colour token"},
+	}
+	for _, c := range cases {
+		d := ok
+		c.mut(&d)
+		if _, err := New(d); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+		}
+	}
+	if _, err := New(ok); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestUntrustedTextIsSanitised(t *testing.T) {
+	h := newHarness(t, fixtureBackend())
+	h.keys("enter", "d")
+	raw := h.r.render()
+	if strings.Contains(raw, "\x1b]52") || strings.Contains(raw, "ZXZpbA==\a") {
+		t.Fatalf("an OSC 52 sequence from a service event reached the terminal: %q", raw)
+	}
+	h.contains("deregistered 1 targets in (target-group auth-tg)")
+}
+
+func TestTinyAndOddSizesNeverPanic(t *testing.T) {
+	paths := [][]string{nil, {"enter"}, {"enter", "d"}, {"p"}, {"enter", "?"}, {":ci"}, {"enter", "/a"}}
+	sizes := [][2]int{{0, 0}, {1, 1}, {2, 2}, {10, 3}, {20, 5}, {40, 8}, {80, 24}, {200, 50}, {300, 10}}
+	for _, path := range paths {
+		h := newHarness(t, fixtureBackend())
+		h.keys(path...)
+		for _, s := range sizes {
+			h.send(tea.WindowSizeMsg{Width: s[0], Height: s[1]})
+			out := h.screen()
+			if s[0] == 0 || s[1] == 0 {
+				continue
+			}
+			checkScreen(t, out, s[0], s[1])
+		}
+	}
+}
+
+func TestWideGoldens(t *testing.T) {
+	h := newHarness(t, fixtureBackend())
+	h.send(tea.WindowSizeMsg{Width: 200, Height: 50})
+	h.keys("p")
+	h.golden("portmap_200x50")
+	h.keys("esc", "enter")
+	h.golden("services_200x50")
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.golden("services_80x24")
+}
