@@ -13,7 +13,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ecstui/ecstui/aws"
 	"github.com/ecstui/ecstui/aws/sim"
+	"github.com/ecstui/ecstui/aws/sim/wire"
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ops"
 	"github.com/ecstui/ecstui/ops/opstest"
@@ -71,6 +73,7 @@ func (c *counting) TerminateInstanceInAutoScalingGroup(ctx context.Context, id s
 
 type harness struct {
 	w        *sim.World
+	srv      *wire.Server
 	api      *counting
 	sess     Session
 	out, err bytes.Buffer
@@ -78,7 +81,9 @@ type harness struct {
 	tty      bool
 }
 
-func newHarness(t *testing.T) *harness {
+// newHarness serves a small world over the AWS protocols and points the
+// real adapter at it (read-only when asked, as the App builds it).
+func newHarness(t *testing.T, readOnly bool) *harness {
 	t.Helper()
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	w := sim.New(sim.Options{Seed: 5, Start: time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)})
@@ -95,8 +100,19 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	w.Advance(3 * time.Minute)
-	api := &counting{API: opstest.API(w)}
-	return &harness{w: w, api: api, sess: Session{API: api, Context: "demo", Now: w.Now, Wait: opstest.Wait(w), Poll: 5 * time.Second,
+	srv := wire.New(w, wire.Options{DisableThrottling: true})
+	url, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	client, err := aws.New(context.Background(), aws.Config{EndpointURL: url, Region: "us-east-1", ReadOnly: readOnly,
+		StaticCredentials: &aws.StaticCredentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := &counting{API: client}
+	return &harness{w: w, srv: srv, api: api, sess: Session{ReadOnly: readOnly, API: api, Context: "demo", Now: w.Now, Wait: opstest.Wait(w), Poll: 5 * time.Second,
 		Journal: &ops.Journal{Path: filepath.Join(t.TempDir(), "journal.jsonl")}}}
 }
 
@@ -169,14 +185,17 @@ func TestCLI(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := newHarness(t)
-			h.sess.ReadOnly, h.sess.Production, h.tty, h.in = c.readOnly, c.prod, c.tty, c.in
+			h := newHarness(t, c.readOnly)
+			h.sess.Production, h.tty, h.in = c.prod, c.tty, c.in
 			err := h.run(c.args...)
 			if got := exitOutcome(err); got != c.outcome {
 				t.Errorf("outcome %q, want %q\nstdout:\n%s\nstderr:\n%s", got, c.outcome, h.out.String(), h.err.String())
 			}
 			if got := strings.Join(h.api.mutations(), ","); got != c.mutations {
 				t.Errorf("mutating calls %q, want %q", got, c.mutations)
+			}
+			if want := len(h.api.mutations()); h.srv.MutatingCalls() != want {
+				t.Errorf("%d mutating calls reached the simulator, want %d", h.srv.MutatingCalls(), want)
 			}
 			for _, s := range c.outHas {
 				if !strings.Contains(h.out.String(), s) {
@@ -204,7 +223,7 @@ func TestCLI(t *testing.T) {
 }
 
 func TestCLIJSONAndJournal(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, false)
 	h.sess.JSON = true
 	if err := h.run("scale", "--cluster", "demo", "--service", "auth", "--desired", "3", "--yes", "--wait"); err != nil {
 		t.Fatal(err)
@@ -236,7 +255,7 @@ func TestCLIJSONAndJournal(t *testing.T) {
 }
 
 func TestCLIDrainAndResume(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, false)
 	cis, _, err := h.api.ContainerInstances(context.Background(), "demo", "")
 	if err != nil {
 		t.Fatal(err)
