@@ -69,7 +69,7 @@ func (m *Model) layout(window []int) (shown []int, widths []int) {
 	for c, col := range m.cols {
 		width[c] = natural[c]
 		if col.Flex {
-			width[c] = min(natural[c], max(col.Min, m.floor(c)))
+			width[c] = min(natural[c], max(col.Min, textWidth(col.Title)+1))
 		}
 	}
 	// Expendable columns with nothing to show in the window go first.
