@@ -5,7 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ecstui/ecstui/aws"
 	"github.com/ecstui/ecstui/aws/sim"
+	"github.com/ecstui/ecstui/aws/sim/wire"
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ops"
 	"github.com/ecstui/ecstui/ops/opstest"
@@ -113,4 +117,66 @@ func TestRollingDrainPage(t *testing.T) {
 		t.Errorf("rolling drain: %q\n%s", got, p.View())
 	}
 	golden(t, "rolling_drain_board_done", p)
+}
+
+// TestReadOnlyPagesReachNoMutation opens every action page in a read-only
+// session over the real adapter and the wire server, presses the confirm
+// keys, and checks the simulator saw no mutating call. A page built without
+// the ReadOnly flag on a read-only client is refused by the adapter guard.
+func TestReadOnlyPagesReachNoMutation(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	w := sim.NewDemo(3)
+	w.SetLogRate(0)
+	srv := wire.New(w, wire.Options{DisableThrottling: true})
+	url, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	client, err := aws.New(t.Context(), aws.Config{EndpointURL: url, Region: "us-east-1", ReadOnly: true,
+		StaticCredentials: &aws.StaticCredentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := deps(client)
+	d.Now, d.Wait, d.Poll = w.Now, opstest.Wait(w), 5*time.Second
+	cis, _, err := client.ContainerInstances(t.Context(), "playground", model.InstanceDraining)
+	if err != nil || len(cis) == 0 {
+		t.Fatalf("instances: %v", err)
+	}
+	tasks, _, err := client.Tasks(t.Context(), "playground", model.TaskFilter{ServiceName: "auth"}, nil)
+	if err != nil || len(tasks) == 0 {
+		t.Fatalf("tasks: %v", err)
+	}
+	pages := func(d Deps) map[string]page.Page {
+		return map[string]page.Page{
+			"deploy":   NewDeploy(d, "playground", "auth"),
+			"scale":    NewScale(d, "playground", "random"),
+			"redeploy": NewRedeploy(d, "playground", "auth"),
+			"rollback": NewRollback(d, "playground", "auth"),
+			"stop":     NewStopTask(d, "playground", tasks[0].ID),
+			"drain":    NewDrain(d, "playground", cis[0].EC2InstanceID),
+			"daemon":   NewDaemonStart(d, "playground", "logspout"),
+		}
+	}
+	guarded := 0
+	for _, readOnlyFlag := range []bool{true, false} {
+		d.ReadOnly = readOnlyFlag
+		for name, p := range pages(d) {
+			p = open(t, p)
+			p, msgs := press(t, p, "ctrl+u", "7", "enter", "y")
+			if readOnlyFlag && !strings.Contains(ansi.Strip(p.View()), "read-only") {
+				t.Errorf("%s page does not say read-only:\n%s", name, p.View())
+			}
+			if !readOnlyFlag && strings.Contains(statusTexts(msgs), "read-only mode:") {
+				guarded++
+			}
+		}
+	}
+	if guarded == 0 {
+		t.Error("no executor reached the adapter guard when the page was not told it is read-only")
+	}
+	if n := srv.MutatingCalls(); n != 0 {
+		t.Errorf("%d mutating calls reached the simulator from read-only pages", n)
+	}
 }
