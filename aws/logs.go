@@ -132,16 +132,16 @@ func (c *Client) StartLiveTail(ctx context.Context, in LiveTailInput) (LiveTail,
 }
 
 // liveTailGroups returns the identifiers to send and a map from what the
-// service may answer with (ARN or name) back to the group name. AWS wants
-// log group ARNs; names are resolved with DescribeLogGroups when talking to
-// AWS, while a custom endpoint gets the names as given.
+// service may answer with (ARN or name) back to the group name. Live tail
+// wants log group ARNs, so names are resolved with DescribeLogGroups; a
+// group that cannot be resolved is sent by name and the service decides.
 func (c *Client) liveTailGroups(ctx context.Context, groups []string) ([]string, map[string]string) {
 	names := map[string]string{}
 	ids := make([]string, 0, len(groups))
 	for _, g := range groups {
 		names[g] = g
 		id := g
-		if c.cfg.EndpointURL == "" && !strings.HasPrefix(g, "arn:") {
+		if !strings.HasPrefix(g, "arn:") {
 			if arn := c.logGroupARN(ctx, g); arn != "" {
 				id = arn
 				names[arn] = g
