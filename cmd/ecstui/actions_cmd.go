@@ -1,6 +1,33 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
 
-// addActionCommands adds the action subcommands (owned by OPS).
-func addActionCommands(root *cobra.Command, app *App) { _, _ = root, app }
+	"github.com/spf13/cobra"
+
+	"github.com/ecstui/ecstui/ops"
+	"github.com/ecstui/ecstui/ops/cli"
+)
+
+// addActionCommands adds deploy, rollback, scale, redeploy, stop-task, drain,
+// daemon start and journal (package ops/cli) on the App's client, context,
+// read-only and production settings and output format.
+func addActionCommands(root *cobra.Command, app *App) {
+	env := &cli.Env{
+		Session: func(ctx context.Context) (*cli.Session, error) {
+			if _, err := app.CurrentContext(); err != nil {
+				return nil, err
+			}
+			client, err := app.Client(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return &cli.Session{
+				API: client, Context: app.ContextName(), ReadOnly: app.ReadOnly(), Production: app.Production(),
+				JSON: app.JSON(), Journal: ops.DefaultJournal(),
+			}, nil
+		},
+		Out: app.Out, Err: app.Err,
+	}
+	root.AddCommand(cli.Commands(env)...)
+}

@@ -151,7 +151,7 @@ func (e *Env) execute(cmd *cobra.Command, s *Session, c *common, p ops.Plan, run
 		return &ExitError{Code: exitCode(res.Outcome), Outcome: res.Outcome, Msg: fmt.Sprintf("%s %s: %s", p.Action, res.Outcome, res.Message)}
 	}
 	if c.dryRun {
-		res := ops.Result{Action: p.Action, Outcome: ops.OutcomeDryRun, Message: "dry run: nothing was changed", NotDone: p.Changes}
+		res := ops.Result{Action: p.Action, Outcome: ops.OutcomeDryRun, Message: "nothing was changed"}
 		r.Record(p, res)
 		return finish(res)
 	}
