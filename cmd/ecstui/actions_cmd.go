@@ -27,7 +27,7 @@ func addActionCommands(root *cobra.Command, app *App) {
 				JSON: app.JSON(), Journal: ops.DefaultJournal(),
 			}, nil
 		},
-		Out: app.Out, Err: app.Err,
+		Out: app.Out, Err: app.Err, JSON: app.JSON,
 	}
 	root.AddCommand(cli.Commands(env)...)
 }

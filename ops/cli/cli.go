@@ -49,6 +49,9 @@ type Env struct {
 	Out     io.Writer
 	Err     io.Writer
 	IsTTY   func() bool
+	// JSON and Journal serve the commands that need no AWS session (journal).
+	JSON    func() bool
+	Journal *ops.Journal
 }
 
 // ExitError carries a non-zero exit code; its message has been printed.

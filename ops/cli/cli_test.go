@@ -124,6 +124,7 @@ func (h *harness) run(args ...string) error {
 		Session: func(context.Context) (*Session, error) { return &s, nil },
 		In:      strings.NewReader(h.in), Out: &h.out, Err: &h.err,
 		IsTTY: func() bool { return h.tty },
+		JSON:  func() bool { return s.JSON }, Journal: s.Journal,
 	}
 	root := &cobra.Command{Use: "ecstui", SilenceUsage: true, SilenceErrors: true}
 	root.AddCommand(Commands(env)...)

@@ -349,16 +349,11 @@ func journalCmd(env *Env) *cobra.Command {
 		Use:   "journal",
 		Short: "List the actions ecstui has taken (newest last)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			j := ops.DefaultJournal()
-			asJSON := jsonOut
-			if env.Session != nil {
-				if s, err := env.Session(cmd.Context()); err == nil {
-					asJSON = asJSON || s.JSON
-					if s.Journal != nil {
-						j = s.Journal
-					}
-				}
+			j := env.Journal
+			if j == nil {
+				j = ops.DefaultJournal()
 			}
+			asJSON := jsonOut || (env.JSON != nil && env.JSON())
 			entries, err := j.Read()
 			if entries == nil && err != nil {
 				return err
