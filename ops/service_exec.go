@@ -214,7 +214,7 @@ func (r *Runner) watchDeployment(ctx context.Context, api ServiceReader, p Plan,
 			return r.finish(p, res, nil, "")
 		case listed && d.RolloutState == model.RolloutFailed:
 			res.Outcome = OutcomeFailed
-			res.Message = fmt.Sprintf("deployment %s failed: %s", id, d.RolloutStateReason)
+			res.Message = fmt.Sprintf("deployment %s failed: %s", id, strings.TrimRight(d.RolloutStateReason, ". "))
 			if primary.ID != id && primary.TaskDefinitionARN != d.TaskDefinitionARN {
 				res.RolledBack = true
 				res.Message += fmt.Sprintf("; the circuit breaker rolled back to %s", model.ResourceID(primary.TaskDefinitionARN))
