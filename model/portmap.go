@@ -400,7 +400,9 @@ func staticConflicts(in PortMapInput, pm *PortMap) map[staticPort]bool {
 			d := demands[p][td]
 			who := ResourceID(td)
 			if d.service != "" {
-				who = d.service + " " + who
+				if !strings.HasPrefix(who, d.service+":") {
+					who = d.service + " " + who
+				}
 				svcs = appendUnique(svcs, d.service)
 			} else {
 				who = "standalone " + who

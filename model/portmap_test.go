@@ -134,7 +134,7 @@ func TestBuildPortMap(t *testing.T) {
 			},
 			summary: PortMapSummary{Bindings: 4, Dynamic: 2, Static: 2, Healthy: 4, Conflicts: 1, BlockedServices: 1},
 			issues: []string{
-				"static port conflict|host port 80/tcp is static in web web:1 (2/2 running) and web web:2 (0/2 running)",
+				"static port conflict|host port 80/tcp is static in web:1 (2/2 running) and web:2 (0/2 running)",
 				"rollout blocked|no ACTIVE instance can place one more web task (port 80 in use on 2); minimumHealthyPercent 100 forbids stopping one first, so the rollout stalls",
 			},
 			flagged: map[string]PortFlag{"a1": 0, "w1": FlagStaticConflict | FlagRolloutBlocked, "w2": FlagStaticConflict | FlagRolloutBlocked},

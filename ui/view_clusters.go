@@ -14,7 +14,7 @@ import (
 )
 
 var clusterColumns = []table.Column{
-	{Title: "NAME", Flex: true, Max: 60},
+	{Title: "NAME", Max: 60},
 	{Title: "STATUS"},
 	{Title: "SERVICES", Right: true},
 	{Title: "RUNNING", Right: true},

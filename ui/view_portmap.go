@@ -46,10 +46,10 @@ var portColumns = []table.Column{
 	{Title: "INSTANCE", Max: 20},
 	{Title: "IP", Hide: 7},
 	{Title: "AZ", Hide: 8},
-	{Title: "TARGET GROUP", Max: 24, Hide: 4},
+	{Title: "TARGET GROUP", Max: 24, Hide: 3},
 	{Title: "TARGET"},
-	{Title: "REASON", Max: 32, Hide: 6},
-	{Title: "FLAGS", Flex: true, Min: 5, Hide: 2},
+	{Title: "REASON", Max: 32, Flex: true, Hide: 6},
+	{Title: "FLAGS"},
 }
 
 // portRow renders and diagnoses one binding: target health coloured, any

@@ -17,7 +17,7 @@ import (
 )
 
 var serviceColumns = []table.Column{
-	{Title: "NAME", Flex: true, Max: 40},
+	{Title: "NAME", Max: 40},
 	{Title: "DESIRED", Right: true},
 	{Title: "RUNNING", Right: true},
 	{Title: "PENDING", Right: true},

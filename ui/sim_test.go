@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ecstui/ecstui/aws/awstest"
+	"github.com/ecstui/ecstui/aws/sim"
+	"github.com/ecstui/ecstui/model"
+)
+
+// TestDemoPortMapThroughRealStack runs the console against the demo world
+// through the wire server and the real SDK adapter.
+func TestDemoPortMapThroughRealStack(t *testing.T) {
+	client, _ := awstest.Start(t, sim.NewDemo(1))
+	h := newHarness(t, nil, func(d *Deps) {
+		d.Contexts = []Context{{Name: "demo", Region: awstest.Region}}
+		d.Connect = func(context.Context, Context) (Backend, error) { return client, nil }
+		d.Now = nil // the demo world runs on the wall clock
+	})
+	h.contains("playground")
+	h.contains("prod")
+
+	h.keys(":ports", "enter")
+	if h.crumbs() != "clusters > ports(playground)" {
+		t.Fatalf("stack %q\n%s", h.crumbs(), h.screen())
+	}
+	pm := h.r.top().(*portMapPage)
+	rows := pm.items
+	var auth []model.PortMapRow
+	for _, r := range rows {
+		if r.Service == "auth" && r.TaskARN != "" {
+			auth = append(auth, r)
+		}
+	}
+	if len(auth) != 2 {
+		t.Fatalf("auth bindings %d, want 2:\n%s", len(auth), h.screen())
+	}
+	for _, r := range auth {
+		if !r.Dynamic || r.HostPort < model.EphemeralPortMin || r.HostPort > model.EphemeralPortMax {
+			t.Errorf("auth binding %+v: want a dynamic host port from the ephemeral range", r)
+		}
+		if r.TargetState != model.TargetHealthy {
+			t.Errorf("auth task %s target %q (%s), want healthy", r.TaskID, r.TargetState, r.TargetReason)
+		}
+	}
+	meta := pm.meta.(model.PortMap)
+	var conflict, blocked bool
+	for _, is := range meta.Issues {
+		if is.Kind == model.IssueStaticConflict && strings.Contains(is.Service, "corkhounds-web") {
+			conflict = true
+		}
+		if is.Kind == model.IssueRolloutBlocked && is.Service == "corkhounds-web" && is.Stalls {
+			blocked = true
+		}
+	}
+	if !conflict || !blocked {
+		t.Errorf("corkhounds-web: conflict=%v blocked(stalls)=%v; findings: %+v", conflict, blocked, meta.Issues)
+	}
+	h.contains("static port conflict: host port 80/tcp")
+	h.contains("rollout blocked: no ACTIVE instance can place one more corkhounds-web task")
+
+	// The filter narrows to auth and marks it.
+	h.keys("/auth", "enter")
+	if shown, _ := pm.Counts(); shown < 2 {
+		t.Errorf("filter /auth shows %d rows", shown)
+	}
+
+	h.keys(":svc prod", "enter", ":ports", "enter")
+	if h.crumbs() != "clusters > ports(prod)" {
+		t.Fatalf("stack %q", h.crumbs())
+	}
+	pm = h.r.top().(*portMapPage)
+	var stale bool
+	for _, r := range pm.items {
+		if r.Flags.Has(model.FlagStaleTarget) && r.TaskARN == "" && strings.Contains(r.Service, "billing-api") {
+			stale = true
+		}
+	}
+	if !stale {
+		t.Errorf("prod: no stale target in billing-api's target group:\n%s", h.screen())
+	}
+	h.contains("stale target")
+	if !regexp.MustCompile(`\(none\)`).MatchString(h.screen()) {
+		t.Errorf("the stale target row is not shown:\n%s", h.screen())
+	}
+}
