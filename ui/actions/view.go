@@ -217,9 +217,34 @@ func (f *flow) planLines(st *theme.Styles) []string {
 	return l
 }
 
+// boardLines puts the state first (running, or the outcome with what was
+// and was not done), then the board, then the recent steps: the answer to
+// "is it done?" is always on screen without scrolling.
 func (f *flow) boardLines(st *theme.Styles) []string {
 	var l []string
 	b := &f.board
+	if r := f.result; r != nil {
+		tone := st.OK
+		if !r.OK() {
+			tone = st.Bad
+		}
+		l = append(l, tone.Render(strings.ToUpper(string(r.Outcome)))+" "+st.Text.Render(textsafe.CleanLine(r.Message)))
+		for _, d := range r.Done {
+			l = append(l, "  "+st.OK.Render("✓ ")+textsafe.CleanLine(d))
+		}
+		for _, d := range r.NotDone {
+			l = append(l, "  "+st.Warn.Render("✗ ")+textsafe.CleanLine(d))
+		}
+		if !f.d.ReadOnly && f.spec.retry != nil && len(ops.FailedNodes(r.Nodes)) > 0 {
+			l = append(l, st.Accent.Render("press r to retry the failed nodes"))
+		}
+		if !f.d.ReadOnly && f.spec.rollback != nil && r.DeploymentID != "" && !r.RolledBack {
+			l = append(l, st.Accent.Render("press R to roll back to the previous revision"))
+		}
+	} else {
+		l = append(l, st.Spinner.Render("● ")+st.Muted.Render("running — a: abort, esc: stop watching"))
+	}
+	l = append(l, "")
 	switch f.spec.board {
 	case boardRollout:
 		l = append(l, rolloutLines(st, b)...)
@@ -230,26 +255,9 @@ func (f *flow) boardLines(st *theme.Styles) []string {
 	}
 	if len(b.steps) > 0 {
 		l = append(l, "", st.Title.Render("Steps"))
-		for _, s := range b.steps[max(0, len(b.steps)-8):] {
+		for _, s := range b.steps[max(0, len(b.steps)-6):] {
 			l = append(l, "  "+st.Muted.Render(textsafe.CleanLine(s)))
 		}
-	}
-	l = append(l, "")
-	if f.result == nil {
-		l = append(l, st.Spinner.Render("● ")+st.Muted.Render("running — a: abort, esc: stop watching"))
-		return l
-	}
-	r := f.result
-	tone := st.OK
-	if !r.OK() {
-		tone = st.Bad
-	}
-	l = append(l, tone.Render(strings.ToUpper(string(r.Outcome)))+" "+st.Text.Render(textsafe.CleanLine(r.Message)))
-	for _, d := range r.Done {
-		l = append(l, "  "+st.OK.Render("✓ ")+textsafe.CleanLine(d))
-	}
-	for _, d := range r.NotDone {
-		l = append(l, "  "+st.Warn.Render("✗ ")+textsafe.CleanLine(d))
 	}
 	return l
 }
