@@ -21,10 +21,10 @@ import (
 )
 
 // DefaultMaxConcurrency bounds the Describe calls one listing runs at once.
-// ECS read buckets refill at about 20 calls/s with a burst of 100, so a
-// handful in flight keeps a full listing inside the budget while still
-// overlapping latency.
-const DefaultMaxConcurrency = 8
+// One list page of 100 services makes 10 DescribeServices batches, so 10 in
+// flight keep describing in step with listing (the wall time stays near the
+// chain of list pages) while staying far below ECS's read burst of 100.
+const DefaultMaxConcurrency = 10
 
 // Config says how to reach AWS.
 type Config struct {
@@ -33,7 +33,7 @@ type Config struct {
 	EndpointURL string // one endpoint for every service (the simulator, LocalStack…)
 	ReadOnly    bool   // refuse every operation that is not a known read
 
-	// MaxConcurrency bounds concurrent Describe batches per listing (default 8).
+	// MaxConcurrency bounds concurrent Describe batches per listing (default 10).
 	MaxConcurrency int
 
 	// StaticCredentials, when set, are used instead of the standard

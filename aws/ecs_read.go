@@ -2,7 +2,10 @@ package aws
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
+	"sync"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -151,11 +154,43 @@ func (c *Client) ContainerInstances(ctx context.Context, cluster string, status 
 		}
 		return nil
 	}
-	cis, fails, err := listAndDescribe(ctx, c, list, describeInstancesMax, c.instanceDescriber(cluster), nil)
+	// Auto Scaling takes 50 ids per call, so asking for each described batch
+	// of 100 costs no extra call and overlaps the listing; EC2 takes 1000
+	// ids, so it is asked once at the end to keep to the minimum call count.
+	var (
+		asgWG   sync.WaitGroup
+		mu      sync.Mutex
+		groupOf = map[string]string{}
+		asgFail []model.Failure
+	)
+	describe := c.instanceDescriber(cluster)
+	withASG := func(dctx context.Context, ids []string) ([]model.ContainerInstance, []model.Failure, error) {
+		cis, fails, err := describe(dctx, ids)
+		if err != nil {
+			return nil, nil, err
+		}
+		asgWG.Add(1)
+		go func() {
+			defer asgWG.Done()
+			// ctx, not dctx: the batch context ends when the listing does.
+			groups, fail := c.asgGroups(ctx, ec2IDs(cis))
+			mu.Lock()
+			defer mu.Unlock()
+			maps.Copy(groupOf, groups)
+			if asgFail == nil {
+				asgFail = fail // one entry says it all
+			}
+		}()
+		return cis, fails, nil
+	}
+	cis, fails, err := listAndDescribe(ctx, c, list, describeInstancesMax, withASG, nil)
+	ec2Fail := c.enrichEC2(ctx, cis)
+	asgWG.Wait()
 	if err != nil {
 		return nil, nil, err
 	}
-	return cis, append(fails, c.enrich(ctx, cis)...), nil
+	applyGroups(cis, groupOf)
+	return cis, slices.Concat(fails, asgFail, ec2Fail), nil
 }
 
 // DescribeContainerInstances describes instances by ARN or id, enriched as ContainerInstances.

@@ -29,64 +29,94 @@ const (
 	ReasonASGEnrichment = "ENRICHMENT:AUTOSCALING"
 )
 
-// enrich fills private IP (and AMI, AZ, type when ECS attributes lack them)
-// from EC2 and the ASG name from Auto Scaling, both concurrently. A failure
-// of either is reported as a failure entry and never loses the instances.
-func (c *Client) enrich(ctx context.Context, cis []model.ContainerInstance) []model.Failure {
-	var ids []string
+// ec2IDs returns the EC2 instance ids of container instances.
+func ec2IDs(cis []model.ContainerInstance) []string {
+	ids := make([]string, 0, len(cis))
 	for _, ci := range cis {
 		if ci.EC2InstanceID != "" {
 			ids = append(ids, ci.EC2InstanceID)
 		}
 	}
+	return ids
+}
+
+// enrichEC2 fills private IP (and AMI, AZ, type when ECS attributes lack
+// them) from EC2. A failure is reported as a failure entry and never loses
+// the instances.
+func (c *Client) enrichEC2(ctx context.Context, cis []model.ContainerInstance) []model.Failure {
+	ids := ec2IDs(cis)
 	if len(ids) == 0 {
 		return nil
 	}
-	var (
-		wg       sync.WaitGroup
-		hosts    []model.EC2Instance
-		asgs     []model.ASGInstance
-		ec2Err   error
-		asgErr   error
-		failures []model.Failure
-	)
-	wg.Add(2)
-	go func() { defer wg.Done(); hosts, ec2Err = c.EC2Instances(ctx, ids) }()
-	go func() { defer wg.Done(); asgs, asgErr = c.autoScalingInstances(ctx, ids) }()
-	wg.Wait()
+	hosts, err := c.EC2Instances(ctx, ids)
+	if err != nil {
+		return []model.Failure{{Reason: ReasonEC2Enrichment, Detail: "private IPs and AMIs unknown: " + err.Error()}}
+	}
 	byID := make(map[string]model.EC2Instance, len(hosts))
 	for _, h := range hosts {
 		byID[h.InstanceID] = h
+	}
+	for i := range cis {
+		ci := &cis[i]
+		h, ok := byID[ci.EC2InstanceID]
+		if !ok {
+			continue
+		}
+		ci.PrivateIP = h.PrivateIP
+		if ci.AMIID == "" {
+			ci.AMIID = h.ImageID
+		}
+		if ci.AvailabilityZone == "" {
+			ci.AvailabilityZone = h.AvailabilityZone
+		}
+		if ci.InstanceType == "" {
+			ci.InstanceType = h.InstanceType
+		}
+	}
+	return nil
+}
+
+// enrichASG fills the Auto Scaling group of each instance; like enrichEC2
+// it reports a failure instead of losing instances.
+func (c *Client) enrichASG(ctx context.Context, cis []model.ContainerInstance) []model.Failure {
+	groupOf, fail := c.asgGroups(ctx, ec2IDs(cis))
+	applyGroups(cis, groupOf)
+	return fail
+}
+
+// asgGroups maps EC2 instance ids to their Auto Scaling group names.
+func (c *Client) asgGroups(ctx context.Context, ids []string) (map[string]string, []model.Failure) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	asgs, err := c.autoScalingInstances(ctx, ids)
+	if err != nil {
+		return nil, []model.Failure{{Reason: ReasonASGEnrichment, Detail: "Auto Scaling groups unknown: " + err.Error()}}
 	}
 	groupOf := make(map[string]string, len(asgs))
 	for _, a := range asgs {
 		groupOf[a.InstanceID] = a.AutoScalingGroupName
 	}
+	return groupOf, nil
+}
+
+func applyGroups(cis []model.ContainerInstance, groupOf map[string]string) {
 	for i := range cis {
-		ci := &cis[i]
-		if h, ok := byID[ci.EC2InstanceID]; ok {
-			ci.PrivateIP = h.PrivateIP
-			if ci.AMIID == "" {
-				ci.AMIID = h.ImageID
-			}
-			if ci.AvailabilityZone == "" {
-				ci.AvailabilityZone = h.AvailabilityZone
-			}
-			if ci.InstanceType == "" {
-				ci.InstanceType = h.InstanceType
-			}
-		}
-		if g, ok := groupOf[ci.EC2InstanceID]; ok {
-			ci.AutoScalingGroup = g
+		if g, ok := groupOf[cis[i].EC2InstanceID]; ok {
+			cis[i].AutoScalingGroup = g
 		}
 	}
-	if ec2Err != nil {
-		failures = append(failures, model.Failure{Reason: ReasonEC2Enrichment, Detail: "private IPs and AMIs unknown: " + ec2Err.Error()})
-	}
-	if asgErr != nil {
-		failures = append(failures, model.Failure{Reason: ReasonASGEnrichment, Detail: "Auto Scaling groups unknown: " + asgErr.Error()})
-	}
-	return failures
+}
+
+// enrich runs both enrichments concurrently.
+func (c *Client) enrich(ctx context.Context, cis []model.ContainerInstance) []model.Failure {
+	var wg sync.WaitGroup
+	var fEC2, fASG []model.Failure
+	wg.Add(2)
+	go func() { defer wg.Done(); fEC2 = c.enrichEC2(ctx, cis) }()
+	go func() { defer wg.Done(); fASG = c.enrichASG(ctx, cis) }()
+	wg.Wait()
+	return append(fEC2, fASG...)
 }
 
 // EC2Instances describes EC2 instances by id, up to 1000 per call.
