@@ -87,6 +87,9 @@ func (f *fakeBackend) Tasks(_ context.Context, c string, flt model.TaskFilter, _
 	}
 	var out []model.Task
 	for _, t := range f.tasks[c] {
+		if (flt.DesiredStatus == model.StatusStopped) != (t.DesiredStatus == model.StatusStopped) {
+			continue
+		}
 		if flt.ServiceName != "" && t.ServiceName() != flt.ServiceName {
 			continue
 		}
@@ -256,6 +259,14 @@ func fixtureBackend() *fakeBackend {
 				PortMappings: []model.PortMapping{{ContainerPort: 80, HostPort: 80, Protocol: "tcp"}}, LogConfiguration: logs("/ecs/web")}}}
 	}
 
+	exit1 := 1
+	stopped := task("9f0e1d2c3b4a59687766554433221100", "auth", fxTDAuth1, "c2", "us-east-1b", 3*time.Hour)
+	stopped.LastStatus, stopped.DesiredStatus, stopped.HealthStatus = "STOPPED", "STOPPED", "UNKNOWN"
+	stopped.StoppedAt, stopped.StopCode = t0.Add(-20*time.Minute), "EssentialContainerExited"
+	stopped.StoppedReason = "Essential container in task exited\x1b[2J"
+	stopped.Containers = []model.Container{{Name: "auth", Image: "registry/auth:1.4.0", LastStatus: "STOPPED", ExitCode: &exit1,
+		Reason: "OutOfMemoryError: Container killed due to memory usage"}}
+
 	return &fakeBackend{
 		clusters: []model.Cluster{
 			{ARN: acct + "cluster/prod", Name: "prod", Status: "ACTIVE", ActiveServicesCount: 2, RunningTasksCount: 4, PendingTasksCount: 0, RegisteredContainerInstancesCount: 3},
@@ -296,6 +307,7 @@ func fixtureBackend() *fakeBackend {
 			task("7c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f", "auth", fxTDAuth2, "c2", "us-east-1b", 2*time.Hour, ctr("auth", "registry/auth:1.5.0", 8080, 33012)),
 			task("a1b2c3d4e5f60718293a4b5c6d7e8f90", "web", fxTDWeb1, "c1", "us-east-1a", 5*24*time.Hour, ctr("web", "nginx:1.25", 80, 80)),
 			task("b2c3d4e5f60718293a4b5c6d7e8f90a1", "web", fxTDWeb1, "c2", "us-east-1b", 5*24*time.Hour, ctr("web", "nginx:1.25", 80, 80)),
+			stopped,
 		}},
 		instances: map[string][]model.ContainerInstance{"prod": {
 			inst("c1", "i-0aaa1111", "us-east-1a", "ACTIVE", with(80, 32768), 2, true),

@@ -19,7 +19,9 @@ type KeyMap struct {
 	Enter, Back, Quit, Command, Filter, Help, Refresh, Copy key.Binding
 
 	// Jumps from the selected row.
-	Describe, Tasks, Ports, Instances, Logs, Containers key.Binding
+	Describe, Tasks, Ports, Instances, Logs key.Binding
+	// Stopped toggles the tasks view between running and stopped tasks.
+	Stopped key.Binding
 
 	// Actions open ui/actions pages; disabled in read-only contexts.
 	// baseActions is the configured set, Actions the one in force.
@@ -46,7 +48,7 @@ func DefaultKeyMap() KeyMap {
 		Ports:      b([]string{"p"}, "p", "port map"),
 		Instances:  b([]string{"i"}, "i", "instance"),
 		Logs:       b([]string{"l"}, "l", "logs"),
-		Containers: b([]string{"c"}, "c", "containers"),
+		Stopped:    b([]string{"a"}, "a", "running/stopped"),
 		Actions:    actions.DefaultKeys(),
 	}
 }
@@ -59,7 +61,7 @@ func (k *KeyMap) keyActions() map[string]*key.Binding {
 		"enter": &k.Enter, "back": &k.Back, "quit": &k.Quit, "command": &k.Command, "filter": &k.Filter,
 		"help": &k.Help, "refresh": &k.Refresh, "copy": &k.Copy,
 		"describe": &k.Describe, "tasks": &k.Tasks, "ports": &k.Ports, "instances": &k.Instances,
-		"logs": &k.Logs, "containers": &k.Containers,
+		"logs": &k.Logs, "stopped": &k.Stopped,
 		"deploy": &k.Actions.Deploy, "scale": &k.Actions.Scale, "redeploy": &k.Actions.Redeploy,
 		"rollback": &k.Actions.Rollback, "stop_task": &k.Actions.StopTask, "drain": &k.Actions.Drain,
 		"daemon_start": &k.Actions.DaemonStart,

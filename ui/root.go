@@ -36,6 +36,11 @@ type connectedMsg struct {
 	err     error
 }
 
+// replaceTopMsg swaps the current page for another (a view toggle).
+type replaceTopMsg struct{ page page.Page }
+
+func replaceTop(p page.Page) tea.Cmd { return func() tea.Msg { return replaceTopMsg{page: p} } }
+
 // switchContextMsg asks the root to connect to another context.
 type switchContextMsg struct{ idx int }
 
@@ -268,6 +273,13 @@ func (r *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return r, nil
 	case page.OpenMsg:
 		return r, r.push(msg.Page)
+	case replaceTopMsg:
+		if len(r.stack) == 0 {
+			return r, nil
+		}
+		r.top().Close()
+		r.stack = r.stack[:len(r.stack)-1]
+		return r, r.push(msg.page)
 	case page.CloseMsg:
 		return r, r.pop()
 	case openLogsMsg:

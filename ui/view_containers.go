@@ -21,8 +21,8 @@ var containerColumns = []table.Column{
 	{Title: "HEALTH"},
 	{Title: "EXIT", Right: true},
 	{Title: "PORTS", Max: 40},
-	{Title: "LOG STREAM", Flex: true, Min: 10, Hide: 2},
-	{Title: "REASON", Max: 40, Hide: 3},
+	{Title: "LOG STREAM", Flex: true, Min: 10, Hide: 3},
+	{Title: "REASON", Max: 60, Flex: true, Hide: 2},
 }
 
 type containerItem struct {

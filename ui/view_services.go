@@ -23,9 +23,9 @@ var serviceColumns = []table.Column{
 	{Title: "PENDING", Right: true},
 	{Title: "ROLLOUT", Max: 28},
 	{Title: "TASKDEF", Max: 30, Hide: 3},
-	{Title: "LAUNCH", Hide: 5},
+	{Title: "LAUNCH", Hide: 7},
 	{Title: "MIN/MAX%", Hide: 4},
-	{Title: "LB", Max: 24, Hide: 6},
+	{Title: "LB", Max: 24, Hide: 5},
 	{Title: "LAST EVENT", Flex: true, Min: 12, Hide: 2},
 }
 

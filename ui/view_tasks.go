@@ -16,7 +16,7 @@ import (
 )
 
 var taskColumns = []table.Column{
-	{Title: "TASK", Max: 32},
+	{Title: "TASK", Max: 12},
 	{Title: "SERVICE", Max: 24, Hide: 4},
 	{Title: "STATUS"},
 	{Title: "HEALTH"},
@@ -79,7 +79,7 @@ func taskRow(_ *env, it taskItem, now time.Time) table.Row {
 		svc = "(" + clean(t.Group) + ")"
 	}
 	return table.Row{ID: t.ARN, Cells: []table.Cell{
-		{Text: clean(t.ID)},
+		{Text: clean(shortID(t.ID)), Sort: t.ID}, // y copies the full ARN
 		{Text: clean(svc)},
 		{Text: clean(status), Tone: statusTone},
 		{Text: clean(health), Tone: theme.StatusTone(health)},
@@ -131,6 +131,7 @@ type tasksPage struct {
 	*listPage[taskItem]
 	cluster string
 	filter  model.TaskFilter
+	label   string
 }
 
 func (p *tasksPage) Cluster() string { return p.cluster }
@@ -148,18 +149,24 @@ func taskLogTarget(cluster string, t model.Task) logTarget {
 }
 
 func newTasksPage(e *env, cluster string) *tasksPage {
-	return newTasksPageFor(e, cluster, model.TaskFilter{}, "tasks("+clean(cluster)+")")
+	return newTasksPageFor(e, cluster, model.TaskFilter{}, clean(cluster))
 }
 
 func newServiceTasksPage(e *env, cluster, service string) *tasksPage {
-	return newTasksPageFor(e, cluster, model.TaskFilter{ServiceName: service}, "tasks("+clean(service)+")")
+	return newTasksPageFor(e, cluster, model.TaskFilter{ServiceName: service}, clean(service))
 }
 
 func newInstanceTasksPage(e *env, cluster, instanceARN, label string) *tasksPage {
-	return newTasksPageFor(e, cluster, model.TaskFilter{ContainerInstance: instanceARN}, "tasks("+clean(label)+")")
+	return newTasksPageFor(e, cluster, model.TaskFilter{ContainerInstance: instanceARN}, clean(label))
 }
 
-func newTasksPageFor(e *env, cluster string, f model.TaskFilter, title string) *tasksPage {
+// newTasksPageFor lists the tasks matching f; label names the scope in the
+// breadcrumb ("tasks(auth)", "stopped(auth)").
+func newTasksPageFor(e *env, cluster string, f model.TaskFilter, label string) *tasksPage {
+	title := "tasks(" + label + ")"
+	if f.DesiredStatus == model.StatusStopped {
+		title = "stopped(" + label + ")"
+	}
 	p := &tasksPage{cluster: cluster, filter: f}
 	p.listPage = newListPage(e, listSpec[taskItem]{
 		title:   title,
@@ -187,8 +194,28 @@ func newTasksPageFor(e *env, cluster string, f model.TaskFilter, title string) *
 			}},
 		},
 	})
+	p.label = label
 	p.self = p
 	return p
+}
+
+// Update adds the running/stopped toggle: a page key rather than a row key,
+// since it must work on an empty list too.
+func (p *tasksPage) Update(msg tea.Msg) (page.Page, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, p.env.keys.Stopped) {
+		f := p.filter
+		if f.DesiredStatus == model.StatusStopped {
+			f.DesiredStatus = ""
+		} else {
+			f.DesiredStatus = model.StatusStopped
+		}
+		return p, replaceTop(newTasksPageFor(p.env, p.cluster, f, p.label))
+	}
+	return p.listPage.Update(msg)
+}
+
+func (p *tasksPage) KeyHelp() []key.Binding {
+	return append(p.listPage.KeyHelp(), p.env.keys.Stopped)
 }
 
 func stopTaskCmd(e *env, cluster string, t model.Task) tea.Cmd {

@@ -23,6 +23,8 @@ func TestGoldenViews(t *testing.T) {
 		{"instances", []string{":ci", "enter"}},
 		{"instance_tasks", []string{":ci", "enter", "enter"}},
 		{"all_tasks", []string{"t"}},
+		{"stopped_tasks", []string{"t", "a"}},
+		{"stopped_containers", []string{"t", "a", "enter"}},
 		{"taskdef_families", []string{":td", "enter"}},
 		{"taskdef_revisions", []string{":td", "enter", "enter"}},
 		{"taskdef_detail", []string{":td", "enter", "enter", "enter"}},

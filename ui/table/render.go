@@ -1,6 +1,7 @@
 package table
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -128,6 +129,7 @@ func (m *Model) layout(window []int) (shown []int, widths []int) {
 			width[c] += min(spare, natural[c]-width[c])
 		}
 	}
+	m.makeRoomForFlex(natural, width, hidden, total)
 	for c := range m.cols {
 		if !hidden[c] {
 			shown = append(shown, c)
@@ -135,6 +137,37 @@ func (m *Model) layout(window []int) (shown []int, widths []int) {
 		}
 	}
 	return shown, widths
+}
+
+// makeRoomForFlex hides more expendable columns (higher Hide) when that lets
+// a cut flexible column show its text in full; a text that would stay cut
+// anyway (a long event message) keeps the other columns.
+func (m *Model) makeRoomForFlex(natural, width []int, hidden []bool, total func() int) {
+	for c, col := range m.cols {
+		if !col.Flex || hidden[c] || width[c] >= natural[c] {
+			continue
+		}
+		deficit := natural[c] - width[c] - max(m.width-total(), 0)
+		var cand []int
+		for o, oc := range m.cols {
+			if o != c && !hidden[o] && oc.Hide > col.Hide && (col.Hide > 0 || oc.Hide > 0) {
+				cand = append(cand, o)
+			}
+		}
+		sort.Slice(cand, func(i, j int) bool { return m.cols[cand[i]].Hide > m.cols[cand[j]].Hide })
+		freed, k := 0, 0
+		for k < len(cand) && freed < deficit {
+			freed += width[cand[k]] + gap
+			k++
+		}
+		if freed < deficit {
+			continue
+		}
+		for _, o := range cand[:k] {
+			hidden[o] = true
+		}
+		width[c] = min(natural[c], width[c]+max(m.width-total(), 0))
+	}
 }
 
 func (m *Model) floor(c int) int {
