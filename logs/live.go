@@ -68,7 +68,19 @@ func startLive(ctx context.Context, c EventReader, groups map[string][]string, f
 		ls.wg.Add(1)
 		go func() {
 			defer ls.wg.Done()
-			for u := range s.Updates() {
+			// Select on ctx too: a session whose Close does not end its
+			// Updates channel must not keep this goroutine.
+			for {
+				var u aws.LiveTailUpdate
+				var ok bool
+				select {
+				case u, ok = <-s.Updates():
+				case <-ctx.Done():
+					return
+				}
+				if !ok {
+					break
+				}
 				select {
 				case ls.out <- liveMsg{update: u}:
 				case <-ctx.Done():

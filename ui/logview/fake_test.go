@@ -15,11 +15,15 @@ import (
 // fakeClient serves tasks, task definitions and log events from memory; live
 // tail is unsupported, so the viewer polls.
 type fakeClient struct {
+	// live, when set, serves one live tail session from this channel.
+	live   chan aws.LiveTailUpdate
 	mu     sync.Mutex
 	tasks  []model.Task
 	defs   map[string]model.TaskDefinition
 	events []model.LogEvent
 	n      int
+	// pageSize > 0 paginates FilterLogEvents.
+	pageSize int
 }
 
 var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
@@ -87,9 +91,28 @@ func (f *fakeClient) FilterLogEvents(_ context.Context, flt model.LogFilter) ([]
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Timestamp.Before(out[j].Timestamp) })
-	return out, "", nil
+	if f.pageSize == 0 {
+		return out, "", nil
+	}
+	off := 0
+	fmt.Sscan(flt.NextToken, &off)
+	end := min(off+f.pageSize, len(out))
+	next := ""
+	if end < len(out) {
+		next = fmt.Sprint(end)
+	}
+	return out[off:end], next, nil
 }
 
 func (f *fakeClient) StartLiveTail(context.Context, aws.LiveTailInput) (aws.LiveTail, error) {
-	return nil, &aws.Error{Kind: aws.KindUnsupported, Op: "StartLiveTail"}
+	if f.live == nil {
+		return nil, &aws.Error{Kind: aws.KindUnsupported, Op: "StartLiveTail"}
+	}
+	return fakeLive{f.live}, nil
 }
+
+type fakeLive struct{ ch chan aws.LiveTailUpdate }
+
+func (l fakeLive) Updates() <-chan aws.LiveTailUpdate { return l.ch }
+func (l fakeLive) Err() error                         { return nil }
+func (l fakeLive) Close() error                       { return nil }
