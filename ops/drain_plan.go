@@ -189,7 +189,11 @@ func PlanDrain(st ClusterState, sel Selection, batch int, stopStandalone bool) P
 				standalone = append(standalone, t.ID+" ("+model.ResourceID(t.TaskDefinitionARN)+")")
 			}
 		}
-		line := fmt.Sprintf("%s (%s, %s, AMI %s, agent %s): %s → DRAINING", ci.EC2InstanceID, ci.ID, ci.AvailabilityZone, orDash(ci.AMIID), orDash(ci.AgentVersion), ci.Status)
+		change := ci.Status + " → DRAINING"
+		if ci.Status == model.InstanceDraining {
+			change = "already DRAINING"
+		}
+		line := fmt.Sprintf("%s (%s, %s, AMI %s, agent %s): %s", ci.EC2InstanceID, ci.ID, ci.AvailabilityZone, orDash(ci.AMIID), orDash(ci.AgentVersion), change)
 		var moves []string
 		for _, s := range slices.Sorted(maps.Keys(bySvc)) {
 			moves = append(moves, fmt.Sprintf("%s×%d", s, bySvc[s]))

@@ -201,9 +201,12 @@ func NewStopTask(d Deps, cluster, taskID string) page.Page {
 	})
 }
 
-// NewDrain drains one instance and replaces it through its Auto Scaling group.
+// NewDrain drains one instance and replaces it through its Auto Scaling
+// group. instance is a container instance id or ARN or an EC2 instance id.
 func NewDrain(d Deps, cluster, instance string) page.Page {
-	return newDrainFlow(d, cluster, ops.Selection{IDs: []string{instance}}, 1, "drain "+instance)
+	f := newDrainFlow(d, cluster, ops.Selection{IDs: []string{instance}}, 1, "drain "+model.ResourceID(instance))
+	f.spec.titleFromPlan = true
+	return f
 }
 
 // NewRollingDrain drains and replaces a selection of instances batch by
@@ -217,7 +220,7 @@ func NewRollingDrain(d Deps, cluster string, sel ops.Selection, batch int) page.
 	return newDrainFlow(d, cluster, sel, batch, title)
 }
 
-func newDrainFlow(d Deps, cluster string, sel ops.Selection, batch int, title string) page.Page {
+func newDrainFlow(d Deps, cluster string, sel ops.Selection, batch int, title string) *flow {
 	type drainPlan struct {
 		st    ops.ClusterState
 		sel   ops.Selection

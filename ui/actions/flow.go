@@ -57,6 +57,8 @@ type spec struct {
 	board    boardKind
 	rollback func() page.Page               // offered after a deploy
 	retry    func(res ops.Result) page.Page // offered after a daemon start with failures
+	// titleFromPlan titles the page "action plan.Target" once planned.
+	titleFromPlan bool
 }
 
 // Messages, tagged with the flow's id so a reply never reaches another page.
@@ -131,7 +133,14 @@ func (f *flow) Init() tea.Cmd {
 	}
 }
 
-func (f *flow) Title() string { return f.spec.title }
+// Title names the action; once planned, pages that were opened by an opaque
+// id (a container instance ARN) name their target as the plan does.
+func (f *flow) Title() string {
+	if f.spec.titleFromPlan && f.plan.Target != "" {
+		return f.spec.action + " " + f.plan.Target
+	}
+	return f.spec.title
+}
 
 func (f *flow) SetSize(w, h int) { f.width, f.height = w, h }
 

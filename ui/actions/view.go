@@ -63,7 +63,7 @@ func (b *board) finish(res ops.Result) {
 func (f *flow) View() string {
 	st := f.d.styles()
 	var lines []string
-	title := st.DialogTitle.Render(textsafe.CleanLine(f.spec.title))
+	title := st.DialogTitle.Render(textsafe.CleanLine(f.Title()))
 	if f.d.ReadOnly {
 		title += " " + st.ReadOnly.Render("READ-ONLY")
 	} else if f.d.Production {
