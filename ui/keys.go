@@ -34,22 +34,22 @@ func DefaultKeyMap() KeyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return KeyMap{
-		Table:      table.DefaultKeyMap(),
-		Enter:      b([]string{"enter"}, "enter", "open"),
-		Back:       b([]string{"esc"}, "esc", "back"),
-		Quit:       b([]string{"q", "ctrl+c"}, "q", "quit"),
-		Command:    b([]string{":"}, ":", "command"),
-		Filter:     b([]string{"/"}, "/", "filter"),
-		Help:       b([]string{"?"}, "?", "help"),
-		Refresh:    b([]string{"ctrl+r"}, "ctrl+r", "refresh"),
-		Copy:       b([]string{"y"}, "y", "copy ARN/id"),
-		Describe:   b([]string{"d"}, "d", "describe"),
-		Tasks:      b([]string{"t"}, "t", "tasks"),
-		Ports:      b([]string{"p"}, "p", "port map"),
-		Instances:  b([]string{"i"}, "i", "instance"),
-		Logs:       b([]string{"l"}, "l", "logs"),
-		Stopped:    b([]string{"a"}, "a", "running/stopped"),
-		Actions:    actions.DefaultKeys(),
+		Table:     table.DefaultKeyMap(),
+		Enter:     b([]string{"enter"}, "enter", "open"),
+		Back:      b([]string{"esc"}, "esc", "back"),
+		Quit:      b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Command:   b([]string{":"}, ":", "command"),
+		Filter:    b([]string{"/"}, "/", "filter"),
+		Help:      b([]string{"?"}, "?", "help"),
+		Refresh:   b([]string{"ctrl+r"}, "ctrl+r", "refresh"),
+		Copy:      b([]string{"y"}, "y", "copy ARN/id"),
+		Describe:  b([]string{"d"}, "d", "describe"),
+		Tasks:     b([]string{"t"}, "t", "tasks"),
+		Ports:     b([]string{"p"}, "p", "port map"),
+		Instances: b([]string{"i"}, "i", "instance"),
+		Logs:      b([]string{"l"}, "l", "logs"),
+		Stopped:   b([]string{"a"}, "a", "running/stopped"),
+		Actions:   actions.DefaultKeys(),
 	}
 }
 
