@@ -237,7 +237,7 @@ func BuildPortMap(in PortMapInput) PortMap {
 						pm.Issues = append(pm.Issues, PortIssue{
 							Kind: IssueUnregistered, Service: svc, TargetGroup: row.TargetGroup,
 							InstanceID: inst.ec2, Port: b.HostPort,
-							Detail: fmt.Sprintf("task %s of %s (%s:%d on %s) is running but not registered in target group %s",
+							Detail: fmt.Sprintf("task %s of %s (container %s, host port %d on %s) is running but not registered in target group %s",
 								shortTask(t.ID), svc, c.Name, b.HostPort, firstOf(inst.ec2, "an unknown instance"), row.TargetGroup),
 						})
 					}

@@ -115,7 +115,7 @@ func TestBuildPortMap(t *testing.T) {
 				in.TargetHealth = in.TargetHealth[1:]
 			},
 			summary: PortMapSummary{Bindings: 3, Dynamic: 2, Static: 1, Healthy: 2, Unregistered: 1},
-			issues:  []string{"not registered|task a1 of auth (auth:32768 on i-1) is running but not registered in target group auth-tg"},
+			issues:  []string{"not registered|task a1 of auth (container auth, host port 32768 on i-1) is running but not registered in target group auth-tg"},
 			flagged: map[string]PortFlag{"a1": FlagUnregistered},
 		},
 		{

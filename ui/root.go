@@ -66,6 +66,7 @@ type root struct {
 	lastCluster string // the last cluster a page was shown for (this context)
 
 	width, height int
+	bodyW, bodyH  int // the size last given to the pages
 
 	mode       mode
 	input      lineInput
@@ -247,49 +248,68 @@ func (r *root) busy() bool {
 }
 
 func (r *root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := r.update(msg)
+	r.syncSize()
+	return r, cmd
+}
+
+// syncSize resizes the pages when the body changed height without a window
+// resize (an error banner came or went).
+func (r *root) syncSize() {
+	w, h := r.bodySize()
+	if w == r.bodyW && h == r.bodyH {
+		return
+	}
+	r.bodyW, r.bodyH = w, h
+	for _, p := range r.stack {
+		p.SetSize(w, h)
+	}
+}
+
+func (r *root) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		r.width, r.height = msg.Width, msg.Height
 		for _, p := range r.stack {
 			r.sizePage(p)
 		}
-		return r, nil
+		return nil
 	case spinMsg:
 		r.spinning = false
 		if !r.busy() {
-			return r, nil
+			return nil
 		}
 		r.spin.frame++
-		return r, r.startSpin()
+		return r.startSpin()
 	case connectedMsg:
-		return r, r.connected(msg)
+		return r.connected(msg)
 	case switchContextMsg:
-		return r, tea.Batch(r.connect(msg.idx), r.startSpin(),
+		return tea.Batch(r.connect(msg.idx), r.startSpin(),
 			r.flash("connecting to "+r.d.Contexts[msg.idx].Name+"…", false))
 	case statusClearMsg:
 		if msg.id == r.statusID {
 			r.status = ""
 		}
-		return r, nil
+		return nil
 	case page.OpenMsg:
-		return r, r.push(msg.Page)
+		return r.push(msg.Page)
 	case replaceTopMsg:
 		if len(r.stack) == 0 {
-			return r, nil
+			return nil
 		}
 		r.top().Close()
 		r.stack = r.stack[:len(r.stack)-1]
-		return r, r.push(msg.page)
+		return r.push(msg.page)
 	case page.CloseMsg:
-		return r, r.pop()
+		return r.pop()
 	case openLogsMsg:
-		return r, r.openLogs(msg.target)
+		return r.openLogs(msg.target)
 	case page.StatusMsg:
-		return r, r.flash(clean(msg.Text), msg.Error)
+		return r.flash(clean(msg.Text), msg.Error)
 	case tea.KeyPressMsg:
-		return r, r.key(msg)
+		return r.key(msg)
 	}
-	return r, r.broadcast(msg)
+	return r.broadcast(msg)
 }
 
 // broadcast hands a non-key message to every page: each one recognises its

@@ -48,3 +48,37 @@ func TestGoldenViews(t *testing.T) {
 		})
 	}
 }
+
+// TestGoldenPortMapFlags covers each finding of the port map on its own.
+func TestGoldenPortMapFlags(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(fb *fakeBackend)
+		want   string
+	}{
+		{"portmap_unregistered", func(fb *fakeBackend) {
+			fb.health[fxTGAuth] = fb.health[fxTGAuth][1:2] // drops a1's target and the stale one
+		}, "1 task not registered"},
+		{"portmap_clean", func(fb *fakeBackend) {
+			fb.health[fxTGAuth] = fb.health[fxTGAuth][:2]
+			web := &fb.services["prod"][1]
+			web.TaskDefinitionARN = fxTDWeb1
+			web.Deployments = web.Deployments[1:]
+			web.Deployments[0].Status = "PRIMARY"
+			for i := range fb.instances["prod"] {
+				fb.instances["prod"][i].Status = "ACTIVE"
+				fb.instances["prod"][i].AgentConnected = true
+			}
+		}, "no findings"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fb := fixtureBackend()
+			c.mutate(fb)
+			h := newHarness(t, fb)
+			h.keys("p")
+			h.contains(c.want)
+			h.golden(c.name)
+		})
+	}
+}
