@@ -249,7 +249,7 @@ func (f *flow) boardLines(st *theme.Styles) []string {
 	case boardRollout:
 		l = append(l, rolloutLines(st, b)...)
 	case boardDrain:
-		l = append(l, drainLines(st, b, f.ctl.drainID)...)
+		l = append(l, drainLines(st, b, f.ctl.drainID, f.result != nil && f.result.OK())...)
 	case boardDaemon:
 		l = append(l, daemonLines(st, b)...)
 	}
@@ -301,10 +301,14 @@ func rolloutLines(st *theme.Styles, b *board) []string {
 	return l
 }
 
-func drainLines(st *theme.Styles, b *board, id string) []string {
+func drainLines(st *theme.Styles, b *board, id string, done bool) []string {
 	var l []string
 	if id != "" {
-		l = append(l, st.Key.Render("drain run ")+id+st.Muted.Render("  (resume: ecstui drain --resume "+id+")"), "")
+		line := st.Key.Render("drain run ") + id
+		if !done {
+			line += st.Muted.Render("  (resume after a stop: ecstui drain --resume " + id + ")")
+		}
+		l = append(l, line, "")
 	}
 	l = append(l, st.TableHeader.Render(fmt.Sprintf("%-20s %-12s %-5s %-20s %s", "INSTANCE", "STATE", "TASKS", "REPLACEMENT", "NOTE")))
 	for _, ip := range b.instances {
