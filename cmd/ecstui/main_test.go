@@ -241,3 +241,21 @@ func TestSimCommandServesTheAWSProtocols(t *testing.T) {
 		t.Fatalf("sim: %v", err)
 	}
 }
+
+func TestKeyClashIsReportedAgainstTheFile(t *testing.T) {
+	dir := isolate(t)
+	p := filepath.Join(dir, "ecstui", "config.yaml")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// q already quits.
+	if err := os.WriteFile(p, []byte("keys:\n  refresh: [q]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{}, {"--demo"}} {
+		_, err := execute(t, args...)
+		if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), `"q"`) {
+			t.Errorf("%v: error %v, want one naming %s and the key", args, err, p)
+		}
+	}
+}

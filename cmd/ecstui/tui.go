@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/ecstui/ecstui/aws"
 	"github.com/ecstui/ecstui/config"
@@ -33,7 +34,7 @@ func runTUI(ctx context.Context, a *App) error {
 			})
 		},
 	}
-	return ui.Run(ctx, deps)
+	return startUI(ctx, cfg, deps)
 }
 
 func runDemo(ctx context.Context, a *App) error {
@@ -59,6 +60,20 @@ func runDemo(ctx context.Context, a *App) error {
 		Connect: func(ctx context.Context, c ui.Context) (ui.Backend, error) {
 			return d.connect(ctx, readOnly || c.ReadOnly)
 		},
+	}
+	return startUI(ctx, cfg, deps)
+}
+
+// startUI checks the keys and colours against the console's keymap and
+// theme first (ui.New has no side effects), so a clash such as one key bound
+// to two actions is reported against the config file before the terminal
+// is taken over.
+func startUI(ctx context.Context, cfg *config.Config, deps ui.Deps) error {
+	if _, err := ui.New(deps); err != nil {
+		if cfg.File != "" && (len(cfg.Keys) > 0 || len(cfg.Colors) > 0) {
+			return fmt.Errorf("invalid configuration: %s: %w", cfg.File, err)
+		}
+		return err
 	}
 	return ui.Run(ctx, deps)
 }
