@@ -13,7 +13,19 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+// -update rewrites golden files. teatest's golden package may already
+// define the flag; then both share it.
+var _ = func() bool {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files")
+	}
+	return true
+}()
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 // scheduledMsg is what a recorded tick delivers when the test fires it.
 type scheduledMsg struct {
@@ -170,7 +182,7 @@ func (h *harness) golden(name string) {
 	got := h.screen()
 	checkScreen(h.t, got, h.r.width, h.r.height)
 	path := filepath.Join("testdata", name+".golden")
-	if *update {
+	if updating() {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			h.t.Fatal(err)
 		}
