@@ -115,7 +115,8 @@ func (c *Client) StartLiveTail(ctx context.Context, in LiveTailInput) (LiveTail,
 		return nil, &Error{Kind: KindValidation, Service: "logs", Op: "StartLiveTail", Message: "live tail takes 1 to 10 log groups"}
 	}
 	ids, names := c.liveTailGroups(ctx, in.Groups)
-	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	// The session lives as long as ctx, or until Close.
+	sctx, cancel := context.WithCancel(ctx)
 	out, err := c.logs.StartLiveTail(sctx, &cloudwatchlogs.StartLiveTailInput{
 		LogGroupIdentifiers:   ids,
 		LogStreamNames:        in.StreamNames,
@@ -244,7 +245,7 @@ func (t *liveTail) pump() {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if !t.closed {
+	if !t.closed && t.ctx.Err() == nil {
 		if err := t.stream.Err(); err != nil {
 			t.err = wrapErr(err)
 		}
