@@ -19,8 +19,8 @@ const chromeLines = 4
 // bodySize is the page area: full width, the height minus chrome and banner.
 func (r *root) bodySize() (int, int) {
 	h := r.height - chromeLines
-	if r.banner() != "" {
-		h--
+	if b := r.banner(); b != "" {
+		h -= strings.Count(b, "\n") + 1
 	}
 	return max(r.width, 0), max(h, 0)
 }
@@ -40,7 +40,7 @@ func (r *root) render() string {
 	w := r.width
 	lines := []string{r.headerLine(w), r.crumbLine(w)}
 	if b := r.banner(); b != "" {
-		lines = append(lines, fitLine(b, w))
+		lines = append(lines, b)
 	}
 	_, bodyH := r.bodySize()
 	if bodyH > 0 {
@@ -168,29 +168,45 @@ func (r *root) crumbLine(w int) string {
 	return spread(left, right, w)
 }
 
-// banner is the error line over the body: a failed connection, or the
-// current page's last refresh error (its data, if any, is kept and marked).
+// maxBannerLines bounds the error banner; longer messages end with "…".
+const maxBannerLines = 2
+
+// banner is the error over the body — a failed connection, or the current
+// page's last refresh error (its data, if any, is kept and marked) — wrapped
+// at words into at most maxBannerLines lines. "" when there is none.
 func (r *root) banner() string {
 	st := r.st
-	if r.connErr != nil {
-		return st.Banner.Render("✗ " + clean(r.connErr.Error()) + " — :ctx to switch context")
+	msg, tone := "", st.Banner
+	switch {
+	case r.connErr != nil:
+		msg = "✗ " + clean(r.connErr.Error()) + " — :ctx to switch context"
+	default:
+		rf, ok := r.top().(refresher)
+		if !ok {
+			return ""
+		}
+		s := rf.RefreshState()
+		if s.Err == nil {
+			return ""
+		}
+		msg = "✗ " + clean(s.Err.Error())
+		if s.Loaded {
+			msg += " — showing data from " + age(r.d.Now(), s.LastOK) + " ago"
+		}
+		if aws.KindOf(s.Err) == aws.KindThrottled {
+			tone = st.Warn
+		}
 	}
-	rf, ok := r.top().(refresher)
-	if !ok {
-		return ""
+	lines := wrapWords(msg, max(r.width, 1))
+	if len(lines) > maxBannerLines {
+		lines = lines[:maxBannerLines]
+		last := lines[maxBannerLines-1]
+		lines[maxBannerLines-1] = fitLine(last+" …", r.width)
 	}
-	s := rf.RefreshState()
-	if s.Err == nil {
-		return ""
+	for i, l := range lines {
+		lines[i] = tone.Render(l)
 	}
-	msg := "✗ " + clean(s.Err.Error())
-	if s.Loaded {
-		msg += " — showing data from " + age(r.d.Now(), s.LastOK) + " ago"
-	}
-	if aws.KindOf(s.Err) == aws.KindThrottled {
-		return st.Warn.Render(msg)
-	}
-	return st.Banner.Render(msg)
+	return strings.Join(lines, "\n")
 }
 
 func (r *root) statusLine(w int) string {

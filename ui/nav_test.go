@@ -348,3 +348,17 @@ func TestWideGoldens(t *testing.T) {
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	h.golden("services_80x24")
 }
+
+func TestLongErrorWrapsAtWords(t *testing.T) {
+	fb := fixtureBackend()
+	h := newHarness(t, fb)
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.keys("enter")
+	fb.setErr("Services", &aws.Error{Kind: aws.KindAccessDenied, Service: "ecs", Op: "ListServices", Action: "ecs:ListServices",
+		Message: "User: arn:aws:sts::123456789012:assumed-role/ReadOnly/oncall is not authorized to perform: ecs:ListServices on resource: * because no identity-based policy allows the ecs:ListServices action"})
+	h.keys("ctrl+r")
+	h.golden("error_long_80x24")
+	if p := h.r.top().(*servicesPage); p.height != 24-chromeLines-2 {
+		t.Errorf("page height %d with a two-line banner, want %d", p.height, 24-chromeLines-2)
+	}
+}
