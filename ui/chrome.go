@@ -97,11 +97,20 @@ func (r *root) headerLine(w int) string {
 	if c.Production {
 		badges = append(badges, st.Production.Render("PRODUCTION"))
 	}
-	left := segments(w, st.Muted.Render(" │ "),
-		st.Title.Render("ecstui"),
-		kv("ctx", c.Name), kv("profile", c.Profile), kv("region", c.Region), kv("cluster", r.currentCluster()),
-		strings.Join(badges, " "))
-	return spread(left, r.refreshLabel(), w)
+	// The freshness label is never dropped (stale data must say so); the
+	// context details go from the least useful end when space is short.
+	right := r.refreshLabel()
+	if lipgloss.Width(right) > w {
+		right = ""
+	}
+	budget := w
+	if right != "" {
+		budget -= lipgloss.Width(right) + 1
+	}
+	left := segments(budget, st.Muted.Render(" │ "),
+		st.Title.Render("ecstui"), kv("ctx", c.Name), strings.Join(badges, " "),
+		kv("cluster", r.currentCluster()), kv("region", c.Region), kv("profile", c.Profile))
+	return spread(left, right, w)
 }
 
 // refreshLabel says how fresh the shown data is; data that failed to refresh
