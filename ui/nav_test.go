@@ -362,3 +362,15 @@ func TestLongErrorWrapsAtWords(t *testing.T) {
 		t.Errorf("page height %d with a two-line banner, want %d", p.height, 24-chromeLines-2)
 	}
 }
+
+func TestTasksSurviveInstanceLookupFailure(t *testing.T) {
+	fb := fixtureBackend()
+	fb.setErr("DescribeContainerInstances", &aws.Error{Kind: aws.KindAccessDenied, Service: "ecs",
+		Op: "DescribeContainerInstances", Action: "ecs:DescribeContainerInstances"})
+	h := newHarness(t, fb)
+	h.keys("t")
+	h.contains("3f2a9c0d")
+	h.contains("partial answer: instance lookup failed")
+	h.contains("c1") // the container instance id stands in for the EC2 id
+	h.lacks("STALE")
+}

@@ -391,7 +391,7 @@ func (r *root) key(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, r.keys.Copy):
 		if c, ok := top.(copyable); ok {
 			if text, ok := c.CopyText(); ok {
-				return tea.Batch(tea.SetClipboard(text), r.flash("copied "+text, false))
+				return tea.Batch(tea.SetClipboard(text), r.flash("copied "+clean(text), false))
 			}
 			return r.flash("nothing to copy here", true)
 		}

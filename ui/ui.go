@@ -7,6 +7,32 @@
 // Data is fetched off the UI thread: every fetch is a tea.Cmd carrying a
 // request id, replies that are not a page's latest are dropped, and a page
 // polls only while it is visible (see poller.go).
+//
+// # Keys (k9s style; every one rebindable by its action name, see KeyActions)
+//
+//	:            command line (tab completes): ctx [name], clusters|cl, services|svc [cluster],
+//	             tasks [service], instances|ci [cluster], td [family], ports|pm [service],
+//	             logs, help, quit|q
+//	/            filter the table: a case-insensitive regex, "!" in front inverts;
+//	             matches are highlighted; enter keeps it, esc restores the previous one
+//	esc          clear the filter, else back one page
+//	enter        open (cluster → services → tasks → containers; instance → its tasks;
+//	             family → revisions → task definition; port map row → the task)
+//	?            help generated from the key map
+//	ctrl+r       refresh now (pages also refresh every RefreshInterval while shown)
+//	y            copy the selected ARN/id to the clipboard (OSC 52)
+//	q, ctrl+c    quit
+//	↑↓/jk pgup pgdn g G   move
+//	s            sort by the next column (natural order; again: the next one, then none)
+//	S            reverse the sort (sorts by the first column if none is set)
+//	d            service detail: deployments, task definition diff, events
+//	t p i l      tasks, port map, container instance, logs of the selection
+//	a            tasks: toggle running / stopped tasks
+//
+// Actions (ui/actions; disabled in read-only contexts): U deploy, + scale,
+// F force new deployment, B roll back (services, service detail); ctrl+k stop
+// task (tasks, containers); D drain and replace (instances); E start on every
+// node (task definition revisions opened from a cluster).
 package ui
 
 import (

@@ -110,9 +110,12 @@ func fetchTasks(ctx context.Context, b Backend, cluster string, f model.TaskFilt
 	}
 	ec2 := map[string]string{}
 	if len(ids) > 0 {
+		// The tasks are the answer; instance ids only label them. A failed
+		// lookup is reported next to the tasks, which show container
+		// instance ids instead.
 		insts, ifails, err := b.DescribeContainerInstances(ctx, cluster, ids)
 		if err != nil {
-			return nil, nil, err
+			fails = append(fails, model.Failure{Reason: "instance lookup failed", Detail: err.Error()})
 		}
 		fails = append(fails, ifails...)
 		for _, ci := range insts {
