@@ -15,7 +15,8 @@ import (
 func addActionCommands(root *cobra.Command, app *App) {
 	env := &cli.Env{
 		Session: func(ctx context.Context) (*cli.Session, error) {
-			if _, err := app.CurrentContext(); err != nil {
+			cur, err := app.CurrentContext()
+			if err != nil {
 				return nil, err
 			}
 			client, err := app.Client(ctx)
@@ -23,7 +24,7 @@ func addActionCommands(root *cobra.Command, app *App) {
 				return nil, err
 			}
 			return &cli.Session{
-				API: client, Context: app.ContextName(), ReadOnly: app.ReadOnly(), Production: app.Production(),
+				API: client, Context: cur.Name, Cluster: cur.Cluster, ReadOnly: app.ReadOnly(), Production: app.Production(),
 				JSON: app.JSON(), Journal: ops.DefaultJournal(),
 			}, nil
 		},

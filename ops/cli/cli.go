@@ -31,6 +31,7 @@ import (
 type Session struct {
 	API        ops.API
 	Context    string
+	Cluster    string // the context's default cluster, used when --cluster is not given
 	ReadOnly   bool
 	Production bool
 	JSON       bool // --output json

@@ -287,3 +287,14 @@ func TestCLIDrainAndResume(t *testing.T) {
 		t.Errorf("resume of a finished run:\n%s", h.out.String())
 	}
 }
+
+func TestCLIClusterDefaultsToTheContext(t *testing.T) {
+	h := newHarness(t, false)
+	if err := h.run("scale", "--service", "auth", "--desired", "2", "--dry-run"); err == nil || !strings.Contains(err.Error(), "--cluster is required") {
+		t.Errorf("without a cluster: %v", err)
+	}
+	h.sess.Cluster = "demo"
+	if err := h.run("scale", "--service", "auth", "--desired", "2", "--dry-run"); err != nil {
+		t.Errorf("with the context's cluster: %v\n%s", err, h.out.String())
+	}
+}

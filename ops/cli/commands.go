@@ -25,11 +25,14 @@ func deployCmd(env *Env) *cobra.Command {
 		Example: "  ecstui deploy --cluster demo --service auth --image web=nginx:1.27 --wait\n" +
 			"  ecstui deploy --cluster demo --service legacy --revision legacy:8 --min 50 --dry-run",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := required(cmd, "cluster", "service"); err != nil {
+			if err := required(cmd, "service"); err != nil {
 				return err
 			}
 			s, err := env.session(cmd)
 			if err != nil {
+				return err
+			}
+			if err := pickCluster(&cluster, s); err != nil {
 				return err
 			}
 			in := ops.DeployInput{Cluster: cluster, Service: service, Revision: revision, Images: map[string]string{}}
@@ -82,11 +85,14 @@ func rollbackCmd(env *Env) *cobra.Command {
 		Use:   "rollback --cluster C --service S [--to family:rev]",
 		Short: "Return a service to its previous task definition revision",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := required(cmd, "cluster", "service"); err != nil {
+			if err := required(cmd, "service"); err != nil {
 				return err
 			}
 			s, err := env.session(cmd)
 			if err != nil {
+				return err
+			}
+			if err := pickCluster(&cluster, s); err != nil {
 				return err
 			}
 			st, err := ops.GatherService(cmd.Context(), s.API, cluster, service, "")
@@ -125,7 +131,7 @@ func scaleCmd(env *Env) *cobra.Command {
 		Short:   "Set a service's desired count (with a placement preview)",
 		Example: "  ecstui scale --cluster demo --service random --desired 6 --wait",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := required(cmd, "cluster", "service"); err != nil {
+			if err := required(cmd, "service"); err != nil {
 				return err
 			}
 			if !cmd.Flags().Changed("desired") {
@@ -133,6 +139,9 @@ func scaleCmd(env *Env) *cobra.Command {
 			}
 			s, err := env.session(cmd)
 			if err != nil {
+				return err
+			}
+			if err := pickCluster(&cluster, s); err != nil {
 				return err
 			}
 			st, err := ops.GatherService(cmd.Context(), s.API, cluster, service, "")
@@ -159,11 +168,14 @@ func redeployCmd(env *Env) *cobra.Command {
 		Use:   "redeploy --cluster C --service S",
 		Short: "Force a new deployment of a service's current revision",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := required(cmd, "cluster", "service"); err != nil {
+			if err := required(cmd, "service"); err != nil {
 				return err
 			}
 			s, err := env.session(cmd)
 			if err != nil {
+				return err
+			}
+			if err := pickCluster(&cluster, s); err != nil {
 				return err
 			}
 			st, err := ops.GatherService(cmd.Context(), s.API, cluster, service, "")
@@ -189,11 +201,14 @@ func stopTaskCmd(env *Env) *cobra.Command {
 		Use:   "stop-task --cluster C --task ID [--reason TEXT]",
 		Short: "Stop one task",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := required(cmd, "cluster", "task"); err != nil {
+			if err := required(cmd, "task"); err != nil {
 				return err
 			}
 			s, err := env.session(cmd)
 			if err != nil {
+				return err
+			}
+			if err := pickCluster(&cluster, s); err != nil {
 				return err
 			}
 			ts, fails, err := s.API.DescribeTasks(cmd.Context(), cluster, []string{task})
@@ -256,8 +271,8 @@ func drainCmd(env *Env) *cobra.Command {
 					return nil
 				}
 			} else {
-				if cluster == "" {
-					return fmt.Errorf("--cluster is required")
+				if err := pickCluster(&cluster, s); err != nil {
+					return err
 				}
 				if len(instances) == 0 && ami == "" && agent == "" {
 					return fmt.Errorf("select instances with --instance, --ami or --agent-version (or --resume ID)")
@@ -314,11 +329,14 @@ func daemonStartCmd(env *Env) *cobra.Command {
 		Short:   "Start a task definition on every ACTIVE instance that does not run its family yet",
 		Example: "  ecstui daemon start --cluster demo --task-definition log-shipper --yes",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := required(cmd, "cluster", "task-definition"); err != nil {
+			if err := required(cmd, "task-definition"); err != nil {
 				return err
 			}
 			s, err := env.session(cmd)
 			if err != nil {
+				return err
+			}
+			if err := pickCluster(&cluster, s); err != nil {
 				return err
 			}
 			st, err := ops.GatherDaemon(cmd.Context(), s.API, cluster, taskDef)
@@ -407,4 +425,15 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// pickCluster defaults --cluster to the context's cluster.
+func pickCluster(cluster *string, s *Session) error {
+	if *cluster == "" {
+		*cluster = s.Cluster
+	}
+	if *cluster == "" {
+		return fmt.Errorf("--cluster is required (or set a cluster in the context)")
+	}
+	return nil
 }
