@@ -73,7 +73,19 @@ func GatherDaemon(ctx context.Context, r DaemonReader, cluster, taskDef string) 
 			st.FamilyTasks = append(st.FamilyTasks, t)
 		}
 	}
+	// Knowing the services lets the plan notice a DAEMON service of the
+	// family; a reader that cannot list them just loses that note.
+	if sl, ok := r.(serviceLister); ok {
+		if svcs, _, err := sl.Services(ctx, cluster, nil); err == nil {
+			st.Services = svcs
+		}
+	}
 	return st, nil
+}
+
+// serviceLister is the adapter's service listing, used when available.
+type serviceLister interface {
+	Services(ctx context.Context, cluster string, onBatch func([]model.Service)) ([]model.Service, []model.Failure, error)
 }
 
 // familyOf returns the family of a task definition ARN or family:revision.
@@ -137,13 +149,18 @@ func PlanDaemonStart(st DaemonState, only []string) (Plan, []NodeResult) {
 	if len(predicted) > 0 {
 		p.Warnings = append(p.Warnings, "likely to fail on "+strings.Join(predicted, ", "))
 	}
+	daemonSvc := ""
 	for _, s := range st.Services {
 		if s.SchedulingStrategy == "DAEMON" && familyOf(s.TaskDefinitionARN) == td.Family {
-			p.Warnings = append(p.Warnings, "service "+s.Name+" already runs this family as a DAEMON: it starts the task on new instances by itself")
+			daemonSvc = s.Name
 		}
 	}
-	p.Warnings = append(p.Warnings, "a DAEMON-strategy service would serve better: it places one task on every instance, including replacements, and restarts it when it stops; tasks started here are not restarted ("+
-		awsCmd("ecs", "create-service", "--cluster", st.Cluster, "--service-name", td.Family, "--task-definition", td.FamilyRevision(), "--scheduling-strategy", "DAEMON")+")")
+	if daemonSvc != "" {
+		p.Warnings = append(p.Warnings, "service "+daemonSvc+" already runs this family as a DAEMON: it places the task on every instance by itself; starting more by hand doubles them")
+	} else {
+		p.Warnings = append(p.Warnings, "a DAEMON-strategy service would serve better: it places one task on every instance, including replacements, and restarts it when it stops; tasks started here are not restarted ("+
+			awsCmd("ecs", "create-service", "--cluster", st.Cluster, "--service-name", td.Family, "--task-definition", td.FamilyRevision(), "--scheduling-strategy", "DAEMON")+")")
+	}
 	for i := 0; i < len(ids); i += startTaskLimit {
 		chunk := ids[i:min(len(ids), i+startTaskLimit)]
 		args := []string{"ecs", "start-task", "--cluster", st.Cluster, "--task-definition", td.FamilyRevision(), "--started-by", "ecstui", "--container-instances"}

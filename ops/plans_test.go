@@ -189,6 +189,10 @@ func TestPlanDaemonStart(t *testing.T) {
 			t.Errorf("plan lacks %q:\n%s", h, text)
 		}
 	}
+	st.Services = []model.Service{{Name: "shipper", SchedulingStrategy: "DAEMON", TaskDefinitionARN: td.ARN}}
+	if p, _ := PlanDaemonStart(st, nil); !strings.Contains(p.Text(), "already runs this family as a DAEMON") {
+		t.Errorf("plan misses the DAEMON service:\n%s", p.Text())
+	}
 	retry, nodes := PlanDaemonStart(st, []string{"ci5"})
 	if len(nodes) != 1 || len(retry.Commands) != 1 {
 		t.Errorf("retry plan: %d nodes, %d commands; want 1, 1", len(nodes), len(retry.Commands))

@@ -111,3 +111,24 @@ func (a WorldAPI) UpdateContainerInstancesState(_ context.Context, cluster strin
 func (a WorldAPI) TerminateInstanceInAutoScalingGroup(_ context.Context, id string, dec bool) (model.ScalingActivity, error) {
 	return a.b.TerminateInstanceInAutoScalingGroup(id, dec)
 }
+
+// Services lists and describes every service of a cluster (10 per describe).
+func (a WorldAPI) Services(_ context.Context, cluster string, onBatch func([]model.Service)) ([]model.Service, []model.Failure, error) {
+	names, err := a.b.ListServices(cluster)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []model.Service
+	var fails []model.Failure
+	for i := 0; i < len(names); i += 10 {
+		svcs, f, err := a.b.DescribeServices(cluster, names[i:min(len(names), i+10)])
+		if err != nil {
+			return out, fails, err
+		}
+		if onBatch != nil {
+			onBatch(svcs)
+		}
+		out, fails = append(out, svcs...), append(fails, f...)
+	}
+	return out, fails, nil
+}
