@@ -25,6 +25,9 @@ type fakeBackend struct {
 	health    map[string][]model.TargetHealth
 	errs      map[string]error
 	calls     map[string]int
+	// gate, when set, makes Services stream its first service to onBatch and
+	// wait for gate to close before answering.
+	gate chan struct{}
 }
 
 func (f *fakeBackend) call(name string) error {
@@ -53,9 +56,13 @@ func (f *fakeBackend) Clusters(context.Context) ([]model.Cluster, []model.Failur
 	return f.clusters, nil, nil
 }
 
-func (f *fakeBackend) Services(_ context.Context, c string, _ func([]model.Service)) ([]model.Service, []model.Failure, error) {
+func (f *fakeBackend) Services(_ context.Context, c string, onBatch func([]model.Service)) ([]model.Service, []model.Failure, error) {
 	if err := f.call("Services"); err != nil {
 		return nil, nil, err
+	}
+	if f.gate != nil && onBatch != nil && len(f.services[c]) > 0 {
+		onBatch(f.services[c][:1])
+		<-f.gate
 	}
 	return f.services[c], nil, nil
 }

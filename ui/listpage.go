@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"regexp"
+	"slices"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -24,7 +26,10 @@ type listSpec[T any] struct {
 	// fetchMeta, when set, replaces fetch and also returns page-level data
 	// for header (e.g. the port map's summary and findings).
 	fetchMeta func(ctx context.Context, b Backend) ([]T, any, []model.Failure, error)
-	row       func(e *env, item T, now time.Time) table.Row
+	// stream, when set, is used for the first load: onBatch receives each
+	// described batch (from adapter goroutines) so the first rows show early.
+	stream func(ctx context.Context, b Backend, onBatch func([]T)) ([]T, []model.Failure, error)
+	row    func(e *env, item T, now time.Time) table.Row
 	// enter opens the selected item (nil: nothing to open).
 	enter func(e *env, item T) page.Page
 	// extra binds page keys to jumps from the selected item.
@@ -59,6 +64,8 @@ type listPage[T any] struct {
 	height   int
 	filter   string
 	self     page.Page // the embedding page, returned from Update
+	// partialRows: the first load is still arriving; rows shown so far.
+	partialRows bool
 }
 
 func (p *listPage[T]) me() page.Page {
@@ -84,6 +91,22 @@ func newListPage[T any](e *env, spec listSpec[T]) *listPage[T] {
 		}
 		return listData[T]{items: items, failures: fails}, nil
 	})
+	if spec.stream != nil {
+		p.poller.stream = func(ctx context.Context, b Backend, emit func(any)) (any, error) {
+			var mu sync.Mutex
+			var got []T
+			items, fails, err := spec.stream(ctx, b, func(batch []T) {
+				mu.Lock()
+				defer mu.Unlock()
+				got = append(got, batch...)
+				emit(slices.Clone(got))
+			})
+			if err != nil {
+				return nil, err
+			}
+			return listData[T]{items: items, failures: fails}, nil
+		}
+	}
 	p.tbl = table.New(e.st, &e.keys.Table, spec.columns)
 	p.tbl.SetEmptyText("no " + spec.noun)
 	return p
@@ -101,10 +124,20 @@ func (p *listPage[T]) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 		if msg.err == nil {
 			d := msg.data.(listData[T])
 			p.items, p.meta, p.failures = d.items, d.meta, d.failures
+			p.partialRows = false
 			p.rebuildRows()
 			p.SetSize(p.width, p.height) // the header may have changed height
 		}
 		return p.me(), next
+	case partialMsg:
+		if !p.partial(msg) {
+			return p.me(), nil
+		}
+		p.items = msg.data.([]T)
+		p.partialRows = true
+		p.rebuildRows()
+		p.SetSize(p.width, p.height)
+		return p.me(), msg.next
 	case tickMsg:
 		_, cmd := p.tick(msg)
 		return p.me(), cmd
@@ -151,6 +184,9 @@ func (p *listPage[T]) selected() (T, bool) {
 
 func (p *listPage[T]) headerLines() []string {
 	var out []string
+	if p.partialRows && !p.loaded {
+		out = append(out, p.env.loading(p.spec.noun+": "+itoa(len(p.items))+" so far"))
+	}
 	if p.spec.header != nil && p.loaded {
 		out = append(out, p.spec.header(p.env, p.meta, p.width)...)
 	}
@@ -165,6 +201,9 @@ func (p *listPage[T]) headerLines() []string {
 }
 
 func (p *listPage[T]) View() string {
+	if p.partialRows && !p.loaded {
+		return joinBody(p.headerLines(), p.tbl.View(), p.height)
+	}
 	if !p.loaded {
 		if p.err != nil {
 			return padLines("", p.height)

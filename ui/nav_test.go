@@ -374,3 +374,34 @@ func TestTasksSurviveInstanceLookupFailure(t *testing.T) {
 	h.contains("c1") // the container instance id stands in for the EC2 id
 	h.lacks("STALE")
 }
+
+func TestFirstLoadShowsFirstBatchEarly(t *testing.T) {
+	fb := fixtureBackend()
+	h := newHarness(t, fb)
+	fb.gate = make(chan struct{})
+	p := newServicesPage(h.r.env, "prod")
+	p.SetSize(120, 20)
+	m := p.Init()()
+	part, ok := m.(partialMsg)
+	if !ok {
+		t.Fatalf("first message %T, want partialMsg", m)
+	}
+	p.Update(part)
+	if v := ansiStrip(p.View()); !strings.Contains(v, "auth") || !strings.Contains(v, "1 so far") || strings.Contains(v, "web ") {
+		t.Fatalf("partial view:\n%s", v)
+	}
+	if !p.RefreshState().Busy || p.RefreshState().Loaded {
+		t.Fatal("a partial answer counts as loaded")
+	}
+	close(fb.gate)
+	p.Update(part.next())
+	if v := ansiStrip(p.View()); strings.Contains(v, "so far") || !strings.Contains(v, "web ") {
+		t.Fatalf("final view:\n%s", v)
+	}
+	// Later refreshes replace the rows in one go (no partial flicker).
+	fb.gate = make(chan struct{})
+	close(fb.gate)
+	if _, ok := p.Refresh()().(fetchedMsg); !ok {
+		t.Fatal("a refresh after the first load streamed")
+	}
+}

@@ -22,6 +22,14 @@ type fetchedMsg struct {
 	err       error
 }
 
+// partialMsg carries the rows received so far during a page's first load
+// (the adapter describes in batches); next reads the following message.
+type partialMsg struct {
+	page, req uint64
+	data      any
+	next      tea.Cmd
+}
+
 // tickMsg asks a page to refresh; gen must be its latest tick generation.
 type tickMsg struct{ page, gen uint64 }
 
@@ -35,6 +43,10 @@ type poller struct {
 	env  *env
 	id   uint64
 	load func(ctx context.Context, b Backend) (any, error)
+	// stream, when set, is used for the first load instead of load: emit
+	// reports what has arrived so far, so a big list shows its first rows
+	// early.
+	stream func(ctx context.Context, b Backend, emit func(any)) (any, error)
 
 	req      uint64
 	gen      uint64
@@ -62,11 +74,49 @@ func (p *poller) fetch() tea.Cmd {
 	ctx, cancel := context.WithTimeout(p.env.ctx, fetchTimeout)
 	p.cancel = cancel
 	page, req, load, b := p.id, p.req, p.load, p.env.backend
+	if p.stream != nil && !p.loaded {
+		return streamFetch(ctx, cancel, b, page, req, p.stream)
+	}
 	return func() tea.Msg {
 		defer cancel()
 		data, err := load(ctx, b)
 		return fetchedMsg{page: page, req: req, data: data, err: err}
 	}
+}
+
+// streamFetch runs a streaming load in a goroutine and returns a command
+// that reads its messages one at a time: partials (at most one waiting; a
+// newer one replaces what the UI has not read yet) and then the reply.
+func streamFetch(ctx context.Context, cancel context.CancelFunc, b Backend, page, req uint64,
+	stream func(context.Context, Backend, func(any)) (any, error)) tea.Cmd {
+	partials := make(chan any, 1)
+	done := make(chan fetchedMsg, 1)
+	go func() {
+		defer cancel()
+		data, err := stream(ctx, b, func(v any) {
+			select { // drop an unread older partial: the newer one has more
+			case <-partials:
+			default:
+			}
+			partials <- v
+		})
+		done <- fetchedMsg{page: page, req: req, data: data, err: err}
+	}()
+	var next tea.Cmd
+	next = func() tea.Msg {
+		select {
+		case m := <-done:
+			return m
+		case v := <-partials:
+			return partialMsg{page: page, req: req, data: v, next: next}
+		}
+	}
+	return next
+}
+
+// partial accepts a partialMsg that belongs to this page's current request.
+func (p *poller) partial(m partialMsg) bool {
+	return m.page == p.id && m.req == p.req && p.inflight && !p.loaded
 }
 
 // accept checks a reply: ok is false when it is not this page's latest. On

@@ -151,6 +151,9 @@ func newServicesPage(e *env, cluster string) *servicesPage {
 		fetch: func(ctx context.Context, b Backend) ([]model.Service, []model.Failure, error) {
 			return b.Services(ctx, cluster, nil)
 		},
+		stream: func(ctx context.Context, b Backend, onBatch func([]model.Service)) ([]model.Service, []model.Failure, error) {
+			return b.Services(ctx, cluster, onBatch)
+		},
 		row: serviceRow,
 		enter: func(e *env, s model.Service) page.Page {
 			return newServiceTasksPage(e, cluster, s.Name)

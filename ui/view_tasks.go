@@ -95,8 +95,19 @@ func taskRow(_ *env, it taskItem, now time.Time) table.Row {
 
 // fetchTasks lists tasks and maps their container instances to EC2 ids
 // (one batched describe of just the instances the tasks run on).
-func fetchTasks(ctx context.Context, b Backend, cluster string, f model.TaskFilter) ([]taskItem, []model.Failure, error) {
-	tasks, fails, err := b.Tasks(ctx, cluster, f, nil)
+// onBatch, when set, receives tasks as they are described (without EC2 ids).
+func fetchTasks(ctx context.Context, b Backend, cluster string, f model.TaskFilter, onBatch func([]taskItem)) ([]taskItem, []model.Failure, error) {
+	var each func([]model.Task)
+	if onBatch != nil {
+		each = func(ts []model.Task) {
+			items := make([]taskItem, len(ts))
+			for i, t := range ts {
+				items[i] = taskItem{task: t}
+			}
+			onBatch(items)
+		}
+	}
+	tasks, fails, err := b.Tasks(ctx, cluster, f, each)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -176,7 +187,10 @@ func newTasksPageFor(e *env, cluster string, f model.TaskFilter, label string) *
 		noun:    "tasks",
 		columns: taskColumns,
 		fetch: func(ctx context.Context, b Backend) ([]taskItem, []model.Failure, error) {
-			return fetchTasks(ctx, b, cluster, f)
+			return fetchTasks(ctx, b, cluster, f, nil)
+		},
+		stream: func(ctx context.Context, b Backend, onBatch func([]taskItem)) ([]taskItem, []model.Failure, error) {
+			return fetchTasks(ctx, b, cluster, f, onBatch)
 		},
 		row: taskRow,
 		enter: func(e *env, it taskItem) page.Page {
