@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/aws/awstest"
 	"github.com/ecstui/ecstui/aws/sim"
 	"github.com/ecstui/ecstui/aws/sim/wire"
 	"github.com/ecstui/ecstui/model"
@@ -103,24 +103,11 @@ func apiFor(t *testing.T, w *sim.World) API {
 	return api
 }
 
-// startAdapter serves w over the AWS protocols on 127.0.0.1 and returns the
-// adapter pointed at it, and the server (for its call counters).
+// startAdapter serves w over the AWS protocols on 127.0.0.1 (awstest) and
+// returns the adapter pointed at it, and the server (for its call counters).
 func startAdapter(t *testing.T, w *sim.World, readOnly bool) (API, *wire.Server) {
 	t.Helper()
-	srv := wire.New(w, wire.Options{DisableThrottling: true})
-	url, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	c, err := aws.New(context.Background(), aws.Config{
-		EndpointURL: url, Region: "us-east-1", ReadOnly: readOnly,
-		StaticCredentials: &aws.StaticCredentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "test"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, srv
+	return awstest.StartWith(t, w, awstest.Options{ReadOnly: readOnly})
 }
 
 // inProcess reaches the world without HTTP, for the few tests that need to

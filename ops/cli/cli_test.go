@@ -13,7 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/aws/awstest"
 	"github.com/ecstui/ecstui/aws/sim"
 	"github.com/ecstui/ecstui/aws/sim/wire"
 	"github.com/ecstui/ecstui/model"
@@ -100,17 +100,7 @@ func newHarness(t *testing.T, readOnly bool) *harness {
 		t.Fatal(err)
 	}
 	w.Advance(3 * time.Minute)
-	srv := wire.New(w, wire.Options{DisableThrottling: true})
-	url, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	client, err := aws.New(context.Background(), aws.Config{EndpointURL: url, Region: "us-east-1", ReadOnly: readOnly,
-		StaticCredentials: &aws.StaticCredentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "test"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client, srv := awstest.StartWith(t, w, awstest.Options{ReadOnly: readOnly})
 	api := &counting{API: client}
 	return &harness{w: w, srv: srv, api: api, sess: Session{ReadOnly: readOnly, API: api, Context: "demo", Now: w.Now, Wait: opstest.Wait(w), Poll: 5 * time.Second,
 		Journal: &ops.Journal{Path: filepath.Join(t.TempDir(), "journal.jsonl")}}}

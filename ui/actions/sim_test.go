@@ -7,9 +7,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/aws/awstest"
 	"github.com/ecstui/ecstui/aws/sim"
-	"github.com/ecstui/ecstui/aws/sim/wire"
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ops"
 	"github.com/ecstui/ecstui/ops/opstest"
@@ -127,17 +126,7 @@ func TestReadOnlyPagesReachNoMutation(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	w := sim.NewDemo(3)
 	w.SetLogRate(0)
-	srv := wire.New(w, wire.Options{DisableThrottling: true})
-	url, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	client, err := aws.New(t.Context(), aws.Config{EndpointURL: url, Region: "us-east-1", ReadOnly: true,
-		StaticCredentials: &aws.StaticCredentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "test"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client, srv := awstest.StartReadOnly(t, w)
 	d := deps(client)
 	d.Now, d.Wait, d.Poll = w.Now, opstest.Wait(w), 5*time.Second
 	cis, _, err := client.ContainerInstances(t.Context(), "playground", model.InstanceDraining)
