@@ -22,6 +22,7 @@ var containerColumns = []table.Column{
 	{Title: "EXIT", Right: true},
 	{Title: "PORTS", Max: 40},
 	{Title: "LOG STREAM", Flex: true, Min: 10, Hide: 3},
+	{Title: "LOG GROUP", Max: 40, Hide: 4},
 	{Title: "REASON", Max: 60, Flex: true, Hide: 2},
 }
 
@@ -61,12 +62,7 @@ func containerRow(_ *env, it containerItem, _ time.Time) table.Row {
 	if health == "" {
 		health = "-"
 	}
-	stream := "-"
-	if it.logStream != "" {
-		stream = it.logGroup + " " + it.logStream
-	} else if it.logGroup != "" {
-		stream = it.logGroup
-	}
+	stream := orDash(it.logStream)
 	return table.Row{ID: firstNonEmpty(c.ARN, c.Name), Cells: []table.Cell{
 		{Text: clean(c.Name)},
 		{Text: clean(c.Image)},
@@ -75,6 +71,7 @@ func containerRow(_ *env, it containerItem, _ time.Time) table.Row {
 		exit,
 		{Text: bindings(c.NetworkBindings)},
 		{Text: clean(stream)},
+		{Text: clean(orDash(it.logGroup))},
 		{Text: clean(c.Reason), Tone: theme.ToneBad},
 	}}
 }
