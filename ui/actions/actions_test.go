@@ -284,3 +284,15 @@ func TestKeysDisabledInReadOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestRedeployAndRollbackPlans(t *testing.T) {
+	api := newFake()
+	golden(t, "redeploy_plan", open(t, NewRedeploy(deps(api), "demo", "auth")))
+	p := open(t, NewRollback(deps(api), "demo", "auth"))
+	golden(t, "rollback_plan", p)
+	p, _ = press(t, p, "y")
+	golden(t, "rollback_board_done", p)
+	if got := strings.Join(api.mutations, ","); got != "UpdateService" {
+		t.Errorf("mutations %s", got)
+	}
+}
