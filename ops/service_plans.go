@@ -122,6 +122,11 @@ func PlanDeploy(in DeployInput, st ServiceState) Plan {
 	case VerdictStall:
 		p.Warnings = append(p.Warnings, "the rollout will stall on placement: see the preview")
 	}
+	if replace && len(svc.Deployments) > 1 {
+		if d, ok := svc.PrimaryDeployment(); ok && d.RolloutState == model.RolloutInProgress {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("deployment %s (%s) is still in progress: this one replaces it", d.ID, model.ResourceID(d.TaskDefinitionARN)))
+		}
+	}
 	if replace && !cfg.CircuitBreaker.Enable {
 		p.Warnings = append(p.Warnings, "the deployment circuit breaker is off: a failing revision keeps retrying instead of rolling back")
 	}
