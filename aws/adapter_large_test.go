@@ -166,3 +166,18 @@ func TestLargeListingUnderThirtyPercentThrottling(t *testing.T) {
 	}
 	t.Logf("%d calls under 30%% throttling for a minimum of %d", total, minimum)
 }
+
+// TestLargeListingWithinTheThrottleBudget runs the listing against the
+// simulator's ECS throttle buckets: the client's own rate limiter keeps every
+// call inside the budget, so the listing is complete at exactly the minimum
+// call count, with no throttled call to retry. It waits for the buckets to
+// refill (about 8 s for 259 service reads at 100 burst + 20/s).
+func TestLargeListingWithinTheThrottleBudget(t *testing.T) {
+	w := large()
+	cl, srv := awstest.StartWith(t, w, awstest.Options{Throttling: true})
+	svcs, tasks, cis := listAll(t, cl)
+	checkComplete(t, w, svcs, tasks, cis)
+	if got, want := srv.CallCounts(), minimumCalls(); !maps.Equal(got, want) {
+		t.Errorf("calls per operation under AWS's budgets:\n got  %v\n want %v", got, want)
+	}
+}

@@ -63,12 +63,12 @@ func listAndDescribe[T any](ctx context.Context, c *Client, list pager, size int
 	if listErr == nil && len(pending) > 0 {
 		launch(pending)
 	}
-	err := g.Wait()
+	// A failed describe cancels the listing, so its error is the cause.
+	if err := g.Wait(); err != nil {
+		return nil, nil, wrapErr(err)
+	}
 	if listErr != nil {
 		return nil, nil, wrapErr(listErr)
-	}
-	if err != nil {
-		return nil, nil, wrapErr(err)
 	}
 	var out []T
 	var outF []model.Failure

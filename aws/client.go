@@ -46,6 +46,10 @@ type Config struct {
 	RetryMaxAttempts int
 	// RetryMaxBackoff caps the delay between attempts (default: the SDK's 20s).
 	RetryMaxBackoff time.Duration
+	// NoRateLimit turns off the client-side copy of ECS's throttle buckets
+	// (see ratelimit.go): only for endpoints that do not throttle, such as a
+	// simulator with throttling disabled in tests and benchmarks.
+	NoRateLimit bool
 	// NoRetryQuota disables the retryer's client-side retry token bucket, so
 	// that sustained throttling is retried up to RetryMaxAttempts every time.
 	NoRetryQuota bool
@@ -141,8 +145,12 @@ func New(ctx context.Context, c Config) (*Client, error) {
 		tdByARN: map[string]model.TaskDefinition{},
 		tdAlias: map[string]string{},
 	}
+	ecsOpts := apiOpts
+	if !c.NoRateLimit {
+		ecsOpts = append(append([]func(*middleware.Stack) error{}, apiOpts...), newRateLimiter().middleware)
+	}
 	cl.ecs = ecs.NewFromConfig(cfg, func(o *ecs.Options) {
-		o.APIOptions = append(o.APIOptions, apiOpts...)
+		o.APIOptions = append(o.APIOptions, ecsOpts...)
 		if endpoint != nil {
 			o.BaseEndpoint = endpoint
 		}

@@ -19,8 +19,8 @@ const Region = "us-east-1"
 // Options tune Start.
 type Options struct {
 	ReadOnly bool
-	// Throttling keeps the server's token buckets on (off by default, so
-	// call counts are deterministic).
+	// Throttling keeps the server's token buckets on, and the client's
+	// matching rate limiter (both off by default, so tests do not wait).
 	Throttling bool
 	Latency    time.Duration
 	// Client adjusts the adapter configuration before the client is built.
@@ -51,6 +51,9 @@ func StartWith(tb testing.TB, b simapi.Backend, o Options) (*aws.Client, *wire.S
 	tb.Cleanup(func() { _ = srv.Close() })
 	cfg := Config(url)
 	cfg.ReadOnly = o.ReadOnly
+	// The client keeps to ECS's throttle budget only when the server
+	// enforces it; otherwise tests would wait for nothing.
+	cfg.NoRateLimit = !o.Throttling
 	if o.Client != nil {
 		o.Client(&cfg)
 	}
