@@ -85,7 +85,16 @@ func GatherService(ctx context.Context, r ServiceReader, cluster, service, revis
 	if st.Previous == "" && st.Current.Revision > 1 {
 		st.Previous = fmt.Sprintf("%s:%d", st.Current.Family, st.Current.Revision-1)
 	}
+	if rl, ok := r.(revisionLister); ok {
+		// Only a convenience for choosing a revision: a failure loses nothing.
+		st.Revisions, _ = rl.TaskDefinitionRevisions(ctx, st.Current.Family)
+	}
 	return st, nil
+}
+
+// revisionLister is the adapter's revision listing, used when available.
+type revisionLister interface {
+	TaskDefinitionRevisions(ctx context.Context, family string) ([]string, error)
 }
 
 // UpdateService executes a deploy, rollback, scale or redeploy plan: register

@@ -22,6 +22,8 @@ type ServiceState struct {
 	// Previous is the task definition of the newest non-PRIMARY deployment,
 	// or the revision before Current: what a rollback returns to.
 	Previous string
+	// Revisions of the family, newest first, when the reader can list them.
+	Revisions []string
 }
 
 // DeployInput is a rolling update: new images per container, or an existing

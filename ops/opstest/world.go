@@ -132,3 +132,25 @@ func (a WorldAPI) Services(_ context.Context, cluster string, onBatch func([]mod
 	}
 	return out, fails, nil
 }
+
+// TaskDefinitionRevisions lists a family's revision ARNs, newest first.
+func (a WorldAPI) TaskDefinitionRevisions(_ context.Context, family string) ([]string, error) {
+	arns := a.b.ListTaskDefinitions(family, "ACTIVE")
+	out := make([]string, 0, len(arns))
+	for i := len(arns) - 1; i >= 0; i-- {
+		if model.ResourceID(arns[i]) != "" && familyOf(arns[i]) == family {
+			out = append(out, arns[i])
+		}
+	}
+	return out, nil
+}
+
+func familyOf(arn string) string {
+	id := model.ResourceID(arn)
+	for i := len(id) - 1; i >= 0; i-- {
+		if id[i] == ':' {
+			return id[:i]
+		}
+	}
+	return id
+}

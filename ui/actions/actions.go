@@ -66,7 +66,7 @@ func NewDeploy(d Deps, cluster, service string) page.Page {
 			}
 			cfg := st.Service.DeploymentConfiguration
 			f = append(f,
-				field{key: "revision", label: "or existing revision", hint: "family:revision; leave empty to use the images above"},
+				field{key: "revision", label: "or existing revision", hint: revisionHint(st)},
 				field{key: "min", label: "minimumHealthyPercent", value: strconv.Itoa(cfg.MinimumHealthyPercent)},
 				field{key: "max", label: "maximumPercent", value: strconv.Itoa(cfg.MaximumPercent)},
 				field{key: "desired", label: "desired count", value: strconv.Itoa(st.Service.DesiredCount)})
@@ -379,4 +379,19 @@ func (v values) intIfChanged(k string, current int) (*int, error) {
 		return nil, fmt.Errorf("%s: %q is not a number", k, s)
 	}
 	return &n, nil
+}
+
+// revisionHint names a few revisions to choose from.
+func revisionHint(st ops.ServiceState) string {
+	h := "family:revision; leave empty to use the images above"
+	var recent []string
+	for _, arn := range st.Revisions {
+		if arn != st.Current.ARN && len(recent) < 4 {
+			recent = append(recent, model.ResourceID(arn))
+		}
+	}
+	if len(recent) > 0 {
+		h += " (other revisions: " + strings.Join(recent, ", ") + ")"
+	}
+	return h
 }
