@@ -174,6 +174,8 @@ var (
 	keyRetry   = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry failed nodes"))
 	keyRoll    = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "roll back"))
 	keyLeave   = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop watching"))
+	// Leaving a drain board stops the drain: ops drives it, not ECS.
+	keyLeaveDrain = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop (resumable)"))
 )
 
 func (f *flow) KeyHelp() []key.Binding {
@@ -196,7 +198,7 @@ func (f *flow) KeyHelp() []key.Binding {
 	case stageRunning:
 		k := []key.Binding{keyAbort}
 		if f.spec.board == boardDrain {
-			k = append(k, keyPause)
+			return append(k, keyPause, keyLeaveDrain)
 		}
 		return append(k, keyLeave)
 	case stageDone:

@@ -242,7 +242,11 @@ func (f *flow) boardLines(st *theme.Styles) []string {
 			l = append(l, st.Accent.Render("press R to roll back to the previous revision"))
 		}
 	} else {
-		l = append(l, st.Spinner.Render("● ")+st.Muted.Render("running — a: abort, esc: stop watching"))
+		hint := "running — a: abort, esc: stop watching (ECS carries on)"
+		if f.spec.board == boardDrain {
+			hint = "running — p: pause after this batch, a or esc: stop now (state is saved; resume later)"
+		}
+		l = append(l, st.Spinner.Render("● ")+st.Muted.Render(hint))
 	}
 	l = append(l, "")
 	switch f.spec.board {
