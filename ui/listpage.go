@@ -124,10 +124,11 @@ func (p *listPage[T]) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 		if msg.err == nil {
 			d := msg.data.(listData[T])
 			p.items, p.meta, p.failures = d.items, d.meta, d.failures
-			p.partialRows = false
 			p.rebuildRows()
-			p.SetSize(p.width, p.height) // the header may have changed height
 		}
+		// A first load that failed half-way shows no half list as if whole.
+		p.partialRows = false
+		p.SetSize(p.width, p.height) // the header may have changed height
 		return p.me(), next
 	case partialMsg:
 		if !p.partial(msg) {
