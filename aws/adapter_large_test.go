@@ -114,6 +114,7 @@ func checkComplete(t *testing.T, w *sim.World, svcs []model.Service, tasks []mod
 }
 
 func TestLargeListingIsCompleteAtTheMinimumCallCount(t *testing.T) {
+	t.Parallel()
 	w := large()
 	cl, srv := awstest.Start(t, w)
 	svcs, tasks, cis := listAll(t, cl)
@@ -129,6 +130,7 @@ func TestLargeListingIsCompleteAtTheMinimumCallCount(t *testing.T) {
 }
 
 func TestServicesStreamsEveryBatch(t *testing.T) {
+	t.Parallel()
 	cl, _ := awstest.Start(t, large())
 	var batches, items atomic.Int64
 	svcs, _, err := cl.Services(context.Background(), largeCluster, func(b []model.Service) {
@@ -147,6 +149,7 @@ func TestServicesStreamsEveryBatch(t *testing.T) {
 }
 
 func TestLargeListingUnderThirtyPercentThrottling(t *testing.T) {
+	t.Parallel()
 	w := large()
 	cl, srv := awstest.StartWith(t, w, awstest.Options{Client: func(c *aws.Config) {
 		// 0.3^12: no request fails twelve times in a row in practice.
@@ -173,6 +176,7 @@ func TestLargeListingUnderThirtyPercentThrottling(t *testing.T) {
 // call count, with no throttled call to retry. It waits for the buckets to
 // refill (about 8 s for 259 service reads at 100 burst + 20/s).
 func TestLargeListingWithinTheThrottleBudget(t *testing.T) {
+	t.Parallel()
 	w := large()
 	cl, srv := awstest.StartWith(t, w, awstest.Options{Throttling: true})
 	svcs, tasks, cis := listAll(t, cl)
