@@ -49,12 +49,7 @@ func newClients(url string, attempts int) clients {
 		BaseEndpoint: aws.String(url),
 		// The SDK would prefix StartLiveTail's host with "stream-", which a
 		// loopback endpoint cannot answer.
-		APIOptions: []func(*middleware.Stack) error{func(st *middleware.Stack) error {
-			return st.Initialize.Add(middleware.InitializeMiddlewareFunc("noHostPrefix",
-				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-					return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
-				}), middleware.Before)
-		}},
+		APIOptions: newClientsAPIOptions(),
 	}
 	if attempts <= 1 {
 		cfg.Retryer = func() aws.Retryer { return aws.NopRetryer{} }
@@ -74,6 +69,15 @@ func newClients(url string, attempts int) clients {
 		ec2:  ec2.NewFromConfig(cfg),
 		elb:  elbv2.NewFromConfig(cfg),
 	}
+}
+
+func newClientsAPIOptions() []func(*middleware.Stack) error {
+	return []func(*middleware.Stack) error{func(st *middleware.Stack) error {
+		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("noHostPrefix",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
+			}), middleware.Before)
+	}}
 }
 
 // noRateLimit lets a test retry as often as it likes: the standard retryer's

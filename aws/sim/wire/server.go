@@ -26,6 +26,9 @@ import (
 // AccountID is the account every simulated ARN and message names.
 const AccountID = "123456789012"
 
+// answerDelay is the least time between reading a request and answering it.
+const answerDelay = time.Millisecond
+
 // deniedPrincipal is the identity named in AccessDenied messages.
 const deniedPrincipal = "arn:aws:iam::" + AccountID + ":user/ecstui-demo"
 
@@ -222,6 +225,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 16<<20))
 	if err != nil {
+		return
+	}
+	// smithy-go closes the request body as soon as response headers arrive,
+	// while net/http may still be doing its final read of that body; losing
+	// that race makes the transport close the connection under a response
+	// being read ("use of closed network connection"), fatal for live tail
+	// streams and large bodies. A real AWS round trip never loses it; a
+	// loopback answer in microseconds sometimes does, so answer a little later.
+	t := time.NewTimer(answerDelay)
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+		t.Stop()
 		return
 	}
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
