@@ -6,9 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/ecstui/ecstui/aws/awstest"
 	"github.com/ecstui/ecstui/aws/sim"
 	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ui/page"
 )
 
 // TestDemoPortMapThroughRealStack runs the console against the demo world
@@ -85,5 +88,65 @@ func TestDemoPortMapThroughRealStack(t *testing.T) {
 	h.contains("stale target")
 	if !regexp.MustCompile(`\(none\)`).MatchString(h.screen()) {
 		t.Errorf("the stale target row is not shown:\n%s", h.screen())
+	}
+}
+
+// TestDemoHostsLogsAndActions opens the log viewer and an action page from
+// the browse views against the demo world; read-only contexts hide actions.
+// The hosted pages' own commands are not run (a live tail never ends): the
+// test checks what the root pushes.
+func TestDemoHostsLogsAndActions(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	client, _ := awstest.Start(t, sim.NewDemo(1))
+	h := newHarness(t, nil, func(d *Deps) {
+		d.Contexts = []Context{{Name: "demo", Region: awstest.Region, Cluster: "playground"},
+			{Name: "demo-ro", Region: awstest.Region, Cluster: "playground", ReadOnly: true}}
+		d.Connect = func(context.Context, Context) (Backend, error) { return client, nil }
+		d.Now = nil
+	})
+	if h.crumbs() != "clusters > services(playground)" {
+		t.Fatalf("stack %q", h.crumbs())
+	}
+	first := h.r.top().(*servicesPage).items[0].Name
+	// press delivers one key and the message its command answers, without
+	// running what the opened page asks for next.
+	press := func(k string) {
+		_, cmd := h.r.Update(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
+		if cmd == nil {
+			return
+		}
+		switch m := cmd().(type) {
+		case openLogsMsg, page.OpenMsg:
+			h.r.Update(m)
+		case tea.BatchMsg:
+			for _, c := range m {
+				if c == nil {
+					continue
+				}
+				if msg := c(); msg != nil {
+					if _, ok := msg.(page.OpenMsg); ok {
+						h.r.Update(msg)
+					}
+				}
+			}
+		}
+	}
+	press("l")
+	if got := h.r.top().Title(); got != "logs(service "+first+")" {
+		t.Fatalf("l opened %q", got)
+	}
+	h.r.pop()
+	press("U")
+	if got := h.r.top().Title(); got != "deploy "+first {
+		t.Fatalf("U opened %q", got)
+	}
+	h.r.pop()
+	h.keys(":ctx demo-ro", "enter")
+	if !strings.Contains(h.screen(), "READ-ONLY") {
+		t.Fatalf("no read-only badge:\n%s", h.screen())
+	}
+	press("U")
+	if got := h.r.top().Title(); got != "services(playground)" {
+		t.Fatalf("U in a read-only context opened %q", got)
 	}
 }
