@@ -90,13 +90,15 @@ func (a *App) ReadOnly() bool {
 	if a.flags.readOnly {
 		return true
 	}
-	if a.flags.demo {
-		return false
-	}
 	cfg, err := a.Config()
 	if err != nil {
 		// Fail closed: without a readable configuration nothing may change.
 		return true
+	}
+	if a.flags.demo {
+		// The demo context is not from the file; the global setting
+		// (readOnly, ECSTUI_READ_ONLY) still holds.
+		return cfg.ReadOnly
 	}
 	c, _ := cfg.Current()
 	return cfg.ReadOnly || c.ReadOnly

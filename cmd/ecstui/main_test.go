@@ -162,14 +162,19 @@ func TestDemoClient(t *testing.T) {
 	tests := []struct {
 		name     string
 		args     []string
+		env      string // ECSTUI_READ_ONLY
 		readOnly bool
 	}{
-		{"demo", []string{"--demo"}, false},
-		{"demo read-only", []string{"--demo", "--read-only"}, true},
+		{"demo", []string{"--demo"}, "", false},
+		{"demo read-only", []string{"--demo", "--read-only"}, "", true},
+		{"demo read-only from env", []string{"--demo"}, "true", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			isolate(t)
+			if tt.env != "" {
+				t.Setenv("ECSTUI_READ_ONLY", tt.env)
+			}
 			// The demo must not pick up a real profile or endpoint.
 			t.Setenv("AWS_PROFILE", "does-not-exist")
 			t.Setenv("AWS_ENDPOINT_URL", "http://192.0.2.1:1")

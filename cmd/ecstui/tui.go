@@ -50,7 +50,7 @@ func runDemo(ctx context.Context, a *App) error {
 	if err != nil {
 		return err
 	}
-	readOnly := a.flags.readOnly
+	readOnly := a.flags.readOnly || cfg.ReadOnly
 	deps := ui.Deps{
 		Contexts:        []ui.Context{uiContext(demoContext(d.url))},
 		RefreshInterval: cfg.RefreshInterval,
