@@ -110,9 +110,9 @@ func (s Status) Text(pollEvery time.Duration) string {
 		b.WriteString(s.Mode.String())
 	}
 	if s.Mode != ModeFailed {
-		fmt.Fprintf(&b, " · %d streams", s.Streams)
+		b.WriteString(" · " + count(s.Streams, "stream"))
 		if s.Tasks > 0 {
-			fmt.Fprintf(&b, " of %d tasks", s.Tasks)
+			b.WriteString(" of " + count(s.Tasks, "task"))
 		}
 	}
 	if n := len(s.Unavailable); n > 0 && s.Mode != ModeFailed {
@@ -317,4 +317,11 @@ func fallbackReason(err error) string {
 		return "live tail throttled (too many sessions?)"
 	}
 	return "live tail failed: " + textsafe.CleanLine(err.Error())
+}
+
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return Thousands(n) + " " + what + "s"
 }

@@ -51,6 +51,7 @@ func (k keyMap) help() []key.Binding {
 // key handles a key outside a prompt.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
+	m.note = "" // an action's result shows until the next key
 	switch {
 	case key.Matches(msg, k.Follow), key.Matches(msg, k.Bottom):
 		m.follow = true

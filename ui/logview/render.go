@@ -309,6 +309,9 @@ func (m *Model) statusLine() string {
 	if d := m.buf.Dropped(); d > 0 {
 		parts = append(parts, m.sty.marker.Render(logs.Thousands(int(d))+" dropped"))
 	}
+	// The engine's mode and why come before the view's own settings, so a
+	// narrow terminal still shows whether it is live or polling and why.
+	parts = append(parts, m.sty.status.Render(st.Text(m.eng.Options().PollInterval)))
 	since := "tail"
 	for _, p := range Presets {
 		if p.Since == m.since && p.Since > 0 {
@@ -323,7 +326,7 @@ func (m *Model) statusLine() string {
 		parts = append(parts, fmt.Sprintf("filter %q", m.filter))
 	}
 	if m.query != "" {
-		parts = append(parts, fmt.Sprintf("/%s: %s matches", m.query, logs.Thousands(m.matches)))
+		parts = append(parts, fmt.Sprintf("/%s: %s", m.query, plural(m.matches, "match")))
 	}
 	var toggles []string
 	if m.wrap {
@@ -338,15 +341,15 @@ func (m *Model) statusLine() string {
 	if m.note != "" {
 		parts = append(parts, m.note)
 	}
-	// Mode and why first (the acceptance asks for it to be visible), then
-	// the view's own state; the engine's long detail goes last.
-	head := badge + " " + strings.Join(parts, m.sty.sep.Render(" · "))
-	return head + m.sty.sep.Render(" │ ") + m.sty.status.Render(st.Text(m.eng.Options().PollInterval))
+	return badge + " " + strings.Join(parts, m.sty.sep.Render(" · "))
 }
 
 func plural(n int, what string) string {
 	if n == 1 {
 		return "1 " + what
+	}
+	if strings.HasSuffix(what, "ch") {
+		return logs.Thousands(n) + " " + what + "es"
 	}
 	return logs.Thousands(n) + " " + what + "s"
 }
