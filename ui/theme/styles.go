@@ -181,8 +181,10 @@ func StatusTone(status string) Tone {
 	switch strings.ToUpper(status) {
 	case "RUNNING", "ACTIVE", "HEALTHY", "COMPLETED", "PRIMARY", "IN_SERVICE", "INSERVICE", "CONNECTED", "TRUE":
 		return ToneOK
-	case "PENDING", "PROVISIONING", "ACTIVATING", "INITIAL", "IN_PROGRESS", "REGISTERING", "UNKNOWN", "UNUSED":
+	case "PENDING", "PROVISIONING", "ACTIVATING", "INITIAL", "IN_PROGRESS", "REGISTERING", "UNUSED":
 		return ToneWarn
+	case "UNKNOWN": // a task without health checks: normal, not a warning
+		return ToneMuted
 	case "STOPPED", "STOPPING", "DEACTIVATING", "DEPROVISIONING", "UNHEALTHY", "FAILED", "INACTIVE",
 		"REGISTRATION_FAILED", "UNAVAILABLE", "DISCONNECTED", "FALSE":
 		return ToneBad

@@ -14,6 +14,7 @@ func TestStatusTone(t *testing.T) {
 		{"PENDING", ToneWarn}, {"initial", ToneWarn}, {"IN_PROGRESS", ToneWarn},
 		{"STOPPED", ToneBad}, {"unhealthy", ToneBad}, {"FAILED", ToneBad},
 		{"DRAINING", ToneDrain}, {"draining", ToneDrain},
+		{"UNKNOWN", ToneMuted},
 		{"whatever", ToneNone}, {"", ToneNone},
 	}
 	for _, c := range cases {
