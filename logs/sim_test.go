@@ -235,3 +235,44 @@ func TestSimOverflowMarker(t *testing.T) {
 		t.Errorf("kept %q", messages(b))
 	}
 }
+
+// TestSimServiceNewTasksJoin: tasks started after the tail opened (a scale
+// out) are picked up on the next refresh, in live and in polling mode.
+func TestSimServiceNewTasksJoin(t *testing.T) {
+	for _, pollOnly := range []bool{false, true} {
+		t.Run(fmt.Sprintf("poll=%v", pollOnly), func(t *testing.T) {
+			w, _ := simService(t)
+			cl, _ := awstest.Start(t, w)
+			o := simOptions(w)
+			o.PollOnly, o.RefreshInterval = pollOnly, 20*time.Millisecond
+			e := Start(context.Background(), cl, Target{Cluster: "c", Service: "web"}, o)
+			defer e.Close()
+			b := NewBuffer(0)
+			collect(t, e, b, func(b *Buffer, st Status) bool { return st.Streams == 8 && st.Requests > 0 })
+			six := 6
+			if _, err := w.UpdateService(model.ServiceUpdate{Cluster: "c", Service: "web", DesiredCount: &six}); err != nil {
+				t.Fatal(err)
+			}
+			w.Advance(10 * time.Second)
+			st := collect(t, e, b, func(b *Buffer, st Status) bool { return st.Streams == 12 })
+			// Write to a stream of one of the new tasks.
+			res, err := Resolve(context.Background(), simTasks{w}, Target{Cluster: "c", Service: "web"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := res.Streams[len(res.Streams)-1]
+			w.PutLogEvent(s.Group, s.Name, w.Now(), "from a new task")
+			collect(t, e, b, func(b *Buffer, st Status) bool {
+				for i := range b.Len() {
+					if b.At(i).Message == "from a new task" {
+						return true
+					}
+				}
+				return false
+			})
+			if st.Tasks != 6 {
+				t.Errorf("status %+v, want 6 tasks", st)
+			}
+		})
+	}
+}
