@@ -202,6 +202,7 @@ func progressOf(svc model.Service, id string, ev []model.ServiceEvent) *RolloutP
 func (r *Runner) watchDeployment(ctx context.Context, api ServiceReader, p Plan, res Result, cluster, service, id string, seen map[string]bool) Result {
 	deadline := r.now().Add(r.timeout())
 	var ourTD string
+	stall := stallDetector{}
 	for {
 		svc, err := DescribeService(ctx, api, cluster, service)
 		if err != nil {
@@ -211,6 +212,9 @@ func (r *Runner) watchDeployment(ctx context.Context, api ServiceReader, p Plan,
 		ev := newEvents(svc, seen)
 		rp := progressOf(svc, id, ev)
 		r.emit(Event{Step: "watch", Message: rolloutLine(rp), Rollout: rp})
+		if why := stall.observe(rp); why != "" {
+			r.step("stalled", "no progress for %d observations: %s; ECS keeps trying (abort watching, or fix placement and let it carry on)", stall.limit(), why)
+		}
 		d, listed := svc.DeploymentByID(id)
 		if listed && ourTD == "" {
 			ourTD = d.TaskDefinitionARN
@@ -356,4 +360,38 @@ func (r *Runner) StopTask(ctx context.Context, api TaskAPI, p Plan, reason strin
 		res.Message = "stop requested for task " + p.Target
 	}
 	return r.finish(p, res, nil, "")
+}
+
+// stallDetector notices a rollout that stopped moving while ECS reports it
+// cannot place tasks (the seed-003 stall), and says so once.
+type stallDetector struct {
+	last      string
+	same      int
+	placement string
+	told      bool
+}
+
+func (s *stallDetector) limit() int { return 6 }
+
+func (s *stallDetector) observe(rp *RolloutProgress) string {
+	for _, e := range rp.NewEvents {
+		if strings.Contains(e.Message, "was unable to place a task") {
+			s.placement = e.Message
+		}
+	}
+	old := 0
+	for _, d := range rp.Old {
+		old += d.RunningCount
+	}
+	key := fmt.Sprintf("%d/%d/%d/%d", rp.New.RunningCount, rp.New.PendingCount, rp.New.FailedTasks, old)
+	if key == s.last {
+		s.same++
+	} else {
+		s.last, s.same, s.told = key, 0, false
+	}
+	if s.same >= s.limit() && s.placement != "" && !s.told {
+		s.told = true
+		return s.placement
+	}
+	return ""
 }

@@ -85,3 +85,22 @@ func TestWatchAbortedLeavesARecord(t *testing.T) {
 		t.Errorf("got %s %v", res.Outcome, res.NotDone)
 	}
 }
+
+func TestWatchReportsAPlacementStall(t *testing.T) {
+	stuck := svcWith(dep("new", "PRIMARY", "td/web:2", "IN_PROGRESS", "", 0, 2), dep("old", "ACTIVE", "td/web:1", "COMPLETED", "", 2, 2))
+	withEvent := stuck
+	withEvent.Events = []model.ServiceEvent{{ID: "e1", Message: "(service web) was unable to place a task because no container instance met all of its requirements."}}
+	clock := simStart
+	var stalled []string
+	r := &Runner{Now: func() time.Time { return clock }, Poll: time.Minute, Timeout: 20 * time.Minute,
+		Wait: func(context.Context, time.Duration) error { clock = clock.Add(time.Minute); return nil },
+		Emit: func(e Event) {
+			if e.Step == "stalled" {
+				stalled = append(stalled, e.Message)
+			}
+		}}
+	res := r.watchDeployment(context.Background(), &scripted{obs: []model.Service{withEvent, stuck}}, Plan{Action: ActionDeploy}, Result{}, "prod", "auth", "new", map[string]bool{})
+	if res.Outcome != OutcomeFailed || len(stalled) != 1 || !strings.Contains(stalled[0], "unable to place a task") {
+		t.Errorf("outcome %s (%s), stall reports %q", res.Outcome, res.Message, stalled)
+	}
+}
