@@ -297,3 +297,31 @@ func TestTaskDefinitionCache(t *testing.T) {
 		t.Fatalf("bare family twice: %d calls in total, want 3", calls())
 	}
 }
+
+func TestEnrichmentSkipsInstancesEC2NoLongerKnows(t *testing.T) {
+	cl, srv := awstest.Start(t, sim.NewDemo(1))
+	cluster := demoCluster(t, cl)
+	want, _, err := cl.ContainerInstances(context.Background(), cluster, "")
+	if err != nil || len(want) < 2 {
+		t.Fatal(want, err)
+	}
+	gone := want[0].EC2InstanceID
+	srv.InjectFault("ec2:DescribeInstances", wire.Fault{Code: "InvalidInstanceID.NotFound",
+		Message: "The instance IDs '" + gone + "' do not exist", Times: 1})
+	srv.ResetCounts()
+	got, fails, err := cl.ContainerInstances(context.Background(), cluster, "")
+	if err != nil || len(fails) > 0 || len(got) != len(want) {
+		t.Fatalf("%d of %d instances, failures %v, %v", len(got), len(want), fails, err)
+	}
+	if got[0].PrivateIP != "" {
+		t.Errorf("the vanished instance got an IP %q", got[0].PrivateIP)
+	}
+	for _, ci := range got[1:] {
+		if ci.PrivateIP == "" {
+			t.Errorf("%s lost its IP", ci.EC2InstanceID)
+		}
+	}
+	if n := srv.Calls("ec2:DescribeInstances"); n != 2 {
+		t.Errorf("%d DescribeInstances calls, want 2 (the failed one and the retry without %s)", n, gone)
+	}
+}

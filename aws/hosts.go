@@ -2,6 +2,9 @@ package aws
 
 import (
 	"context"
+	"errors"
+	"regexp"
+	"slices"
 	"sync"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
@@ -9,6 +12,7 @@ import (
 	asgtypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/smithy-go"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/ecstui/ecstui/model"
@@ -126,6 +130,17 @@ func (c *Client) EC2Instances(ctx context.Context, ids []string) ([]model.EC2Ins
 		in := &ec2.DescribeInstancesInput{InstanceIds: batch}
 		for {
 			page, err := c.ec2.DescribeInstances(ctx, in)
+			if gone := missingInstances(err); len(gone) > 0 && in.NextToken == nil {
+				// One id that no longer exists (an instance terminated over
+				// an hour ago) fails the whole call: ask again without it.
+				if in.InstanceIds = without(in.InstanceIds, gone); len(in.InstanceIds) < len(batch) {
+					batch = in.InstanceIds
+					if len(batch) == 0 {
+						return res, nil, nil
+					}
+					continue
+				}
+			}
 			if err != nil {
 				return nil, nil, err
 			}
@@ -161,6 +176,27 @@ func (c *Client) EC2Instances(ctx context.Context, ids []string) ([]model.EC2Ins
 		}
 	})
 	return out, err
+}
+
+var instanceIDPattern = regexp.MustCompile(`\bi-[0-9a-f]{8,17}\b`)
+
+// missingInstances returns the ids an InvalidInstanceID.NotFound error names.
+func missingInstances(err error) []string {
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "InvalidInstanceID.NotFound" {
+		return nil
+	}
+	return instanceIDPattern.FindAllString(apiErr.ErrorMessage(), -1)
+}
+
+func without(ids, drop []string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !slices.Contains(drop, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func (c *Client) autoScalingInstances(ctx context.Context, ids []string) ([]model.ASGInstance, error) {
