@@ -34,7 +34,7 @@ type clients struct {
 
 // serve starts a loopback server for b and returns it with SDK clients.
 // retries: 0 disables retries; n > 0 allows n attempts with a tiny backoff.
-func serve(t *testing.T, b simapi.Backend, o Options, attempts int) (*Server, clients) {
+func serve(t testing.TB, b simapi.Backend, o Options, attempts int) (*Server, clients) {
 	t.Helper()
 	s := New(b, o)
 	hs := httptest.NewServer(s)

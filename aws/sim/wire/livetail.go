@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
@@ -61,6 +62,9 @@ func logsStartLiveTail(s *Server, w http.ResponseWriter, r *http.Request, body [
 	ident := map[string]string{}
 	names := make([]string, 0, len(in.LogGroupIdentifiers))
 	for _, id := range in.LogGroupIdentifiers {
+		if strings.HasPrefix(id, "arn:") && strings.HasSuffix(id, "*") {
+			return nil, invalid("The ARN %s in logGroupIdentifiers must not end with an asterisk (*).", id)
+		}
 		n := groupName(id)
 		ident[n] = id
 		names = append(names, n)

@@ -192,6 +192,9 @@ func TestLiveTail(t *testing.T) {
 		t.Errorf("started=%v events=%v", started, got)
 	}
 
+	if _, err := c.logs.StartLiveTail(cx, &cloudwatchlogs.StartLiveTailInput{LogGroupIdentifiers: []string{s.logGroupARN("tail/group")}}); code(err) != "InvalidParameterException" {
+		t.Errorf("ARN ending in *: %v", err)
+	}
 	groups := make([]string, 11)
 	for i := range groups {
 		groups[i] = "tail/group"
