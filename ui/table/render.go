@@ -310,6 +310,8 @@ func renderTone(st interface{ Render(...string) string }, tone theme.Tone, s str
 }
 
 // fit truncates s to w cells with an ellipsis, marking the cut.
+// Prose (event messages, stop reasons) is cut at a word boundary when one
+// is near enough, so a word is never shown half.
 func fit(s string, w int) string {
 	if textWidth(s) <= w {
 		return s
@@ -317,7 +319,11 @@ func fit(s string, w int) string {
 	if w <= 1 {
 		return ansi.Truncate(s, w, "")
 	}
-	return ansi.Truncate(s, w, "…")
+	cut := ansi.Truncate(s, w-1, "")
+	if i := strings.LastIndexByte(cut, ' '); i >= (w-1)/2 && i > 0 {
+		cut = strings.TrimRight(cut[:i], " ")
+	}
+	return cut + "…"
 }
 
 func pad(s string, w int, right bool) string {

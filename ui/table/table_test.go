@@ -203,3 +203,22 @@ func TestNaturalCompare(t *testing.T) {
 		}
 	}
 }
+
+func TestFitCutsProseAtWords(t *testing.T) {
+	cases := []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"has reached a steady state", 14, "has reached…"},
+		{"i-0459c3e1c0a04639c", 10, "i-0459c3e…"},
+		{"a verylongwordthatgoeson", 12, "a verylongw…"}, // the only space is too early: cut the word
+		{"abc", 1, "a"},
+	}
+	for _, c := range cases {
+		if got := fit(c.in, c.w); got != c.want {
+			t.Errorf("fit(%q, %d) = %q, want %q", c.in, c.w, got, c.want)
+		}
+	}
+}
