@@ -65,7 +65,7 @@ contexts:
 currentContext: staging
 refreshInterval: 10s
 keys:
-  refresh: [ctrl+r, F5]
+  refresh: [ctrl+r, f5]
 colors:
   ok: "#00ff00"
 logs:
@@ -195,7 +195,7 @@ func TestLoadPrecedenceAndSources(t *testing.T) {
 				if !c.Contexts[1].Production || !c.Contexts[1].ReadOnly {
 					t.Errorf("prod flags lost: %+v", c.Contexts[1])
 				}
-				if got := c.Keys["refresh"]; len(got) != 2 || got[1] != "F5" {
+				if got := c.Keys["refresh"]; len(got) != 2 || got[1] != "f5" {
 					t.Errorf("keys %v", c.Keys)
 				}
 				if c.Colors["ok"] != "#00ff00" {
