@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -134,6 +135,8 @@ func New(ctx context.Context, c Config) (*Client, error) {
 	if c.ReadOnly {
 		apiOpts = append(apiOpts, addReadOnlyGuard)
 	}
+	// Every client starts from cfg.APIOptions: Clip makes each append copy,
+	// so one client's middleware never lands in another's backing array.
 	var endpoint *string
 	if c.EndpointURL != "" {
 		endpoint = sdkaws.String(c.EndpointURL)
@@ -150,13 +153,13 @@ func New(ctx context.Context, c Config) (*Client, error) {
 		ecsOpts = append(append([]func(*middleware.Stack) error{}, apiOpts...), newRateLimiter().middleware)
 	}
 	cl.ecs = ecs.NewFromConfig(cfg, func(o *ecs.Options) {
-		o.APIOptions = append(o.APIOptions, ecsOpts...)
+		o.APIOptions = append(slices.Clip(o.APIOptions), ecsOpts...)
 		if endpoint != nil {
 			o.BaseEndpoint = endpoint
 		}
 	})
 	cl.logs = cloudwatchlogs.NewFromConfig(cfg, func(o *cloudwatchlogs.Options) {
-		o.APIOptions = append(o.APIOptions, apiOpts...)
+		o.APIOptions = append(slices.Clip(o.APIOptions), apiOpts...)
 		if endpoint != nil {
 			o.BaseEndpoint = endpoint
 			// StartLiveTail prefixes the host with "stream-", which a
@@ -165,19 +168,19 @@ func New(ctx context.Context, c Config) (*Client, error) {
 		}
 	})
 	cl.asg = autoscaling.NewFromConfig(cfg, func(o *autoscaling.Options) {
-		o.APIOptions = append(o.APIOptions, apiOpts...)
+		o.APIOptions = append(slices.Clip(o.APIOptions), apiOpts...)
 		if endpoint != nil {
 			o.BaseEndpoint = endpoint
 		}
 	})
 	cl.ec2 = ec2.NewFromConfig(cfg, func(o *ec2.Options) {
-		o.APIOptions = append(o.APIOptions, apiOpts...)
+		o.APIOptions = append(slices.Clip(o.APIOptions), apiOpts...)
 		if endpoint != nil {
 			o.BaseEndpoint = endpoint
 		}
 	})
 	cl.elb = elbv2.NewFromConfig(cfg, func(o *elbv2.Options) {
-		o.APIOptions = append(o.APIOptions, apiOpts...)
+		o.APIOptions = append(slices.Clip(o.APIOptions), apiOpts...)
 		if endpoint != nil {
 			o.BaseEndpoint = endpoint
 		}
