@@ -15,7 +15,12 @@ import (
 	"github.com/ecstui/ecstui/ui/page"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+// updating reports -update, the flag teatest's golden package defines (and
+// this package's goldens share).
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 const width, height = 100, 12
 
@@ -91,7 +96,7 @@ func golden(t *testing.T, name string, p page.Page) {
 		}
 	}
 	path := filepath.Join("testdata", name+".golden")
-	if *update {
+	if updating() {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
 		}
