@@ -98,7 +98,9 @@ func serviceRow(_ *env, s model.Service, now time.Time) table.Row {
 	event := table.Cell{Text: "-"}
 	if len(s.Events) > 0 {
 		ev := s.Events[0]
-		event = table.Cell{Text: age(now, ev.CreatedAt) + " " + clean(ev.Message), Sort: ageSort(now, ev.CreatedAt)}
+		// "(service NAME) " starts every ECS event; the row already says it.
+		msg := strings.TrimPrefix(ev.Message, "(service "+s.Name+") ")
+		event = table.Cell{Text: age(now, ev.CreatedAt) + " " + clean(msg), Sort: ageSort(now, ev.CreatedAt)}
 		if strings.Contains(ev.Message, "unable to place") || strings.Contains(ev.Message, "unhealthy") {
 			event.Tone = theme.ToneBad
 		}

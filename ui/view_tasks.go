@@ -56,10 +56,10 @@ func taskRow(_ *env, it taskItem, now time.Time) table.Row {
 	if running < len(t.Containers) && t.LastStatus == model.StatusRunning {
 		ctr.Tone = theme.ToneWarn
 	}
+	// The reason reads better than the code; the code stands in when ECS
+	// gave no reason.
 	reason := t.StoppedReason
-	if t.StopCode != "" && reason != "" {
-		reason = t.StopCode + ": " + reason
-	} else if reason == "" {
+	if reason == "" {
 		reason = t.StopCode
 	}
 	reasonCell := table.Cell{Text: clean(reason)}
