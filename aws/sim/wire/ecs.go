@@ -140,6 +140,11 @@ func ecsListServices(s *Server, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if in.LaunchType != "" || in.SchedulingStrategy != "" {
+		if arns, err = s.servicesMatching(in.Cluster, arns, in.LaunchType, in.SchedulingStrategy); err != nil {
+			return nil, err
+		}
+	}
 	page, next, ok := pageOf(arns, n, in.NextToken, fingerprint("ListServices", in.Cluster, in.LaunchType, in.SchedulingStrategy))
 	if !ok {
 		return nil, errBadToken
@@ -206,6 +211,11 @@ func ecsListTasks(s *Server, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if in.LaunchType != "" {
+		if arns, err = s.tasksMatching(in.Cluster, arns, in.LaunchType); err != nil {
+			return nil, err
+		}
+	}
 	fp := fingerprint("ListTasks", in.Cluster, in.ContainerInstance, in.Family, in.StartedBy, in.ServiceName, in.DesiredStatus, in.LaunchType)
 	page, next, ok := pageOf(arns, n, in.NextToken, fp)
 	if !ok {
@@ -264,6 +274,10 @@ func ecsListContainerInstances(s *Server, body []byte) (any, error) {
 	n, err := pageSize(in.MaxResults, defaultListInstances, maxListResults, "maxResults")
 	if err != nil {
 		return nil, err
+	}
+	if in.Filter != "" {
+		// Silently ignoring the filter would return instances it excludes.
+		return nil, invalid("The simulator does not evaluate cluster query language filters: %s", in.Filter)
 	}
 	arns, err := s.b.ListContainerInstances(in.Cluster, in.Status)
 	if err != nil {
@@ -568,4 +582,39 @@ func ecsUpdateContainerInstancesState(s *Server, body []byte) (any, error) {
 		return nil, err
 	}
 	return instancesResponse(cis, fs), nil
+}
+
+// servicesMatching keeps the services with the given launch type and
+// scheduling strategy (empty matches any), in list order.
+func (s *Server) servicesMatching(cluster string, arns []string, launchType, strategy string) ([]string, error) {
+	keep := map[string]bool{}
+	for i := 0; i < len(arns); i += maxDescribeServices {
+		svcs, _, err := s.b.DescribeServices(cluster, arns[i:min(i+maxDescribeServices, len(arns))])
+		if err != nil {
+			return nil, err
+		}
+		for _, sv := range svcs {
+			if (launchType == "" || sv.LaunchType == launchType) && (strategy == "" || sv.SchedulingStrategy == strategy) {
+				keep[sv.ARN] = true
+			}
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(arns), func(a string) bool { return !keep[a] }), nil
+}
+
+// tasksMatching keeps the tasks with the given launch type, in list order.
+func (s *Server) tasksMatching(cluster string, arns []string, launchType string) ([]string, error) {
+	keep := map[string]bool{}
+	for i := 0; i < len(arns); i += maxDescribeBatch {
+		tasks, _, err := s.b.DescribeTasks(cluster, arns[i:min(i+maxDescribeBatch, len(arns))])
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range tasks {
+			if t.LaunchType == launchType {
+				keep[t.ARN] = true
+			}
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(arns), func(a string) bool { return !keep[a] }), nil
 }

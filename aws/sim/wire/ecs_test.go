@@ -333,3 +333,44 @@ func TestECSFailures(t *testing.T) {
 		t.Errorf("task failures = %+v", dt.Failures)
 	}
 }
+
+// TestECSListFilters checks the list filters answered by describing.
+func TestECSListFilters(t *testing.T) {
+	_, c := serve(t, demo(t), Options{}, 1)
+	cx := ctx(t)
+	tests := []struct {
+		name string
+		in   ecs.ListServicesInput
+		want int
+	}{
+		{"all", ecs.ListServicesInput{}, 3},
+		{"EC2", ecs.ListServicesInput{LaunchType: types.LaunchTypeEc2}, 3},
+		{"FARGATE", ecs.ListServicesInput{LaunchType: types.LaunchTypeFargate}, 0},
+		{"DAEMON", ecs.ListServicesInput{SchedulingStrategy: types.SchedulingStrategyDaemon}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			in.Cluster = aws.String("playground")
+			out, err := c.ecs.ListServices(cx, &in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(out.ServiceArns) != tc.want {
+				t.Errorf("services = %v, want %d", out.ServiceArns, tc.want)
+			}
+		})
+	}
+	ft, err := c.ecs.ListTasks(cx, &ecs.ListTasksInput{Cluster: aws.String("playground"), LaunchType: types.LaunchTypeFargate})
+	if err != nil || len(ft.TaskArns) != 0 {
+		t.Errorf("FARGATE tasks = %v, %v", ft, err)
+	}
+	et, err := c.ecs.ListTasks(cx, &ecs.ListTasksInput{Cluster: aws.String("playground"), LaunchType: types.LaunchTypeEc2})
+	if err != nil || len(et.TaskArns) == 0 {
+		t.Errorf("EC2 tasks = %v, %v", et, err)
+	}
+	_, err = c.ecs.ListContainerInstances(cx, &ecs.ListContainerInstancesInput{Cluster: aws.String("playground"), Filter: aws.String("attribute:ecs.instance-type == t3.large")})
+	if code(err) != "InvalidParameterException" {
+		t.Errorf("cluster query filter: %v", err)
+	}
+}

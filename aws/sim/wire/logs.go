@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -96,9 +97,10 @@ type jsLogGroup struct {
 
 func logsDescribeLogGroups(s *Server, body []byte) (any, error) {
 	var in struct {
-		LogGroupNamePrefix string `json:"logGroupNamePrefix"`
-		NextToken          string `json:"nextToken"`
-		Limit              *int   `json:"limit"`
+		LogGroupNamePrefix  string `json:"logGroupNamePrefix"`
+		LogGroupNamePattern string `json:"logGroupNamePattern"`
+		NextToken           string `json:"nextToken"`
+		Limit               *int   `json:"limit"`
 	}
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -107,8 +109,17 @@ func logsDescribeLogGroups(s *Server, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if in.LogGroupNamePrefix != "" && in.LogGroupNamePattern != "" {
+		return nil, invalid("LogGroupNamePrefix and LogGroupNamePattern are mutually exclusive.")
+	}
 	groups := s.b.DescribeLogGroups(in.LogGroupNamePrefix)
-	page, next, ok := pageOf(groups, n, in.NextToken, fingerprint("DescribeLogGroups", in.LogGroupNamePrefix))
+	if pat := strings.ToLower(in.LogGroupNamePattern); pat != "" {
+		// CloudWatch matches the pattern case-insensitively anywhere in the name.
+		groups = slices.DeleteFunc(slices.Clone(groups), func(g model.LogGroup) bool {
+			return !strings.Contains(strings.ToLower(g.Name), pat)
+		})
+	}
+	page, next, ok := pageOf(groups, n, in.NextToken, fingerprint("DescribeLogGroups", in.LogGroupNamePrefix, in.LogGroupNamePattern))
 	if !ok {
 		return nil, invalid("The specified nextToken is invalid.")
 	}

@@ -37,6 +37,14 @@ func TestLogsDescribe(t *testing.T) {
 		t.Fatalf("groups %v in %d pages", groups, pages)
 	}
 
+	pat, err := c.logs.DescribeLogGroups(cx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePattern: aws.String("PLAYGROUND")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pat.LogGroups) != 2 {
+		t.Errorf("groups matching PLAYGROUND = %d, want 2 (auth, random)", len(pat.LogGroups))
+	}
+
 	ls, err := c.logs.DescribeLogStreams(cx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String("/ecs/playground/random"),
 		OrderBy: types.OrderByLastEventTime, Descending: aws.Bool(true)})
 	if err != nil {
