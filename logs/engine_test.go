@@ -371,3 +371,15 @@ func TestDedupPairsLiveAndPolled(t *testing.T) {
 		t.Errorf("after prune %d entries remain", d.size())
 	}
 }
+
+func TestNamesSanitised(t *testing.T) {
+	evil := "app\x1b]0;pwned\x07\u202e"
+	s := Stream{TaskID: "abcdef0123", Container: evil}
+	u := Unavailable{TaskID: "abcdef0123", Container: evil, Reason: "log driver \"x\x1b[2J\""}
+	tg := Target{Cluster: "c", Service: "web\x1b[31m"}
+	for _, got := range []string{s.Label(), u.String(), tg.String()} {
+		if strings.ContainsAny(got, "\x1b\x07\u202e") {
+			t.Errorf("unsanitised: %q", got)
+		}
+	}
+}

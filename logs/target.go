@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/textsafe"
 )
 
 // Target is what to tail: a whole service (all its running tasks, re-resolved
@@ -20,8 +21,11 @@ type Target struct {
 	Container string
 }
 
-// String names the target for titles and messages.
-func (t Target) String() string {
+// String names the target for titles and messages (sanitised: names come
+// from the user and from AWS).
+func (t Target) String() string { return textsafe.CleanLine(t.name()) }
+
+func (t Target) name() string {
 	var s string
 	switch {
 	case t.Task != "":
@@ -55,8 +59,9 @@ type Stream struct {
 	Container string
 }
 
-// Label is how lines of this stream are labelled: short task id / container.
-func (s Stream) Label() string { return ShortID(s.TaskID) + "/" + s.Container }
+// Label is how lines of this stream are labelled: short task id / container
+// (sanitised: container names come from task definitions).
+func (s Stream) Label() string { return textsafe.CleanLine(ShortID(s.TaskID) + "/" + s.Container) }
 
 func (s Stream) key() string { return s.Group + "\x00" + s.Name }
 
@@ -67,8 +72,9 @@ type Unavailable struct {
 	Reason    string
 }
 
+// String says which container and why, sanitised for display.
 func (u Unavailable) String() string {
-	return ShortID(u.TaskID) + "/" + u.Container + ": " + u.Reason
+	return textsafe.CleanLine(ShortID(u.TaskID) + "/" + u.Container + ": " + u.Reason)
 }
 
 // Resolution is what a target resolves to.

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecstui/ecstui/logs"
+	"github.com/ecstui/ecstui/textsafe"
 	"github.com/ecstui/ecstui/ui/theme"
 )
 
@@ -279,9 +280,9 @@ func (m *Model) highlight(s string) string {
 func (m *Model) statusLine() string {
 	switch m.prompt {
 	case promptSearch:
-		return m.sty.prompt.Render("/") + string(m.input) + "█"
+		return m.sty.prompt.Render("/") + textsafe.CleanLine(string(m.input)) + "█"
 	case promptFilter:
-		return m.sty.prompt.Render("filter pattern: ") + string(m.input) + "█  " + m.sty.muted.Render("(CloudWatch syntax, e.g. ERROR or \"exact phrase\"; empty clears)")
+		return m.sty.prompt.Render("filter pattern: ") + textsafe.CleanLine(string(m.input)) + "█  " + m.sty.muted.Render("(CloudWatch syntax, e.g. ERROR or \"exact phrase\"; empty clears)")
 	}
 	st := m.status
 	var badge string
