@@ -98,6 +98,23 @@ func LoadDrainRun(id string) (*DrainRun, error) {
 	return LoadDrainRunFile(DrainPath(id))
 }
 
+// ListDrainRuns returns every persisted run in the state directory, oldest
+// first; unreadable files are skipped (they are reported by LoadDrainRun).
+func ListDrainRuns() ([]*DrainRun, error) {
+	paths, err := filepath.Glob(filepath.Join(StateDir(), "drain-*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var runs []*DrainRun
+	for _, p := range paths {
+		if run, err := LoadDrainRunFile(p); err == nil {
+			runs = append(runs, run)
+		}
+	}
+	slices.SortFunc(runs, func(a, b *DrainRun) int { return a.Created.Compare(b.Created) })
+	return runs, nil
+}
+
 // LoadDrainRunFile reads a persisted run from a path.
 func LoadDrainRunFile(path string) (*DrainRun, error) {
 	b, err := os.ReadFile(path)

@@ -270,6 +270,9 @@ func TestCLIDrainAndResume(t *testing.T) {
 	if id == "" {
 		t.Fatalf("no drain run id on stderr:\n%s", h.err.String())
 	}
+	if err := h.run("drain", "--list"); err != nil || !strings.Contains(h.out.String(), id) || !strings.Contains(h.out.String(), "1/1") {
+		t.Errorf("drain --list: %v\n%s", err, h.out.String())
+	}
 	if err := h.run("drain", "--resume", id, "--yes"); err != nil {
 		t.Fatal(err)
 	}

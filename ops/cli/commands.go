@@ -239,7 +239,7 @@ func drainCmd(env *Env) *cobra.Command {
 	var cluster, ami, agent, resume string
 	var instances []string
 	var batch int
-	var stopStandalone bool
+	var stopStandalone, list bool
 	cmd := &cobra.Command{
 		Use:   "drain --cluster C (--instance ID… | --ami AMI | --agent-version V) [--batch N] | --resume ID",
 		Short: "Drain container instances and replace them through their Auto Scaling group",
@@ -249,6 +249,9 @@ func drainCmd(env *Env) *cobra.Command {
 			"under $XDG_STATE_HOME/ecstui/drain-ID.json; --resume ID carries on after a crash or an abort.",
 		Example: "  ecstui drain --cluster demo --instance i-0abc --yes\n  ecstui drain --cluster demo --ami ami-old --batch 2 --stop-standalone\n  ecstui drain --resume 20261123T031500-a1b2c3",
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if list {
+				return listDrainRuns(env)
+			}
 			s, err := env.session(cmd)
 			if err != nil {
 				return err
@@ -306,6 +309,7 @@ func drainCmd(env *Env) *cobra.Command {
 	f.IntVar(&batch, "batch", 1, "instances drained at once")
 	f.BoolVar(&stopStandalone, "stop-standalone", false, "stop tasks that are not part of a service (draining does not move them)")
 	f.StringVar(&resume, "resume", "", "carry on a drain run by id")
+	f.BoolVar(&list, "list", false, "list the saved drain runs and exit")
 	c.bind(cmd, false)
 	return cmd
 }
@@ -436,4 +440,37 @@ func pickCluster(cluster *string, s *Session) error {
 		return fmt.Errorf("--cluster is required (or set a cluster in the context)")
 	}
 	return nil
+}
+
+// listDrainRuns prints the saved drain runs, for --resume.
+func listDrainRuns(env *Env) error {
+	runs, err := ops.ListDrainRuns()
+	if err != nil {
+		return err
+	}
+	if env.JSON != nil && env.JSON() {
+		enc := json.NewEncoder(env.out())
+		enc.SetIndent("", "  ")
+		if runs == nil {
+			runs = []*ops.DrainRun{}
+		}
+		return enc.Encode(runs)
+	}
+	if len(runs) == 0 {
+		fmt.Fprintln(env.out(), "no saved drain runs")
+		return nil
+	}
+	tw := tabwriter.NewWriter(env.out(), 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tCONTEXT\tCLUSTER\tSTATUS\tREPLACED\tUPDATED\tREASON")
+	for _, r := range runs {
+		done := 0
+		for _, ip := range r.Instances {
+			if ip.State == ops.DrainReplaced {
+				done++
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d/%d\t%s\t%s\n", r.ID, orDash(r.Context), r.Cluster, r.Status, done, len(r.Instances),
+			r.Updated.UTC().Format("2006-01-02 15:04:05"), textsafe.CleanLine(r.Reason))
+	}
+	return tw.Flush()
 }
