@@ -28,6 +28,8 @@ type fakeBackend struct {
 	// gate, when set, makes Services stream its first service to onBatch and
 	// wait for gate to close before answering.
 	gate chan struct{}
+	// block makes Clusters wait for its context to end.
+	block bool
 }
 
 func (f *fakeBackend) call(name string) error {
@@ -49,9 +51,13 @@ func (f *fakeBackend) setErr(name string, err error) {
 	f.errs[name] = err
 }
 
-func (f *fakeBackend) Clusters(context.Context) ([]model.Cluster, []model.Failure, error) {
+func (f *fakeBackend) Clusters(ctx context.Context) ([]model.Cluster, []model.Failure, error) {
 	if err := f.call("Clusters"); err != nil {
 		return nil, nil, err
+	}
+	if f.block {
+		<-ctx.Done()
+		return nil, nil, ctx.Err()
 	}
 	return f.clusters, nil, nil
 }

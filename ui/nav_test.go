@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -403,5 +404,58 @@ func TestFirstLoadShowsFirstBatchEarly(t *testing.T) {
 	close(fb.gate)
 	if _, ok := p.Refresh()().(fetchedMsg); !ok {
 		t.Fatal("a refresh after the first load streamed")
+	}
+}
+
+func TestBackoffAfterErrors(t *testing.T) {
+	fb := fixtureBackend()
+	h := newHarness(t, fb)
+	lastTick := func() time.Duration {
+		for i := len(h.ticks) - 1; i >= 0; i-- {
+			if _, ok := h.ticks[i].msg.(tickMsg); ok {
+				return h.ticks[i].d
+			}
+		}
+		return 0
+	}
+	if d := lastTick(); d != DefaultRefreshInterval {
+		t.Fatalf("first tick in %v, want %v", d, DefaultRefreshInterval)
+	}
+	fb.setErr("Clusters", errors.New("boom"))
+	want := []time.Duration{10 * time.Second, 20 * time.Second, 40 * time.Second, time.Minute, time.Minute}
+	for i, w := range want {
+		h.fire(isPageTick)
+		if d := lastTick(); d != w {
+			t.Fatalf("after %d failures next tick in %v, want %v", i+1, d, w)
+		}
+	}
+	fb.setErr("Clusters", nil)
+	h.fire(isPageTick)
+	if d := lastTick(); d != DefaultRefreshInterval {
+		t.Fatalf("after a success next tick in %v, want %v", d, DefaultRefreshInterval)
+	}
+}
+
+func TestCloseCancelsTheInFlightRequest(t *testing.T) {
+	fb := fixtureBackend()
+	h := newHarness(t, fb)
+	fb.block = true
+	p := newClustersPage(h.r.env)
+	cmd := p.Init()
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	p.Close()
+	m := (<-done).(fetchedMsg)
+	if !errors.Is(m.err, context.Canceled) {
+		t.Fatalf("reply error %v, want context.Canceled", m.err)
+	}
+	// A context switch cancels every request of the old context. (The new
+	// context's first page is services, so nothing else waits on Clusters.)
+	p2 := newClustersPage(h.r.env)
+	cmd2 := p2.Init()
+	go func() { done <- cmd2() }()
+	h.keys(":ctx staging", "enter")
+	if m := (<-done).(fetchedMsg); !errors.Is(m.err, context.Canceled) {
+		t.Fatalf("after a context switch the old request ended with %v", m.err)
 	}
 }
