@@ -281,7 +281,7 @@ func (e *Engine) overflowLocked() {
 		return
 	}
 	cut := len(e.pending) - e.o.MaxPending + 1
-	m := Line{Kind: KindDropped, Reason: "display could not keep up"}
+	m := Line{Kind: KindDropped, Reason: "more than " + Thousands(e.o.MaxPending) + " lines waited while paused or the display fell behind"}
 	for _, l := range e.pending[:cut] {
 		from, to := l.Time, l.Time
 		if l.Kind == KindEvent {

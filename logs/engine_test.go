@@ -337,7 +337,7 @@ func TestPendingOverflowMarker(t *testing.T) {
 	lines, _ := e.Take()
 	b.Add(lines)
 	got := messages(b)
-	if len(got) != 4 || got[0] != "!⚠ 7 lines dropped (display could not keep up) between 2026-11-23 10:00:00.000Z and 2026-11-23 10:00:06.000Z" {
+	if len(got) != 4 || got[0] != "!⚠ 7 lines dropped (more than 4 lines waited while paused or the display fell behind) between 2026-11-23 10:00:00.000Z and 2026-11-23 10:00:06.000Z" {
 		t.Errorf("lines %q", got)
 	}
 }
