@@ -31,6 +31,10 @@ type Options struct {
 	RefreshInterval time.Duration // re-resolve a service's tasks, default 15s
 	MaxLiveSessions int           // default DefaultMaxLiveSessions
 	MaxPending      int           // lines held for a slow consumer, default 2×DefaultCapacity
+	// LiveReopenAfter: a live tail session that ends after living this long
+	// (CloudWatch closes them after 3 hours; connections drop) is reopened;
+	// one that ends sooner makes the engine poll instead. Default 1m.
+	LiveReopenAfter time.Duration
 	Now             func() time.Time
 }
 
@@ -52,6 +56,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxPending <= 0 {
 		o.MaxPending = 2 * DefaultCapacity
+	}
+	if o.LiveReopenAfter <= 0 {
+		o.LiveReopenAfter = time.Minute
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -383,3 +383,29 @@ func TestNamesSanitised(t *testing.T) {
 		}
 	}
 }
+
+// TestEngineReopensLongLivedSession: a session that ends after living long
+// enough (CloudWatch's 3-hour limit, a dropped connection) is reopened, and
+// the gap is re-read, instead of falling back to polling.
+func TestEngineReopensLongLivedSession(t *testing.T) {
+	f := newFakeClient()
+	tasks := f.addService("web", 1, "app")
+	o := fastOptions()
+	o.LiveReopenAfter = time.Nanosecond
+	e := Start(context.Background(), f, Target{Cluster: "c", Service: "web"}, o)
+	defer e.Close()
+	first := <-f.liveCh
+	b := NewBuffer(0)
+	collect(t, e, b, func(b *Buffer, st Status) bool { return st.Mode == ModeLive && st.Requests > 0 })
+	f.mu.Lock()
+	f.lives = nil
+	f.mu.Unlock()
+	// Written while no session is open: only the catch-up poll can see it.
+	f.write("/ecs/web", "ecs/app/"+tasks[0].ID, t0.Add(time.Hour+time.Second), "in the gap")
+	first.end(&aws.Error{Kind: aws.KindUnknown, Op: "StartLiveTail", Code: "SessionTimeoutException"})
+	<-f.liveCh // reopened
+	st := collect(t, e, b, func(b *Buffer, st Status) bool { return b.Len() == 1 })
+	if st.Mode != ModeLive || b.At(0).Message != "in the gap" {
+		t.Errorf("mode %v, lines %q", st.Mode, messages(b))
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/ecstui/ecstui/aws"
 )
@@ -22,6 +23,7 @@ type liveSet struct {
 	out      chan liveMsg
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
+	started  time.Time
 }
 
 type liveMsg struct {
@@ -55,7 +57,7 @@ func startLive(ctx context.Context, c EventReader, groups map[string][]string, f
 		return nil, errTooManySessions{need: len(inputs), max: maxSessions}
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	ls := &liveSet{out: make(chan liveMsg, 64), cancel: cancel}
+	ls := &liveSet{out: make(chan liveMsg, 64), cancel: cancel, started: time.Now()}
 	for _, in := range inputs {
 		s, err := c.StartLiveTail(ctx, in)
 		if err != nil {

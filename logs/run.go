@@ -116,6 +116,9 @@ func (e *Engine) liveLoop(ctx context.Context, ls *liveSet, emit func([]model.Lo
 			return "", false
 		case m := <-ls.out:
 			if m.end {
+				if time.Since(ls.started) >= e.o.LiveReopenAfter {
+					return "", true // a long session ended (timeout, dropped connection): reopen
+				}
 				if m.err != nil {
 					return fallbackReason(m.err), false
 				}
