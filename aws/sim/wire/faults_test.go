@@ -216,3 +216,23 @@ func TestUnknownOperations(t *testing.T) {
 		})
 	}
 }
+
+// TestListenAndServe checks the helper serves until its context ends and
+// reports a bad address.
+func TestListenAndServe(t *testing.T) {
+	cx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ListenAndServe(cx, "127.0.0.1:0", demo(t), Options{}) }()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("ListenAndServe after cancel: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ListenAndServe did not return after its context ended")
+	}
+	if err := ListenAndServe(context.Background(), "127.0.0.1:-1", demo(t), Options{}); err == nil {
+		t.Error("ListenAndServe on a bad address returned nil")
+	}
+}

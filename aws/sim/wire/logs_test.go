@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
+	"github.com/ecstui/ecstui/aws/sim/simapi"
 	"github.com/ecstui/ecstui/model"
 )
 
@@ -228,5 +230,44 @@ func TestLiveTailSampling(t *testing.T) {
 	}
 	if u := tailUpdate(batch[:500], nil); u.SessionMetadata.Sampled || len(u.SessionResults) != 500 {
 		t.Errorf("500 events: sampled=%v n=%d", u.SessionMetadata.Sampled, len(u.SessionResults))
+	}
+}
+
+// tailBackend records the context live tail subscribes with; every other
+// Backend method is unused by StartLiveTail.
+type tailBackend struct {
+	simapi.Backend
+	subscribed chan context.Context
+	events     chan model.LogEvent
+}
+
+func (b *tailBackend) TailLogs(ctx context.Context, _ []string, _, _ []string, _ string) (<-chan model.LogEvent, error) {
+	b.subscribed <- ctx
+	return b.events, nil
+}
+
+// TestLiveTailEndsWithClient checks the server drops its subscription when
+// the client closes the stream.
+func TestLiveTailEndsWithClient(t *testing.T) {
+	b := &tailBackend{subscribed: make(chan context.Context, 1), events: make(chan model.LogEvent)}
+	s, c := serve(t, b, Options{}, 1)
+	s.tailInterval = 10 * time.Millisecond
+	out, err := c.logs.StartLiveTail(ctx(t), &cloudwatchlogs.StartLiveTailInput{LogGroupIdentifiers: []string{"g"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := <-b.subscribed
+	stream := out.GetStream()
+	// Empty updates keep arriving while nothing is logged.
+	for range 3 {
+		if _, ok := <-stream.Events(); !ok {
+			t.Fatalf("stream ended early: %v", stream.Err())
+		}
+	}
+	_ = stream.Close()
+	select {
+	case <-sub.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("subscription still open 10s after the client closed the stream")
 	}
 }
