@@ -31,6 +31,10 @@ type Options struct {
 	RefreshInterval time.Duration // re-resolve a service's tasks, default 15s
 	MaxLiveSessions int           // default DefaultMaxLiveSessions
 	MaxPending      int           // lines held for a slow consumer, default 2×DefaultCapacity
+	// StoppedGrace is how long the streams of a service's stopped tasks are
+	// still read (their last lines, a crash's output) before they are
+	// dropped. Default 5m.
+	StoppedGrace time.Duration
 	// LiveReopenAfter: a live tail session that ends after living this long
 	// (CloudWatch closes them after 3 hours; connections drop) is reopened;
 	// one that ends sooner makes the engine poll instead. Default 1m.
@@ -56,6 +60,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxPending <= 0 {
 		o.MaxPending = 2 * DefaultCapacity
+	}
+	if o.StoppedGrace <= 0 {
+		o.StoppedGrace = 5 * time.Minute
 	}
 	if o.LiveReopenAfter <= 0 {
 		o.LiveReopenAfter = time.Minute

@@ -409,3 +409,26 @@ func TestEngineReopensLongLivedSession(t *testing.T) {
 		t.Errorf("mode %v, lines %q", st.Mode, messages(b))
 	}
 }
+
+// TestEngineDropsStoppedTaskStreams: a stopped task's stream is read for a
+// grace period, then dropped from the tail.
+func TestEngineDropsStoppedTaskStreams(t *testing.T) {
+	f := newFakeClient()
+	tasks := f.addService("web", 2, "app")
+	o := fastOptions()
+	o.PollOnly, o.RefreshInterval, o.StoppedGrace = true, 5*time.Millisecond, 300*time.Millisecond
+	e := Start(context.Background(), f, Target{Cluster: "c", Service: "web"}, o)
+	defer e.Close()
+	b := NewBuffer(0)
+	collect(t, e, b, func(b *Buffer, st Status) bool { return st.Streams == 2 && st.Requests > 0 })
+	f.mu.Lock()
+	f.tasks = f.tasks[:1]
+	f.mu.Unlock()
+	// Still read during the grace period.
+	f.write("/ecs/web", "ecs/app/"+tasks[1].ID, t0.Add(time.Hour+time.Second), "last words")
+	collect(t, e, b, func(b *Buffer, st Status) bool { return b.Len() == 1 })
+	st := collect(t, e, b, func(b *Buffer, st Status) bool { return st.Streams == 1 })
+	if st.Tasks != 1 {
+		t.Errorf("status %+v", st)
+	}
+}

@@ -2,6 +2,8 @@ package logs
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ecstui/ecstui/model"
@@ -127,5 +129,19 @@ func (p *poller) rewind(t time.Time) {
 		if ch.from.After(t) {
 			ch.from = t
 		}
+	}
+}
+
+// remove stops polling a stream (its task stopped long enough ago).
+func (p *poller) remove(key string) {
+	ch := p.byKey[key]
+	if ch == nil {
+		return
+	}
+	delete(p.byKey, key)
+	name := key[strings.IndexByte(key, 0)+1:]
+	ch.streams = slices.DeleteFunc(ch.streams, func(s string) bool { return s == name })
+	if len(ch.streams) == 0 {
+		p.chunks = slices.DeleteFunc(p.chunks, func(c *chunk) bool { return c == ch })
 	}
 }

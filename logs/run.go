@@ -14,6 +14,7 @@ func (e *Engine) run(ctx context.Context) {
 	defer close(e.done)
 	defer e.signal()
 	labelOf := map[string]string{}
+	gone := map[string]time.Time{} // stream key → when its task was first missing
 	emit := func(evs []model.LogEvent) { e.emit(evs, labelOf) }
 
 	// resolve (re)reads the target's streams and starts polling new ones;
@@ -23,8 +24,22 @@ func (e *Engine) run(ctx context.Context) {
 		if err != nil {
 			return false, err
 		}
+		current := map[string]bool{}
 		for _, s := range res.Streams {
 			labelOf[s.key()] = s.Label()
+			current[s.key()] = true
+			delete(gone, s.key())
+		}
+		// Streams of tasks that stopped are read a while longer, then dropped.
+		for k := range e.poll.byKey {
+			switch {
+			case current[k]:
+			case gone[k].IsZero():
+				gone[k] = time.Now()
+			case time.Since(gone[k]) >= e.o.StoppedGrace:
+				e.poll.remove(k)
+				delete(gone, k)
+			}
 		}
 		added := e.poll.add(res.Streams, from)
 		e.setStatus(func(st *Status) {
