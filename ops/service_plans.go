@@ -90,7 +90,7 @@ func PlanDeploy(in DeployInput, st ServiceState) Plan {
 			// The copy is made of the fields ecstui's model carries; say so
 			// rather than let settings it does not know vanish silently.
 			p.Warnings = append(p.Warnings, "the copy carries what ecstui models of "+st.Current.FamilyRevision()+
-				"; secrets, dependsOn, docker labels and linux parameters are not carried over (for such task definitions deploy a --revision your pipeline registered)")
+				"; secrets, dependsOn, docker labels, linux parameters and EFS or Docker volume settings are not carried over (for such task definitions deploy a --revision your pipeline registered)")
 		}
 		upd.TaskDefinition = "(new revision)"
 		p.Changes = append(p.Changes,
