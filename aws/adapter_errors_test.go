@@ -325,3 +325,41 @@ func TestEnrichmentSkipsInstancesEC2NoLongerKnows(t *testing.T) {
 		t.Errorf("%d DescribeInstances calls, want 2 (the failed one and the retry without %s)", n, gone)
 	}
 }
+
+func TestTargetGroupsSkipADeletedOne(t *testing.T) {
+	ctx := context.Background()
+	cl, srv := awstest.Start(t, sim.NewDemo(1))
+	cluster := demoCluster(t, cl)
+	svcs, _, err := cl.Services(ctx, cluster, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var arns []string
+	for _, s := range svcs {
+		for _, lb := range s.LoadBalancers {
+			arns = append(arns, lb.TargetGroupARN)
+		}
+	}
+	if len(arns) == 0 {
+		t.Fatal("demo cluster has no target groups")
+	}
+	gone := "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/deleted/0123456789abcdef"
+	tests := []struct {
+		name string
+		arns []string
+		want int
+	}{
+		{"all present", arns, len(arns)},
+		{"one deleted among them", append([]string{gone}, arns...), len(arns)},
+		{"only a deleted one", []string{gone}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv.ResetCounts()
+			tgs, err := cl.TargetGroups(ctx, tt.arns)
+			if err != nil || len(tgs) != tt.want {
+				t.Fatalf("%d target groups, %v; want %d", len(tgs), err, tt.want)
+			}
+		})
+	}
+}

@@ -302,32 +302,62 @@ func fromASG(a asgtypes.AutoScalingGroup) model.AutoScalingGroup {
 	return g
 }
 
-// TargetGroups describes target groups by ARN, 20 per call.
+// TargetGroups describes target groups by ARN, 20 per call. A target group
+// deleted since a service named it fails its whole batch with
+// TargetGroupNotFound; that batch is then asked one ARN at a time so the
+// others are still returned (the missing one is simply absent).
 func (c *Client) TargetGroups(ctx context.Context, arns []string) ([]model.TargetGroup, error) {
 	out, _, err := describeAll(ctx, c, arns, describeTargetGroupMax, func(ctx context.Context, batch []string) ([]model.TargetGroup, []model.Failure, error) {
-		var res []model.TargetGroup
-		p := elbv2.NewDescribeTargetGroupsPaginator(c.elb, &elbv2.DescribeTargetGroupsInput{TargetGroupArns: batch})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
+		res, err := c.describeTargetGroups(ctx, batch)
+		if !isCode(err, "TargetGroupNotFound") || len(batch) == 1 {
+			return res, nil, err
+		}
+		res = nil
+		for _, arn := range batch {
+			one, err := c.describeTargetGroups(ctx, []string{arn})
+			if isCode(err, "TargetGroupNotFound") {
+				continue
+			}
 			if err != nil {
 				return nil, nil, err
 			}
-			for _, tg := range page.TargetGroups {
-				res = append(res, model.TargetGroup{
-					ARN:              str(tg.TargetGroupArn),
-					Name:             str(tg.TargetGroupName),
-					Port:             i32(tg.Port),
-					Protocol:         string(tg.Protocol),
-					TargetType:       string(tg.TargetType),
-					HealthCheckPath:  str(tg.HealthCheckPath),
-					LoadBalancerARNs: tg.LoadBalancerArns,
-					VPCID:            str(tg.VpcId),
-				})
-			}
+			res = append(res, one...)
 		}
 		return res, nil, nil
 	})
+	if isCode(err, "TargetGroupNotFound") && len(arns) == 1 {
+		return nil, nil
+	}
 	return out, err
+}
+
+func isCode(err error, code string) bool {
+	var apiErr smithy.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode() == code
+}
+
+func (c *Client) describeTargetGroups(ctx context.Context, arns []string) ([]model.TargetGroup, error) {
+	var res []model.TargetGroup
+	p := elbv2.NewDescribeTargetGroupsPaginator(c.elb, &elbv2.DescribeTargetGroupsInput{TargetGroupArns: arns})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, tg := range page.TargetGroups {
+			res = append(res, model.TargetGroup{
+				ARN:              str(tg.TargetGroupArn),
+				Name:             str(tg.TargetGroupName),
+				Port:             i32(tg.Port),
+				Protocol:         string(tg.Protocol),
+				TargetType:       string(tg.TargetType),
+				HealthCheckPath:  str(tg.HealthCheckPath),
+				LoadBalancerARNs: tg.LoadBalancerArns,
+				VPCID:            str(tg.VpcId),
+			})
+		}
+	}
+	return res, nil
 }
 
 // TargetHealth describes every target of one target group.
