@@ -70,7 +70,7 @@ func logsStartLiveTail(s *Server, w http.ResponseWriter, r *http.Request, body [
 		names = append(names, n)
 	}
 
-	ctx, cancel := context.WithTimeout(r.Context(), tailSessionMax)
+	ctx, cancel := context.WithTimeout(r.Context(), s.tailMax)
 	defer cancel()
 	events, err := s.b.TailLogs(ctx, names, in.LogStreamNames, in.LogStreamNamePrefixes, in.LogEventFilterPattern)
 	if err != nil {
@@ -122,6 +122,16 @@ func logsStartLiveTail(s *Server, w http.ResponseWriter, r *http.Request, body [
 		return nil, nil
 	}
 
+	timedOut := func() {
+		// The session outlived CloudWatch's limit, not the client.
+		if ctx.Err() == context.DeadlineExceeded && r.Context().Err() == nil {
+			send(eventstream.Headers{
+				{Name: ":message-type", Value: eventstream.StringValue("exception")},
+				{Name: ":exception-type", Value: eventstream.StringValue("SessionTimeoutException")},
+				{Name: ":content-type", Value: eventstream.StringValue("application/json")},
+			}, map[string]string{"message": "Live Tail session timed out after " + s.tailMax.String() + "."})
+		}
+	}
 	tick := time.NewTicker(s.tailInterval)
 	defer tick.Stop()
 	var batch []model.LogEvent
@@ -129,14 +139,7 @@ func logsStartLiveTail(s *Server, w http.ResponseWriter, r *http.Request, body [
 		select {
 		case e, ok := <-events:
 			if !ok {
-				events = nil
-				if ctx.Err() == context.DeadlineExceeded {
-					send(eventstream.Headers{
-						{Name: ":message-type", Value: eventstream.StringValue("exception")},
-						{Name: ":exception-type", Value: eventstream.StringValue("SessionTimeoutException")},
-						{Name: ":content-type", Value: eventstream.StringValue("application/json")},
-					}, map[string]string{"message": "Session timed out after 3 hours."})
-				}
+				timedOut()
 				return nil, nil
 			}
 			batch = append(batch, e)
@@ -146,6 +149,7 @@ func logsStartLiveTail(s *Server, w http.ResponseWriter, r *http.Request, body [
 			}
 			batch = batch[:0]
 		case <-ctx.Done():
+			timedOut()
 			return nil, nil
 		}
 	}

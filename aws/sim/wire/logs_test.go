@@ -2,6 +2,7 @@ package wire
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -269,5 +270,25 @@ func TestLiveTailEndsWithClient(t *testing.T) {
 	case <-sub.Done():
 	case <-time.After(10 * time.Second):
 		t.Fatal("subscription still open 10s after the client closed the stream")
+	}
+}
+
+// TestLiveTailTimeout checks a session past its maximum age ends with
+// SessionTimeoutException.
+func TestLiveTailTimeout(t *testing.T) {
+	b := &tailBackend{subscribed: make(chan context.Context, 1), events: make(chan model.LogEvent)}
+	s, c := serve(t, b, Options{}, 1)
+	s.tailInterval, s.tailMax = 10*time.Millisecond, 100*time.Millisecond
+	out, err := c.logs.StartLiveTail(ctx(t), &cloudwatchlogs.StartLiveTailInput{LogGroupIdentifiers: []string{"g"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream := out.GetStream()
+	defer stream.Close()
+	for range stream.Events() {
+	}
+	var te *types.SessionTimeoutException
+	if err := stream.Err(); !errors.As(err, &te) {
+		t.Errorf("stream ended with %v, want SessionTimeoutException", err)
 	}
 }

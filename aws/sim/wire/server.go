@@ -65,8 +65,10 @@ type Server struct {
 	limits *limiter
 	reqSeq atomic.Uint64
 
-	// tailInterval is how often a live tail session sends an update; tests shorten it.
+	// tailInterval is how often a live tail session sends an update and
+	// tailMax how long a session may last; tests shorten both.
 	tailInterval time.Duration
+	tailMax      time.Duration
 
 	srvMu sync.Mutex
 	srv   *http.Server
@@ -88,6 +90,7 @@ func New(b simapi.Backend, o Options) *Server {
 		counts:       map[string]int{},
 		limits:       newLimiter(time.Now),
 		tailInterval: time.Second,
+		tailMax:      tailSessionMax,
 	}
 	s.limits.disabled = o.DisableThrottling
 	return s
