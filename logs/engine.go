@@ -25,9 +25,13 @@ type Options struct {
 	// PollOnly never tries live tail.
 	PollOnly bool
 
-	PollInterval    time.Duration // default 1s (the AWS CLI's tail polls every 5s)
-	Overlap         time.Duration // re-read window for late events, default 10s
-	RequestsPerSec  float64       // FilterLogEvents budget, default 5; < 0 unlimited
+	PollInterval time.Duration // default 1s (the AWS CLI's tail polls every 5s)
+	Overlap      time.Duration // re-read window for late events, default 10s
+	// Limiter is the FilterLogEvents budget to share; nil: RequestsPerSec
+	// when set (< 0 unlimited), else one budget of DefaultRequestsPerSec
+	// shared by every engine of the process.
+	Limiter         *Limiter
+	RequestsPerSec  float64
 	RefreshInterval time.Duration // re-resolve a service's tasks, default 15s
 	MaxLiveSessions int           // default DefaultMaxLiveSessions
 	MaxPending      int           // lines held for a slow consumer, default 2×DefaultCapacity
@@ -48,9 +52,6 @@ func (o *Options) defaults() {
 	}
 	if o.Overlap <= 0 {
 		o.Overlap = 10 * time.Second
-	}
-	if o.RequestsPerSec == 0 {
-		o.RequestsPerSec = 5
 	}
 	if o.RefreshInterval <= 0 {
 		o.RefreshInterval = 15 * time.Second
@@ -164,7 +165,14 @@ type Engine struct {
 // Start begins tailing t in the background until ctx ends or Close.
 func Start(ctx context.Context, c Client, t Target, o Options) *Engine {
 	o.defaults()
-	rate := o.RequestsPerSec
+	lim := o.Limiter
+	switch {
+	case lim != nil:
+	case o.RequestsPerSec != 0:
+		lim = newLimiter(o.RequestsPerSec)
+	default:
+		lim = shared
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	e := &Engine{
 		c: c, target: t, o: o, cancel: cancel,
@@ -172,7 +180,7 @@ func Start(ctx context.Context, c Client, t Target, o Options) *Engine {
 		sources: map[string]int{},
 		dd:      newDedup(3*o.Overlap + 2*o.PollInterval + time.Minute),
 	}
-	e.poll = newPoller(c, newLimiter(rate), o.Filter, o.Overlap)
+	e.poll = newPoller(c, lim, o.Filter, o.Overlap)
 	e.start = o.Now()
 	if o.Since > 0 {
 		e.start = e.start.Add(-o.Since)

@@ -432,3 +432,26 @@ func TestEngineDropsStoppedTaskStreams(t *testing.T) {
 		t.Errorf("status %+v", st)
 	}
 }
+
+func TestLimiterSpacesRequests(t *testing.T) {
+	l := NewLimiter(1000) // 1 ms apart
+	ctx := context.Background()
+	before := time.Now()
+	for range 3 {
+		if err := l.wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The third request was scheduled two intervals after the first.
+	if got := l.next.Sub(before); got < 3*time.Millisecond {
+		t.Errorf("next slot %s after start, want ≥ 3ms", got)
+	}
+	if NewLimiter(0).wait(ctx) != nil || NewLimiter(-1).interval != 0 {
+		t.Error("unlimited limiter waits")
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := NewLimiter(0.001).wait(cancelled); err == nil {
+		t.Error("a cancelled wait returned nil")
+	}
+}

@@ -6,9 +6,22 @@ import (
 	"time"
 )
 
-// limiter spaces requests at least interval apart across every goroutine of
-// one engine: CloudWatch Logs allows FilterLogEvents about 5 requests/s per
-// account and region, and several viewers may be open.
+// Limiter spaces FilterLogEvents requests at least an interval apart across
+// every engine that shares it: CloudWatch Logs allows about 5 requests/s per
+// account and region, and several viewers (and a CLI tail) may be open.
+type Limiter = limiter
+
+// NewLimiter allows perSecond requests per second (≤ 0: unlimited).
+func NewLimiter(perSecond float64) *Limiter { return newLimiter(perSecond) }
+
+// shared is the budget engines share when Options names none: the quota is
+// per account and region, so one process must not multiply it by the number
+// of open viewers.
+var shared = newLimiter(DefaultRequestsPerSec)
+
+// DefaultRequestsPerSec is CloudWatch Logs' FilterLogEvents quota.
+const DefaultRequestsPerSec = 5
+
 type limiter struct {
 	mu       sync.Mutex
 	interval time.Duration
