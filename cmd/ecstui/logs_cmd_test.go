@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -85,5 +86,25 @@ func TestParseSince(t *testing.T) {
 		if _, err := parseSince(bad); err == nil {
 			t.Errorf("parseSince(%q): no error", bad)
 		}
+	}
+}
+
+// TestLogsCommandFollow: --follow prints the history, reports the live mode
+// on stderr and keeps going until the context ends (Ctrl-C), exiting 0.
+func TestLogsCommandFollow(t *testing.T) {
+	out, errw := &syncBuffer{}, &syncBuffer{}
+	root, app := newRoot(out, errw)
+	defer app.Close()
+	root.SetArgs([]string{"--demo", "logs", "--cluster", "prod", "--service", "billing-api", "--since", "1h", "-f"})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := root.ExecuteContext(ctx); err != nil {
+		t.Fatalf("%v\n%s", err, errw.String())
+	}
+	if !strings.Contains(errw.String(), "ecstui: live tail (1 session) · ") {
+		t.Errorf("stderr %q: want the live mode", errw.String())
+	}
+	if strings.Count(out.String(), "/api ") < 5 {
+		t.Errorf("stdout:\n%s", out.String())
 	}
 }
