@@ -126,6 +126,7 @@ func New(ctx context.Context, c Config) (*Client, error) {
 			return nil, &Error{Kind: KindCredentials, Op: "LoadConfig", Message: err.Error(), Err: err}
 		}
 	}
+	cfg.HTTPClient = withBufferedBodies(cfg.HTTPClient)
 	if cfg.Region == "" {
 		return nil, &Error{Kind: KindValidation, Op: "LoadConfig",
 			Message: "no AWS region: pass --region, set region in the profile or context, or set AWS_REGION"}

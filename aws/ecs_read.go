@@ -184,7 +184,7 @@ func (c *Client) ContainerInstances(ctx context.Context, cluster string, status 
 		return cis, fails, nil
 	}
 	cis, fails, err := listAndDescribe(ctx, c, list, describeInstancesMax, withASG, nil)
-	ec2Fail := c.enrichEC2(ctx, cis)
+	ec2Fail := c.enrichEC2(ctx, cis, ec2IDs(cis))
 	asgWG.Wait()
 	if err != nil {
 		return nil, nil, err

@@ -47,8 +47,7 @@ func ec2IDs(cis []model.ContainerInstance) []string {
 // enrichEC2 fills private IP (and AMI, AZ, type when ECS attributes lack
 // them) from EC2. A failure is reported as a failure entry and never loses
 // the instances.
-func (c *Client) enrichEC2(ctx context.Context, cis []model.ContainerInstance) []model.Failure {
-	ids := ec2IDs(cis)
+func (c *Client) enrichEC2(ctx context.Context, cis []model.ContainerInstance, ids []string) []model.Failure {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -80,14 +79,6 @@ func (c *Client) enrichEC2(ctx context.Context, cis []model.ContainerInstance) [
 	return nil
 }
 
-// enrichASG fills the Auto Scaling group of each instance; like enrichEC2
-// it reports a failure instead of losing instances.
-func (c *Client) enrichASG(ctx context.Context, cis []model.ContainerInstance) []model.Failure {
-	groupOf, fail := c.asgGroups(ctx, ec2IDs(cis))
-	applyGroups(cis, groupOf)
-	return fail
-}
-
 // asgGroups maps EC2 instance ids to their Auto Scaling group names.
 func (c *Client) asgGroups(ctx context.Context, ids []string) (map[string]string, []model.Failure) {
 	if len(ids) == 0 {
@@ -112,14 +103,19 @@ func applyGroups(cis []model.ContainerInstance, groupOf map[string]string) {
 	}
 }
 
-// enrich runs both enrichments concurrently.
+// enrich runs both lookups concurrently. The instance ids are read once up
+// front and the Auto Scaling answer is applied after both finish, so the EC2
+// goroutine is the only one touching the slice while they run.
 func (c *Client) enrich(ctx context.Context, cis []model.ContainerInstance) []model.Failure {
+	ids := ec2IDs(cis)
 	var wg sync.WaitGroup
 	var fEC2, fASG []model.Failure
+	var groupOf map[string]string
 	wg.Add(2)
-	go func() { defer wg.Done(); fEC2 = c.enrichEC2(ctx, cis) }()
-	go func() { defer wg.Done(); fASG = c.enrichASG(ctx, cis) }()
+	go func() { defer wg.Done(); fEC2 = c.enrichEC2(ctx, cis, ids) }()
+	go func() { defer wg.Done(); groupOf, fASG = c.asgGroups(ctx, ids) }()
 	wg.Wait()
+	applyGroups(cis, groupOf)
 	return append(fEC2, fASG...)
 }
 
