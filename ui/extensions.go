@@ -27,7 +27,7 @@ func (r *root) logPage(t logTarget) (page.Page, error) {
 	if t.Service == "" && t.TaskID == "" {
 		return nil, errors.New("select a service, task or container to see its logs")
 	}
-	return logview.New(logview.Deps{Client: lc, Styles: r.st, Ctx: r.env.ctx},
+	return logview.New(logview.Deps{Client: lc, Styles: r.st, Ctx: r.env.ctx, Capacity: r.d.LogBufferLines},
 		logs.Target{Cluster: t.Cluster, Service: t.Service, Task: t.TaskID, Container: t.Container}), nil
 }
 

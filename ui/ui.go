@@ -85,6 +85,8 @@ type Deps struct {
 	// Journal records the actions taken from the console (default
 	// ops.DefaultJournal()).
 	Journal *ops.Journal
+	// LogBufferLines bounds each log viewer's memory (default 50,000 lines).
+	LogBufferLines int
 }
 
 // DefaultRefreshInterval is the polling interval when Deps leaves it zero.

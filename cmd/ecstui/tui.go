@@ -26,6 +26,7 @@ func runTUI(ctx context.Context, a *App) error {
 		RefreshInterval: cfg.RefreshInterval,
 		Keys:            cfg.Keys,
 		Colors:          cfg.Colors,
+		LogBufferLines:  cfg.Logs.BufferLines,
 		ReadOnly:        a.flags.readOnly || cfg.ReadOnly,
 		Connect: func(ctx context.Context, c ui.Context) (ui.Backend, error) {
 			return aws.New(ctx, aws.Config{
@@ -56,6 +57,7 @@ func runDemo(ctx context.Context, a *App) error {
 		RefreshInterval: cfg.RefreshInterval,
 		Keys:            cfg.Keys,
 		Colors:          cfg.Colors,
+		LogBufferLines:  cfg.Logs.BufferLines,
 		ReadOnly:        readOnly,
 		Connect: func(ctx context.Context, c ui.Context) (ui.Backend, error) {
 			return d.connect(ctx, readOnly || c.ReadOnly)
