@@ -3,8 +3,10 @@ package aws_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/ecstui/ecstui/aws"
 	"github.com/ecstui/ecstui/aws/awstest"
 	"github.com/ecstui/ecstui/aws/sim"
 	"github.com/ecstui/ecstui/model"
@@ -92,4 +94,69 @@ func TestMutatorsOverHTTP(t *testing.T) {
 			t.Fatalf("TerminateInstanceInAutoScalingGroup: %+v %v", act, err)
 		}
 	})
+}
+
+func TestRegisterTaskDefinitionWithImagesOverHTTP(t *testing.T) {
+	ctx := context.Background()
+	w := sim.NewDemo(1)
+	base, err := w.RegisterTaskDefinition(model.TaskDefinition{Family: "pair", NetworkMode: "bridge", Containers: []model.ContainerDefinition{
+		{Name: "app", Image: "app:1", Memory: 256, Essential: true, Environment: []model.KeyValue{{Name: "MODE", Value: "prod"}},
+			PortMappings: []model.PortMapping{{ContainerPort: 8080, Protocol: "tcp"}}},
+		{Name: "proxy", Image: "envoy:1.30", Memory: 128, Essential: true, Command: []string{"--config", "/etc/envoy.yaml"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, srv := awstest.Start(t, w)
+	old, err := cl.TaskDefinition(ctx, base.ARN)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name    string
+		images  map[string]string
+		want    map[string]string // container → image after; nil when refused
+		refused string
+	}{
+		{name: "one container", images: map[string]string{"app": "app:2"}, want: map[string]string{"app": "app:2", "proxy": "envoy:1.30"}},
+		{name: "unknown container", images: map[string]string{"worker": "w:1"}, refused: `"worker"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := srv.Calls("ecs:RegisterTaskDefinition")
+			next, err := cl.RegisterTaskDefinitionWithImages(ctx, base.ARN, tc.images)
+			if tc.refused != "" {
+				if aws.KindOf(err) != aws.KindValidation || !strings.Contains(err.Error(), tc.refused) {
+					t.Fatalf("error %v (kind %v), want validation naming %s", err, aws.KindOf(err), tc.refused)
+				}
+				if srv.Calls("ecs:RegisterTaskDefinition") != before {
+					t.Error("a refused copy still sent RegisterTaskDefinition")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if next.Family != old.Family || next.Revision <= old.Revision {
+				t.Fatalf("new revision %s after %s", next.FamilyRevision(), old.FamilyRevision())
+			}
+			if len(next.Containers) != len(old.Containers) {
+				t.Fatalf("%d containers, want %d", len(next.Containers), len(old.Containers))
+			}
+			for i, c := range next.Containers {
+				if c.Image != tc.want[c.Name] {
+					t.Errorf("container %s image %s, want %s", c.Name, c.Image, tc.want[c.Name])
+				}
+				was := old.Containers[i]
+				was.Image = c.Image
+				if !reflect.DeepEqual(c, was) {
+					t.Errorf("container %s changed beyond its image:\n old %+v\n new %+v", c.Name, was, c)
+				}
+			}
+			if !reflect.DeepEqual(next.Volumes, old.Volumes) || next.NetworkMode != old.NetworkMode || next.Memory != old.Memory {
+				t.Errorf("task settings changed: old %+v new %+v", old, next)
+			}
+		})
+	}
 }

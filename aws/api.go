@@ -57,6 +57,11 @@ type Reader interface {
 // read-only guard refuses all of it.
 type Mutator interface {
 	RegisterTaskDefinition(ctx context.Context, td model.TaskDefinition) (model.TaskDefinition, error)
+	// RegisterTaskDefinitionWithImages registers a copy of the raw revision
+	// base (every setting ECS holds, modelled or not, and its tags) with only
+	// the images of the named containers (name → image) replaced. A name that
+	// is not a container of base is an error of KindValidation.
+	RegisterTaskDefinitionWithImages(ctx context.Context, base string, images map[string]string) (model.TaskDefinition, error)
 	UpdateService(ctx context.Context, in model.ServiceUpdate) (model.Service, error)
 	StartTask(ctx context.Context, in model.StartTaskInput) ([]model.Task, []model.Failure, error)
 	RunTask(ctx context.Context, in model.RunTaskInput) ([]model.Task, []model.Failure, error)

@@ -32,16 +32,23 @@ func set(names ...string) map[string]bool {
 // IsReadOperation reports whether the read-only guard lets service/op through.
 func IsReadOperation(serviceID, op string) bool { return readOperations[serviceID][op] }
 
+// readOnlyRefusal is the guard's answer for serviceID/op: nil when the
+// allow-list lets it through. Methods that read before they mutate ask it
+// first, so a refused change sends no request at all.
+func readOnlyRefusal(serviceID, op string) error {
+	if IsReadOperation(serviceID, op) {
+		return nil
+	}
+	return &Error{Kind: KindReadOnly, Service: shortService(serviceID), Op: op, Action: iamAction(serviceID, op)}
+}
+
 // addReadOnlyGuard installs the guard first in the Initialize step, so a
 // refused operation never has its request serialized, signed or sent.
 func addReadOnlyGuard(stack *middleware.Stack) error {
 	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("ecstuiReadOnlyGuard",
 		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			svc, op := middleware.GetServiceID(ctx), middleware.GetOperationName(ctx)
-			if !IsReadOperation(svc, op) {
-				return middleware.InitializeOutput{}, middleware.Metadata{}, &Error{
-					Kind: KindReadOnly, Service: shortService(svc), Op: op, Action: iamAction(svc, op),
-				}
+			if err := readOnlyRefusal(middleware.GetServiceID(ctx), middleware.GetOperationName(ctx)); err != nil {
+				return middleware.InitializeOutput{}, middleware.Metadata{}, err
 			}
 			return next.HandleInitialize(ctx, in)
 		}), middleware.Before)
