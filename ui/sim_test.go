@@ -89,6 +89,16 @@ func TestDemoPortMapThroughRealStack(t *testing.T) {
 	if !regexp.MustCompile(`\(none\)`).MatchString(h.screen()) {
 		t.Errorf("the stale target row is not shown:\n%s", h.screen())
 	}
+
+	// enter on the stale row opens the host it points at.
+	h.keys("/\\(none\\)", "enter", "enter")
+	ip, ok := h.r.top().(*instancesPage)
+	if !ok {
+		t.Fatalf("enter on a stale target: top %T, want the instances page\n%s", h.r.top(), h.screen())
+	}
+	if ip.selectARN == "" {
+		t.Error("the instances page was opened without the stale target's instance selected")
+	}
 }
 
 // TestDemoHostsLogsAndActions opens the log viewer and an action page from

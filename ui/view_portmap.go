@@ -422,7 +422,12 @@ func newPortMapPage(e *env, scope portScope) *portMapPage {
 		copyID: func(r model.PortMapRow) string { return firstNonEmpty(r.TaskARN, r.InstanceID) },
 		enter: func(e *env, r model.PortMapRow) page.Page {
 			if r.TaskARN == "" {
-				return nil
+				// A stale target has no task behind it; the host it points at
+				// is the next thing to look at.
+				if r.ContainerInstanceARN == "" {
+					return nil
+				}
+				return newInstancesPageSelect(e, cluster, r.ContainerInstanceARN)
 			}
 			return newContainersPage(e, cluster, model.Task{ARN: r.TaskARN, ID: r.TaskID})
 		},
