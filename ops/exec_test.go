@@ -2,6 +2,8 @@ package ops
 
 import (
 	"context"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -57,6 +59,16 @@ func TestRolloutOnSimulator(t *testing.T) {
 				if o.DeploymentID != res.DeploymentID {
 					t.Errorf("observed deployment %s, want %s", o.DeploymentID, res.DeploymentID)
 				}
+			}
+			// The registered revision is the current one with only web's image changed.
+			reg, err := api.TaskDefinition(ctx, res.TaskDefinition)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := slices.Clone(st.Current.Containers)
+			want[slices.IndexFunc(want, func(cd model.ContainerDefinition) bool { return cd.Name == "web" })].Image = c.image
+			if reg.Revision <= st.Current.Revision || !reflect.DeepEqual(reg.Containers, want) || !reflect.DeepEqual(reg.Volumes, st.Current.Volumes) {
+				t.Errorf("registered %s:\n %+v\nwant a copy of %s with web=%s:\n %+v", reg.FamilyRevision(), reg.Containers, st.Current.FamilyRevision(), c.image, want)
 			}
 			if c.rolledBack && !strings.Contains(res.Message, "rolled back") {
 				t.Errorf("message does not say rolled back: %s", res.Message)

@@ -45,10 +45,21 @@ type Plan struct {
 	Commands    []string // the equivalent AWS CLI commands
 
 	// What the executor will send.
-	Register *model.TaskDefinition `json:"-"`
-	Update   *model.ServiceUpdate  `json:"-"`
+	Register *Registration        `json:"-"`
+	Update   *model.ServiceUpdate `json:"-"`
 	// PreviousTaskDefinition is what a rollback returns to.
 	PreviousTaskDefinition string `json:",omitempty"`
+}
+
+// Registration is the new revision a deploy registers: the adapter copies
+// the raw revision Base as ECS holds it and changes only Images, so settings
+// ecstui does not model (secrets, dependsOn, docker labels, EFS volumes, …)
+// are carried over rather than lost.
+type Registration struct {
+	Base   string            // ARN of the revision copied
+	Images map[string]string // container name → image
+	// Expected is the copy in ecstui's model, for the placement preview.
+	Expected model.TaskDefinition
 }
 
 // Blocked reports whether the plan refuses to run without an override.

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -31,7 +32,8 @@ func TestPlanDeploy(t *testing.T) {
 		overridble bool
 	}{
 		{name: "new image of one container", in: DeployInput{Cluster: "prod", Service: "auth", Images: map[string]string{"web": "auth:v2"}}, st: st,
-			register: true, has: []string{"web: image auth:v1 → auth:v2", "register auth:4", "aws ecs register-task-definition --cli-input-json file://td.json", "aws ecs update-service --cluster prod --service auth --task-definition auth", "Placement preview (ok)"}},
+			register: true, has: []string{"web: image auth:v1 → auth:v2", "register auth:4, a copy of auth:3 as ECS holds it (every setting and tag) with only the images changed",
+				"--include TAGS --query 'merge(taskDefinition, {tags: tags})' > td.json", "aws ecs register-task-definition --cli-input-json file://td.json", "aws ecs update-service --cluster prod --service auth --task-definition auth", "Placement preview (ok)"}},
 		{name: "unknown container", in: DeployInput{Cluster: "prod", Service: "auth", Images: map[string]string{"api": "x:1"}}, st: st,
 			blocked: true, has: []string{`has no container "api" (containers: web, sidecar)`}},
 		{name: "same image", in: DeployInput{Cluster: "prod", Service: "auth", Images: map[string]string{"web": "auth:v1"}}, st: st,
@@ -63,8 +65,16 @@ func TestPlanDeploy(t *testing.T) {
 					t.Errorf("plan lacks %q:\n%s", h, text)
 				}
 			}
-			if p.Register != nil && len(p.Register.Containers) != len(c.st.Current.Containers) {
-				t.Errorf("registered copy has %d containers, want %d", len(p.Register.Containers), len(c.st.Current.Containers))
+			if r := p.Register; r != nil {
+				if r.Base != c.st.Current.ARN || !maps.Equal(r.Images, c.in.Images) {
+					t.Errorf("registers a copy of %s with %v, want %s with %v", r.Base, r.Images, c.st.Current.ARN, c.in.Images)
+				}
+				if len(r.Expected.Containers) != len(c.st.Current.Containers) {
+					t.Errorf("expected copy has %d containers, want %d", len(r.Expected.Containers), len(c.st.Current.Containers))
+				}
+				if strings.Contains(text, "not carried over") || strings.Contains(text, "--revision") {
+					t.Errorf("plan still warns that the copy loses settings:\n%s", text)
+				}
 			}
 			if c.st.Current.Containers[0].Image != "auth:v1" && c.st.Current.Containers[0].Image != "legacy:v1" {
 				t.Errorf("planning mutated the current task definition: %s", c.st.Current.Containers[0].Image)

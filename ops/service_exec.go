@@ -20,7 +20,9 @@ type ServiceReader interface {
 // ServiceAPI is what the service executors call.
 type ServiceAPI interface {
 	ServiceReader
-	RegisterTaskDefinition(ctx context.Context, td model.TaskDefinition) (model.TaskDefinition, error)
+	// RegisterTaskDefinitionWithImages registers a copy of the raw revision
+	// base with only the named containers' images replaced.
+	RegisterTaskDefinitionWithImages(ctx context.Context, base string, images map[string]string) (model.TaskDefinition, error)
 	UpdateService(ctx context.Context, in model.ServiceUpdate) (model.Service, error)
 }
 
@@ -110,8 +112,8 @@ func (r *Runner) UpdateService(ctx context.Context, api ServiceAPI, p Plan, watc
 	}
 	upd := *p.Update
 	if p.Register != nil {
-		r.step("register", "registering a new revision of %s", p.Register.Family)
-		td, err := api.RegisterTaskDefinition(ctx, *p.Register)
+		r.step("register", "registering a new revision of %s: a copy of %s with new images", p.Register.Expected.Family, model.ResourceID(p.Register.Base))
+		td, err := api.RegisterTaskDefinitionWithImages(ctx, p.Register.Base, p.Register.Images)
 		if err != nil {
 			res.NotDone = append(res.NotDone, "register the new task definition", "update service "+upd.Service)
 			return r.finish(p, res, err, "registering the task definition")

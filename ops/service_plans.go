@@ -85,16 +85,15 @@ func PlanDeploy(in DeployInput, st ServiceState) Plan {
 		}
 		p.Diff = diff
 		if len(diff) > 0 && len(errs) == 0 {
-			p.Register = &reg
+			// The executor copies the raw revision by ARN: the one planned
+			// from, even if the family gains revisions meanwhile.
+			p.Register = &Registration{Base: st.Current.ARN, Images: maps.Clone(in.Images), Expected: reg}
 			next = reg
-			// The copy is made of the fields ecstui's model carries; say so
-			// rather than let settings it does not know vanish silently.
-			p.Warnings = append(p.Warnings, "the copy carries what ecstui models of "+st.Current.FamilyRevision()+
-				"; secrets, dependsOn, docker labels, linux parameters and EFS or Docker volume settings are not carried over (for such task definitions deploy a --revision your pipeline registered)")
 		}
 		upd.TaskDefinition = "(new revision)"
 		p.Changes = append(p.Changes,
-			fmt.Sprintf("register %s:%d, a copy of %s with only the images changed", st.Current.Family, latestRevisionGuess(st.Current), st.Current.FamilyRevision()),
+			fmt.Sprintf("register %s:%d, a copy of %s as ECS holds it (every setting and tag) with only the images changed",
+				st.Current.Family, latestRevisionGuess(st.Current), st.Current.FamilyRevision()),
 			fmt.Sprintf("service %s: task definition %s → the new revision", svc.Name, st.Current.FamilyRevision()))
 	default:
 		if in.MinPercent == nil && in.MaxPercent == nil && in.Desired == nil {
@@ -255,8 +254,9 @@ func deployCommands(in DeployInput, st ServiceState, p Plan, minPct, maxPct int)
 	switch {
 	case p.Register != nil:
 		c = append(c,
-			awsCmd("ecs", "describe-task-definition", "--task-definition", st.Current.FamilyRevision(), "--query", "taskDefinition")+" > td.json",
-			"# edit td.json: "+strings.Join(p.Diff, "; ")+"; drop taskDefinitionArn, revision, status, requiresAttributes, compatibilities, registeredAt, registeredBy",
+			awsCmd("ecs", "describe-task-definition", "--task-definition", st.Current.FamilyRevision(), "--include", "TAGS",
+				"--query", "merge(taskDefinition, {tags: tags})")+" > td.json",
+			"# edit td.json: "+strings.Join(p.Diff, "; ")+"; drop taskDefinitionArn, revision, status, requiresAttributes, compatibilities, registeredAt, registeredBy and any aws: tags",
 			awsCmd("ecs", "register-task-definition", "--cli-input-json", "file://td.json"))
 		td = st.Current.Family
 	case in.Revision != "" && st.Target != nil:

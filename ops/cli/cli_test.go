@@ -41,9 +41,9 @@ func (c *counting) mutations() []string {
 	return append([]string(nil), c.muts...)
 }
 
-func (c *counting) RegisterTaskDefinition(ctx context.Context, td model.TaskDefinition) (model.TaskDefinition, error) {
+func (c *counting) RegisterTaskDefinitionWithImages(ctx context.Context, base string, images map[string]string) (model.TaskDefinition, error) {
 	c.note("RegisterTaskDefinition")
-	return c.API.RegisterTaskDefinition(ctx, td)
+	return c.API.RegisterTaskDefinitionWithImages(ctx, base, images)
 }
 
 func (c *counting) UpdateService(ctx context.Context, in model.ServiceUpdate) (model.Service, error) {

@@ -5,8 +5,12 @@ package opstest
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"slices"
 	"time"
 
+	"github.com/ecstui/ecstui/aws"
 	"github.com/ecstui/ecstui/aws/sim/simapi"
 	"github.com/ecstui/ecstui/model"
 )
@@ -89,6 +93,27 @@ func (a WorldAPI) DescribeTasks(_ context.Context, cluster string, ids []string)
 }
 
 func (a WorldAPI) RegisterTaskDefinition(_ context.Context, td model.TaskDefinition) (model.TaskDefinition, error) {
+	return a.b.RegisterTaskDefinition(td)
+}
+
+// RegisterTaskDefinitionWithImages copies base with new images, refusing an
+// unknown container as the adapter does. The world holds only what the model
+// carries, so the model copy here is the whole revision.
+func (a WorldAPI) RegisterTaskDefinitionWithImages(_ context.Context, base string, images map[string]string) (model.TaskDefinition, error) {
+	td, err := a.b.DescribeTaskDefinition(base)
+	if err != nil {
+		return model.TaskDefinition{}, err
+	}
+	td.ARN, td.Revision, td.Status = "", 0, ""
+	td.Containers = slices.Clone(td.Containers)
+	for _, name := range slices.Sorted(maps.Keys(images)) {
+		i := slices.IndexFunc(td.Containers, func(c model.ContainerDefinition) bool { return c.Name == name })
+		if i < 0 {
+			return model.TaskDefinition{}, &aws.Error{Kind: aws.KindValidation, Service: "ecs", Op: "RegisterTaskDefinition",
+				Message: fmt.Sprintf("task definition %s has no container %q", base, name)}
+		}
+		td.Containers[i].Image = images[name]
+	}
 	return a.b.RegisterTaskDefinition(td)
 }
 

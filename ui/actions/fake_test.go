@@ -3,6 +3,7 @@ package actions
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -137,10 +138,20 @@ func (f *fakeAPI) DescribeTasks(_ context.Context, _ string, ids []string) ([]mo
 	return nil, []model.Failure{{ARN: ids[0], Reason: "MISSING"}}, nil
 }
 
-func (f *fakeAPI) RegisterTaskDefinition(_ context.Context, td model.TaskDefinition) (model.TaskDefinition, error) {
+func (f *fakeAPI) RegisterTaskDefinitionWithImages(_ context.Context, base string, images map[string]string) (model.TaskDefinition, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	td, ok := f.tds[base]
+	if !ok {
+		return model.TaskDefinition{}, fmt.Errorf("task definition %s not found", base)
+	}
 	f.mutate("RegisterTaskDefinition")
+	td.Containers = slices.Clone(td.Containers)
+	for i, c := range td.Containers {
+		if img, ok := images[c.Name]; ok {
+			td.Containers[i].Image = img
+		}
+	}
 	td.Revision = 4
 	td.ARN = "arn:aws:ecs:us-east-1:1:task-definition/auth:4"
 	f.tds[td.ARN] = td
