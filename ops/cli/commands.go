@@ -25,14 +25,8 @@ func deployCmd(env *Env) *cobra.Command {
 		Example: "  ecstui deploy --cluster demo --service auth --image web=nginx:1.27 --wait\n" +
 			"  ecstui deploy --cluster demo --service legacy --revision legacy:8 --min 50 --dry-run",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := required(cmd, "service"); err != nil {
-				return err
-			}
-			s, err := env.session(cmd)
+			s, err := env.start(cmd, &cluster, "service")
 			if err != nil {
-				return err
-			}
-			if err := pickCluster(&cluster, s); err != nil {
 				return err
 			}
 			in := ops.DeployInput{Cluster: cluster, Service: service, Revision: revision, Images: map[string]string{}}
@@ -85,14 +79,8 @@ func rollbackCmd(env *Env) *cobra.Command {
 		Use:   "rollback --cluster C --service S [--to family:rev]",
 		Short: "Return a service to its previous task definition revision",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := required(cmd, "service"); err != nil {
-				return err
-			}
-			s, err := env.session(cmd)
+			s, err := env.start(cmd, &cluster, "service")
 			if err != nil {
-				return err
-			}
-			if err := pickCluster(&cluster, s); err != nil {
 				return err
 			}
 			st, err := ops.GatherService(cmd.Context(), s.API, cluster, service, "")
@@ -137,11 +125,8 @@ func scaleCmd(env *Env) *cobra.Command {
 			if !cmd.Flags().Changed("desired") {
 				return fmt.Errorf("--desired is required")
 			}
-			s, err := env.session(cmd)
+			s, err := env.start(cmd, &cluster)
 			if err != nil {
-				return err
-			}
-			if err := pickCluster(&cluster, s); err != nil {
 				return err
 			}
 			st, err := ops.GatherService(cmd.Context(), s.API, cluster, service, "")
@@ -168,14 +153,8 @@ func redeployCmd(env *Env) *cobra.Command {
 		Use:   "redeploy --cluster C --service S",
 		Short: "Force a new deployment of a service's current revision",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := required(cmd, "service"); err != nil {
-				return err
-			}
-			s, err := env.session(cmd)
+			s, err := env.start(cmd, &cluster, "service")
 			if err != nil {
-				return err
-			}
-			if err := pickCluster(&cluster, s); err != nil {
 				return err
 			}
 			st, err := ops.GatherService(cmd.Context(), s.API, cluster, service, "")
@@ -201,14 +180,8 @@ func stopTaskCmd(env *Env) *cobra.Command {
 		Use:   "stop-task --cluster C --task ID [--reason TEXT]",
 		Short: "Stop one task",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := required(cmd, "task"); err != nil {
-				return err
-			}
-			s, err := env.session(cmd)
+			s, err := env.start(cmd, &cluster, "task")
 			if err != nil {
-				return err
-			}
-			if err := pickCluster(&cluster, s); err != nil {
 				return err
 			}
 			ts, fails, err := s.API.DescribeTasks(cmd.Context(), cluster, []string{task})
@@ -333,14 +306,8 @@ func daemonStartCmd(env *Env) *cobra.Command {
 		Short:   "Start a task definition on every ACTIVE instance that does not run its family yet",
 		Example: "  ecstui daemon start --cluster demo --task-definition log-shipper --yes",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := required(cmd, "task-definition"); err != nil {
-				return err
-			}
-			s, err := env.session(cmd)
+			s, err := env.start(cmd, &cluster, "task-definition")
 			if err != nil {
-				return err
-			}
-			if err := pickCluster(&cluster, s); err != nil {
 				return err
 			}
 			st, err := ops.GatherDaemon(cmd.Context(), s.API, cluster, taskDef)
@@ -432,6 +399,22 @@ func firstNonEmpty(s ...string) string {
 }
 
 // pickCluster defaults --cluster to the context's cluster.
+// start checks the required flags, opens the session and settles the
+// cluster (the flag, else the context's): the preamble of every action.
+func (e *Env) start(cmd *cobra.Command, cluster *string, requiredFlags ...string) (*Session, error) {
+	if err := required(cmd, requiredFlags...); err != nil {
+		return nil, err
+	}
+	s, err := e.session(cmd)
+	if err != nil {
+		return nil, err
+	}
+	if err := pickCluster(cluster, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 func pickCluster(cluster *string, s *Session) error {
 	if *cluster == "" {
 		*cluster = s.Cluster
