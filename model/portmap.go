@@ -317,7 +317,7 @@ func BuildPortMap(in PortMapInput) PortMap {
 		}
 		return a.HostPort < b.HostPort
 	})
-	pm.Summary = summarise(pm)
+	pm.Summary = Summarise(pm)
 	return pm
 }
 
@@ -517,7 +517,9 @@ func reasonWords(reason string, need TaskNeeds) string {
 	return reason
 }
 
-func summarise(pm PortMap) PortMapSummary {
+// Summarise counts the bindings and findings of a port map; views that
+// narrow a port map to one service or instance recount with it.
+func Summarise(pm PortMap) PortMapSummary {
 	var s PortMapSummary
 	for _, r := range pm.Rows {
 		if r.TaskARN == "" {

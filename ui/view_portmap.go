@@ -277,43 +277,8 @@ func narrow(pm model.PortMap, s portScope, insts map[string]string) model.PortMa
 			out.Issues = append(out.Issues, is)
 		}
 	}
-	out.Summary = pm.Summary
-	out.Summary = recount(out)
+	out.Summary = model.Summarise(out)
 	return out
-}
-
-func recount(pm model.PortMap) model.PortMapSummary {
-	var s model.PortMapSummary
-	for _, r := range pm.Rows {
-		if r.TaskARN == "" {
-			continue
-		}
-		s.Bindings++
-		if r.Dynamic {
-			s.Dynamic++
-		} else {
-			s.Static++
-		}
-		switch r.TargetState {
-		case model.TargetHealthy:
-			s.Healthy++
-		case model.TargetUnhealthy:
-			s.Unhealthy++
-		}
-	}
-	for _, is := range pm.Issues {
-		switch is.Kind {
-		case model.IssueStaleTarget:
-			s.StaleTargets++
-		case model.IssueUnregistered:
-			s.Unregistered++
-		case model.IssueStaticConflict:
-			s.Conflicts++
-		case model.IssueRolloutBlocked:
-			s.BlockedServices++
-		}
-	}
-	return s
 }
 
 // maxIssueLines bounds the findings shown above the table.
