@@ -12,10 +12,13 @@ build:
 demo: build
 	./$(BIN) --demo
 
-# gofmt check, go vet, and the whole suite with the race detector.
+# gofmt check, go.mod tidy, go vet, and the whole suite with the race detector
+# (which includes TestLayering: ui/ and logs/ never link aws-sdk-go-v2).
 test:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
+	@tidy=$$($(GO) mod tidy -diff 2>&1); \
+	if [ -n "$$tidy" ]; then echo "go.mod/go.sum are not tidy: run go mod tidy"; echo "$$tidy"; exit 1; fi
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 9m $(PKGS)
 

@@ -5,7 +5,7 @@
 // error kinds a person can act on, and enforces read-only mode before any
 // request leaves. No SDK type leaves this package.
 //
-// Consumers define the small interfaces they need (see STYLE.md); the method
+// Consumers define the small interfaces they need (docs/ARCHITECTURE.md); the method
 // sets below are the adapter's full surface, documented in one place.
 package aws
 
@@ -80,29 +80,6 @@ type LogReader interface {
 	// error of KindUnsupported when live tail cannot be used here, so callers
 	// fall back to polling.
 	StartLiveTail(ctx context.Context, in LiveTailInput) (LiveTail, error)
-}
-
-// LiveTailInput selects what a live tail session streams.
-type LiveTailInput struct {
-	Groups         []string // names; ≤ 10
-	StreamNames    []string
-	StreamPrefixes []string
-	FilterPattern  string
-}
-
-// LiveTail is an open live tail session.
-type LiveTail interface {
-	// Updates delivers batches of events; closed when the session ends.
-	Updates() <-chan LiveTailUpdate
-	// Err reports why the session ended (nil on a clean close).
-	Err() error
-	Close() error
-}
-
-// LiveTailUpdate is one sessionUpdate frame.
-type LiveTailUpdate struct {
-	Events  []model.LogEvent
-	Sampled bool // CloudWatch sampled the events (more than ~500/s)
 }
 
 // API is everything the adapter offers.

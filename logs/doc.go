@@ -13,7 +13,7 @@ package logs
 import (
 	"context"
 
-	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/aws/awsapi"
 	"github.com/ecstui/ecstui/model"
 )
 
@@ -27,7 +27,7 @@ type TaskReader interface {
 // EventReader is the part of aws.LogReader that reading events needs.
 type EventReader interface {
 	FilterLogEvents(ctx context.Context, f model.LogFilter) ([]model.LogEvent, string, error)
-	StartLiveTail(ctx context.Context, in aws.LiveTailInput) (aws.LiveTail, error)
+	StartLiveTail(ctx context.Context, in awsapi.LiveTailInput) (awsapi.LiveTail, error)
 }
 
 // Client is everything the engine uses; *aws.Client satisfies it.

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/aws/awsapi"
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/textsafe"
 )
@@ -330,12 +330,12 @@ func fallbackReason(err error) string {
 	if errors.As(err, &tm) {
 		return tm.Error()
 	}
-	switch aws.KindOf(err) {
-	case aws.KindUnsupported:
+	switch awsapi.KindOf(err) {
+	case awsapi.KindUnsupported:
 		return "live tail is not available on this endpoint"
-	case aws.KindAccessDenied:
+	case awsapi.KindAccessDenied:
 		return "live tail not allowed (logs:StartLiveTail denied)"
-	case aws.KindThrottled:
+	case awsapi.KindThrottled:
 		return "live tail throttled (too many sessions?)"
 	}
 	return "live tail failed: " + textsafe.CleanLine(err.Error())

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/aws/awsapi"
 	"github.com/ecstui/ecstui/model"
 )
 
@@ -185,8 +185,8 @@ func TestEngineFallbackToPolling(t *testing.T) {
 		err  error
 		why  string
 	}{
-		{"unsupported", &aws.Error{Kind: aws.KindUnsupported, Op: "StartLiveTail"}, "live tail is not available on this endpoint"},
-		{"access denied", &aws.Error{Kind: aws.KindAccessDenied, Op: "StartLiveTail", Action: "logs:StartLiveTail"}, "live tail not allowed (logs:StartLiveTail denied)"},
+		{"unsupported", &awsapi.Error{Kind: awsapi.KindUnsupported, Op: "StartLiveTail"}, "live tail is not available on this endpoint"},
+		{"access denied", &awsapi.Error{Kind: awsapi.KindAccessDenied, Op: "StartLiveTail", Action: "logs:StartLiveTail"}, "live tail not allowed (logs:StartLiveTail denied)"},
 		{"other", fmt.Errorf("boom\x1b[31m"), "live tail failed: boom"},
 	}
 	for _, tt := range tests {
@@ -230,7 +230,7 @@ func TestEngineLiveThenSessionEnds(t *testing.T) {
 	}
 	// The session ends with an error: polling takes over, and the catch-up
 	// re-read shows nothing twice.
-	live.end(&aws.Error{Kind: aws.KindUnsupported, Op: "StartLiveTail"})
+	live.end(&awsapi.Error{Kind: awsapi.KindUnsupported, Op: "StartLiveTail"})
 	f.write("/ecs/web", "ecs/app/"+tasks[0].ID, t0.Add(time.Hour+3*time.Second), "third")
 	st := collect(t, e, b, func(b *Buffer, st Status) bool { return st.Mode == ModePolling && b.Len() >= 3 })
 	if got := messages(b); len(got) != 3 || got[2] != "third" {
@@ -260,7 +260,7 @@ func TestEngineSampledMarker(t *testing.T) {
 	}
 	one := written[1]
 	one.ID = ""
-	live.push(aws.LiveTailUpdate{Events: []model.LogEvent{one}, Sampled: true})
+	live.push(awsapi.LiveTailUpdate{Events: []model.LogEvent{one}, Sampled: true})
 	st := collect(t, e, b, func(b *Buffer, st Status) bool { return st.Mode == ModePolling && b.Len() == 4 })
 	got := messages(b)
 	want := []string{"burst 0", "!⚠ some lines dropped (live tail sampled above ~500 events/s; polling re-reads from here) between 2026-11-23 11:00:01.000Z and 2026-11-23 11:00:01.000Z", "burst 1", "burst 2"}
@@ -402,7 +402,7 @@ func TestEngineReopensLongLivedSession(t *testing.T) {
 	f.mu.Unlock()
 	// Written while no session is open: only the catch-up poll can see it.
 	f.write("/ecs/web", "ecs/app/"+tasks[0].ID, t0.Add(time.Hour+time.Second), "in the gap")
-	first.end(&aws.Error{Kind: aws.KindUnknown, Op: "StartLiveTail", Code: "SessionTimeoutException"})
+	first.end(&awsapi.Error{Kind: awsapi.KindUnknown, Op: "StartLiveTail", Code: "SessionTimeoutException"})
 	<-f.liveCh // reopened
 	st := collect(t, e, b, func(b *Buffer, st Status) bool { return b.Len() == 1 })
 	if st.Mode != ModeLive || b.At(0).Message != "in the gap" {

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/aws/awsapi"
 	"github.com/ecstui/ecstui/model"
 )
 
@@ -67,7 +67,7 @@ func (f *fakeClient) TaskDefinition(ctx context.Context, id string) (model.TaskD
 	defer f.mu.Unlock()
 	td, ok := f.defs[id]
 	if !ok {
-		return td, &aws.Error{Kind: aws.KindNotFound, Op: "DescribeTaskDefinition"}
+		return td, &awsapi.Error{Kind: awsapi.KindNotFound, Op: "DescribeTaskDefinition"}
 	}
 	return td, nil
 }
@@ -84,7 +84,7 @@ func (f *fakeClient) write(group, stream string, ts time.Time, msg string) model
 	for _, l := range lives {
 		live := ev
 		live.ID = "" // live tail events carry no id
-		l.push(aws.LiveTailUpdate{Events: []model.LogEvent{live}})
+		l.push(awsapi.LiveTailUpdate{Events: []model.LogEvent{live}})
 	}
 	return ev
 }
@@ -120,28 +120,28 @@ func (f *fakeClient) FilterLogEvents(ctx context.Context, flt model.LogFilter) (
 	return match[off:end], next, nil
 }
 
-func (f *fakeClient) StartLiveTail(ctx context.Context, in aws.LiveTailInput) (aws.LiveTail, error) {
+func (f *fakeClient) StartLiveTail(ctx context.Context, in awsapi.LiveTailInput) (awsapi.LiveTail, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.liveErr != nil {
 		return nil, f.liveErr
 	}
-	l := &fakeLive{in: in, ch: make(chan aws.LiveTailUpdate, 1024)}
+	l := &fakeLive{in: in, ch: make(chan awsapi.LiveTailUpdate, 1024)}
 	f.lives = append(f.lives, l)
 	f.liveCh <- l
 	return l, nil
 }
 
 type fakeLive struct {
-	in     aws.LiveTailInput
-	ch     chan aws.LiveTailUpdate
+	in     awsapi.LiveTailInput
+	ch     chan awsapi.LiveTailUpdate
 	mu     sync.Mutex
 	err    error
 	closed bool
 }
 
 // push delivers u when it matches the session and the session is open.
-func (l *fakeLive) push(u aws.LiveTailUpdate) {
+func (l *fakeLive) push(u awsapi.LiveTailUpdate) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(u.Events) > 0 && l.matches(u.Events[0]) {
@@ -161,7 +161,7 @@ func (l *fakeLive) matches(e model.LogEvent) bool {
 	return len(l.in.StreamNames) == 0
 }
 
-func (l *fakeLive) Updates() <-chan aws.LiveTailUpdate { return l.ch }
+func (l *fakeLive) Updates() <-chan awsapi.LiveTailUpdate { return l.ch }
 func (l *fakeLive) Err() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/aws/awsapi"
 )
 
 // DefaultMaxLiveSessions bounds the live tail sessions one tail opens.
@@ -19,7 +19,7 @@ const DefaultMaxLiveSessions = 10
 
 // liveSet is the live tail sessions of one tail, fanned in.
 type liveSet struct {
-	sessions []aws.LiveTail
+	sessions []awsapi.LiveTail
 	out      chan liveMsg
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
@@ -27,7 +27,7 @@ type liveSet struct {
 }
 
 type liveMsg struct {
-	update aws.LiveTailUpdate
+	update awsapi.LiveTailUpdate
 	end    bool
 	err    error
 }
@@ -45,12 +45,12 @@ func startLive(ctx context.Context, c EventReader, groups map[string][]string, f
 		names = append(names, g)
 	}
 	sort.Strings(names)
-	var inputs []aws.LiveTailInput
+	var inputs []awsapi.LiveTailInput
 	for _, g := range names {
 		streams := groups[g]
 		for i := 0; i < len(streams); i += maxStreamsPerFilter {
 			end := min(i+maxStreamsPerFilter, len(streams))
-			inputs = append(inputs, aws.LiveTailInput{Groups: []string{g}, StreamNames: streams[i:end], FilterPattern: filter})
+			inputs = append(inputs, awsapi.LiveTailInput{Groups: []string{g}, StreamNames: streams[i:end], FilterPattern: filter})
 		}
 	}
 	if len(inputs) > maxSessions {
@@ -73,7 +73,7 @@ func startLive(ctx context.Context, c EventReader, groups map[string][]string, f
 			// Select on ctx too: a session whose Close does not end its
 			// Updates channel must not keep this goroutine.
 			for {
-				var u aws.LiveTailUpdate
+				var u awsapi.LiveTailUpdate
 				var ok bool
 				select {
 				case u, ok = <-s.Updates():

@@ -9,7 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/aws/awsapi"
 	"github.com/ecstui/ecstui/ui/theme"
 )
 
@@ -127,10 +127,10 @@ func (r *root) refreshLabel() string {
 	s := rf.RefreshState()
 	now := r.d.Now()
 	switch {
-	case s.Err != nil && aws.KindOf(s.Err) == aws.KindThrottled:
+	case s.Err != nil && awsapi.KindOf(s.Err) == awsapi.KindThrottled:
 		return st.Stale.Render("THROTTLED · backing off") + stalePart(st, s, now)
 	case s.Err != nil:
-		return st.Stale.Render("STALE") + stalePart(st, s, now) + st.Bad.Render(" · "+aws.KindOf(s.Err).String())
+		return st.Stale.Render("STALE") + stalePart(st, s, now) + st.Bad.Render(" · "+awsapi.KindOf(s.Err).String())
 	case s.Busy && !s.Loaded:
 		return r.spin.view() + st.Muted.Render(" loading")
 	case s.Busy:
@@ -202,7 +202,7 @@ func (r *root) banner() string {
 		if s.Loaded {
 			msg += " — showing data from " + age(r.d.Now(), s.LastOK) + " ago"
 		}
-		if aws.KindOf(s.Err) == aws.KindThrottled {
+		if awsapi.KindOf(s.Err) == awsapi.KindThrottled {
 			tone = st.Warn
 		}
 	}

@@ -9,7 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/aws/awsapi"
 )
 
 func TestNavigationStack(t *testing.T) {
@@ -196,12 +196,12 @@ func TestFailingRefreshKeepsDataAndShowsError(t *testing.T) {
 	fb := fixtureBackend()
 	h := newHarness(t, fb)
 	h.keys("enter")
-	fb.setErr("Services", &aws.Error{Kind: aws.KindThrottled, Service: "ecs", Op: "DescribeServices"})
+	fb.setErr("Services", &awsapi.Error{Kind: awsapi.KindThrottled, Service: "ecs", Op: "DescribeServices"})
 	h.keys("ctrl+r")
 	h.contains("auth")
 	h.contains("THROTTLED")
 	h.golden("error_throttled")
-	fb.setErr("Services", &aws.Error{Kind: aws.KindAccessDenied, Service: "ecs", Op: "ListServices", Action: "ecs:ListServices"})
+	fb.setErr("Services", &awsapi.Error{Kind: awsapi.KindAccessDenied, Service: "ecs", Op: "ListServices", Action: "ecs:ListServices"})
 	h.fire(isPageTick)
 	h.contains("STALE")
 	h.golden("error_access_denied")
@@ -213,7 +213,7 @@ func TestFailingRefreshKeepsDataAndShowsError(t *testing.T) {
 
 func TestErrorBeforeAnyData(t *testing.T) {
 	fb := fixtureBackend()
-	fb.setErr("Clusters", &aws.Error{Kind: aws.KindNetwork, Service: "ecs", Op: "ListClusters"})
+	fb.setErr("Clusters", &awsapi.Error{Kind: awsapi.KindNetwork, Service: "ecs", Op: "ListClusters"})
 	h := newHarness(t, fb)
 	h.contains("cannot reach the ecs endpoint")
 	h.contains("no data yet")
@@ -355,7 +355,7 @@ func TestLongErrorWrapsAtWords(t *testing.T) {
 	h := newHarness(t, fb)
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	h.keys("enter")
-	fb.setErr("Services", &aws.Error{Kind: aws.KindAccessDenied, Service: "ecs", Op: "ListServices", Action: "ecs:ListServices",
+	fb.setErr("Services", &awsapi.Error{Kind: awsapi.KindAccessDenied, Service: "ecs", Op: "ListServices", Action: "ecs:ListServices",
 		Message: "User: arn:aws:sts::123456789012:assumed-role/ReadOnly/oncall is not authorized to perform: ecs:ListServices on resource: * because no identity-based policy allows the ecs:ListServices action"})
 	h.keys("ctrl+r")
 	h.golden("error_long_80x24")
@@ -366,7 +366,7 @@ func TestLongErrorWrapsAtWords(t *testing.T) {
 
 func TestTasksSurviveInstanceLookupFailure(t *testing.T) {
 	fb := fixtureBackend()
-	fb.setErr("DescribeContainerInstances", &aws.Error{Kind: aws.KindAccessDenied, Service: "ecs",
+	fb.setErr("DescribeContainerInstances", &awsapi.Error{Kind: awsapi.KindAccessDenied, Service: "ecs",
 		Op: "DescribeContainerInstances", Action: "ecs:DescribeContainerInstances"})
 	h := newHarness(t, fb)
 	h.keys("t")

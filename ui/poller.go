@@ -6,7 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/aws/awsapi"
 )
 
 // fetchTimeout bounds one refresh so a hung endpoint cannot wedge a page.
@@ -210,4 +210,4 @@ type visibility interface {
 }
 
 // throttled reports whether err says AWS throttled us.
-func throttled(err error) bool { return aws.KindOf(err) == aws.KindThrottled }
+func throttled(err error) bool { return awsapi.KindOf(err) == awsapi.KindThrottled }

@@ -8,7 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/aws/awsapi"
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ui/actions"
 	"github.com/ecstui/ecstui/ui/page"
@@ -37,7 +37,7 @@ func fetchServiceDetail(ctx context.Context, b Backend, cluster, name string) (s
 		if len(fails) > 0 {
 			why = fails[0].String()
 		}
-		return serviceDetail{}, &aws.Error{Kind: aws.KindNotFound, Op: "DescribeServices",
+		return serviceDetail{}, &awsapi.Error{Kind: awsapi.KindNotFound, Op: "DescribeServices",
 			Message: fmt.Sprintf("service %s not found in cluster %s (%s)", name, cluster, why)}
 	}
 	d := serviceDetail{svc: svcs[0]}

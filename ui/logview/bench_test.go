@@ -8,7 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/aws/awsapi"
 	"github.com/ecstui/ecstui/logs"
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ui/page"
@@ -69,7 +69,7 @@ func BenchmarkViewerIngestLive(b *testing.B) {
 	for b.Loop() {
 		f := newFake()
 		tasks := f.addService("web", 4, "app", "proxy")
-		f.live = make(chan aws.LiveTailUpdate, 16)
+		f.live = make(chan awsapi.LiveTailUpdate, 16)
 		d := deps(f, b.TempDir())
 		d.FrameInterval = 50 * time.Millisecond
 		d.Capacity = total + 10
@@ -86,7 +86,7 @@ func BenchmarkViewerIngestLive(b *testing.B) {
 					ts := t0.Add(time.Hour + time.Duration(n)*time.Millisecond)
 					evs[j] = model.LogEvent{Group: "/ecs/web", Stream: "ecs/" + c + "/" + task.ID, Timestamp: ts, IngestedAt: ts, Message: fmt.Sprintf("GET /api/orders/%d 200", n)}
 				}
-				f.live <- aws.LiveTailUpdate{Events: evs}
+				f.live <- awsapi.LiveTailUpdate{Events: evs}
 			}
 		}()
 		start := time.Now()
@@ -108,7 +108,7 @@ func BenchmarkViewerLatencyLive(b *testing.B) {
 	for b.Loop() {
 		f := newFake()
 		tasks := f.addService("web", 1, "app")
-		f.live = make(chan aws.LiveTailUpdate, 16)
+		f.live = make(chan awsapi.LiveTailUpdate, 16)
 		d := deps(f, b.TempDir())
 		d.FrameInterval = 50 * time.Millisecond
 		d.Since, d.SinceSet = 0, true
@@ -121,7 +121,7 @@ func BenchmarkViewerLatencyLive(b *testing.B) {
 		for i := range 40 {
 			ts := t0.Add(time.Hour + time.Duration(i)*time.Second)
 			sent := time.Now()
-			f.live <- aws.LiveTailUpdate{Events: []model.LogEvent{{Group: "/ecs/web", Stream: "ecs/app/" + tasks[0].ID, Timestamp: ts, Message: fmt.Sprint("line ", i)}}}
+			f.live <- awsapi.LiveTailUpdate{Events: []model.LogEvent{{Group: "/ecs/web", Stream: "ecs/app/" + tasks[0].ID, Timestamp: ts, Message: fmt.Sprint("line ", i)}}}
 			drive(p, nil, func(m *Model) bool { return m.buf.Len() == i+1 })
 			lat = append(lat, time.Since(sent))
 			time.Sleep(time.Duration(i%5) * 10 * time.Millisecond) // vary the phase against the frame clock

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/aws/awsapi"
 	"github.com/ecstui/ecstui/model"
 )
 
@@ -16,7 +16,7 @@ import (
 // tail is unsupported, so the viewer polls.
 type fakeClient struct {
 	// live, when set, serves one live tail session from this channel.
-	live   chan aws.LiveTailUpdate
+	live   chan awsapi.LiveTailUpdate
 	mu     sync.Mutex
 	tasks  []model.Task
 	defs   map[string]model.TaskDefinition
@@ -126,15 +126,15 @@ func (f *fakeClient) FilterLogEvents(_ context.Context, flt model.LogFilter) ([]
 	return out[off:end], next, nil
 }
 
-func (f *fakeClient) StartLiveTail(context.Context, aws.LiveTailInput) (aws.LiveTail, error) {
+func (f *fakeClient) StartLiveTail(context.Context, awsapi.LiveTailInput) (awsapi.LiveTail, error) {
 	if f.live == nil {
-		return nil, &aws.Error{Kind: aws.KindUnsupported, Op: "StartLiveTail"}
+		return nil, &awsapi.Error{Kind: awsapi.KindUnsupported, Op: "StartLiveTail"}
 	}
 	return fakeLive{f.live}, nil
 }
 
-type fakeLive struct{ ch chan aws.LiveTailUpdate }
+type fakeLive struct{ ch chan awsapi.LiveTailUpdate }
 
-func (l fakeLive) Updates() <-chan aws.LiveTailUpdate { return l.ch }
-func (l fakeLive) Err() error                         { return nil }
-func (l fakeLive) Close() error                       { return nil }
+func (l fakeLive) Updates() <-chan awsapi.LiveTailUpdate { return l.ch }
+func (l fakeLive) Err() error                            { return nil }
+func (l fakeLive) Close() error                          { return nil }

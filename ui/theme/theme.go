@@ -1,7 +1,7 @@
 // Package theme is the console's one set of styles. A palette of named colour
 // tokens (overridable from configuration) is turned into a Styles value once at
 // start and handed to every component; nothing builds a themed style inside a
-// View (see STYLE.md, "gh-dash: theme tokens → one Styles struct").
+// View, so that a theme change is one place and rendering allocates no styles.
 //
 // The default palette uses the 16 ANSI colours only, so it follows the
 // terminal's own scheme: calm on dark and on light backgrounds alike, with

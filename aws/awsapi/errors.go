@@ -1,4 +1,9 @@
-package aws
+// Package awsapi is the part of the adapter's contract that its consumers
+// need without compiling against aws-sdk-go-v2: the error kinds every adapter
+// error carries, and the live tail streaming types. Package aws re-exports
+// them, so inside the adapter nothing changes; ui/ and logs/ import this
+// package instead of aws, and so never link the SDK.
+package awsapi
 
 import (
 	"errors"
