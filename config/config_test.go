@@ -87,6 +87,11 @@ func TestLoadInvalid(t *testing.T) {
 		{"negative duration", "refreshInterval: -5s\n", "refreshInterval", 1, "too short"},
 		{"negative buffer", "logs:\n  bufferLines: -3\n", "logs.bufferLines", 2, "out of range"},
 		{"buffer not a number", "logs:\n  bufferLines: lots\n", "logs.bufferLines", 2, "not a whole number"},
+		{"buffer not a scalar", "logs:\n  bufferLines: [1]\n", "logs.bufferLines", 2, "must be a whole number"},
+		{"unknown logs key", "logs:\n  bufferLine: 5\n", "logs.bufferLine", 2, "unknown key (known: bufferLines)"},
+		{"logs not a mapping", "logs: 5\n", "logs", 1, "must be a mapping"},
+		{"readOnly as a string", "readOnly: 'yes'\n", "readOnly", 1, "true or false"},
+		{"current context not a string", "currentContext: [a]\n", "currentContext", 1, "must be a string"},
 		{"duplicate context", "contexts:\n  - name: a\n  - name: a\n", "contexts[1].name", 3, "duplicate context name"},
 		{"context without name", "contexts:\n  - region: x\n", "contexts[0].name", 2, "needs a name"},
 		{"readOnly not bool", "readOnly: maybe\n", "readOnly", 1, "true or false"},
@@ -232,6 +237,17 @@ func TestLoadPrecedenceAndSources(t *testing.T) {
 			},
 			wantSource: map[string]Source{"refreshInterval": SourceFlag, "currentContext": SourceFlag, "readOnly": SourceFlag,
 				"contexts[1].region": SourceFlag, "contexts[1].endpointURL": SourceFlag, "contexts[1].profile": SourceFile, "contexts[0].region": SourceFile},
+		},
+		{
+			name: "an empty variable counts as unset",
+			file: goodFile,
+			env:  map[string]string{"ECSTUI_REFRESH_INTERVAL": "", "ECSTUI_CONTEXT": ""},
+			check: func(t *testing.T, c *Config) {
+				if c.RefreshInterval != 10*time.Second || c.CurrentContext != "staging" {
+					t.Errorf("file values lost: %+v", c)
+				}
+			},
+			wantSource: map[string]Source{"refreshInterval": SourceFile, "currentContext": SourceFile},
 		},
 		{
 			name:       "empty file is fine",

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -29,177 +28,186 @@ type Options struct {
 	ColorTokens []string
 }
 
-// scalar is a top-level value resolved by viper: default < file < env < flag.
-type scalar struct {
-	key  string // as the file spells it
-	env  string
-	flag string
-	def  any
-}
-
-var scalars = []scalar{
-	{key: "currentContext", env: "ECSTUI_CONTEXT", flag: "context", def: ""},
-	{key: "refreshInterval", env: "ECSTUI_REFRESH_INTERVAL", flag: "refresh", def: DefaultRefreshInterval.String()},
-	{key: "readOnly", env: "ECSTUI_READ_ONLY", flag: "read-only", def: false},
-	{key: "logs.bufferLines", env: "ECSTUI_LOGS_BUFFER_LINES", def: DefaultBufferLines},
-}
-
 // Load reads, merges and validates the configuration.
 func Load(o Options) (*Config, error) {
-	path, explicit := o.Path, o.Path != ""
-	if !explicit {
-		if p, ok := os.LookupEnv("ECSTUI_CONFIG"); ok && p != "" {
-			path, explicit = p, true
-		} else {
-			path = DefaultPath(os.Getenv)
-		}
-	}
 	cfg := &Config{}
-	var fc fileConfig
-	v := viper.New()
-	v.SetConfigType("yaml")
-	if path != "" {
-		data, err := os.ReadFile(path)
-		switch {
-		case err == nil:
-			cfg.File = path
-			if fc, err = parseFile(path, data, o.KeyActions, o.ColorTokens); err != nil {
-				return nil, err
-			}
-			if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
-				return nil, &Error{File: path, Key: "(document)", Msg: err.Error()}
-			}
-		case errors.Is(err, fs.ErrNotExist) && !explicit:
-			// No file is fine: defaults, environment and flags still apply.
-		default:
-			return nil, fmt.Errorf("configuration file %s: %w", path, err)
-		}
+	path, explicit := configPath(o.Path)
+	fc, err := readFile(cfg, path, explicit, o)
+	if err != nil {
+		return nil, err
 	}
+	sources, err := resolveScalars(cfg, fc, o.Flags)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Contexts, cfg.Keys, cfg.Colors = fc.contexts, fc.keys, fc.colors
+	if len(cfg.Contexts) == 0 {
+		// Without contexts the AWS configuration chain alone decides
+		// (AWS_PROFILE, AWS_REGION…), as the AWS CLI would.
+		cfg.Contexts = []Context{{Name: "default"}}
+	}
+	idx, err := selectCurrent(cfg, fc, sources)
+	if err != nil {
+		return nil, err
+	}
+	ctxSources := make([]map[string]Entry, len(cfg.Contexts))
+	for i := range ctxSources {
+		ctxSources[i] = map[string]Entry{}
+	}
+	if err := overrideCurrent(&cfg.Contexts[idx], idx, o.Flags, ctxSources[idx]); err != nil {
+		return nil, err
+	}
+	cfg.entries = buildEntries(cfg, fc, sources, ctxSources)
+	return cfg, nil
+}
 
+// configPath is --config, else ECSTUI_CONFIG, else DefaultPath; explicit
+// says the file must exist.
+func configPath(flagPath string) (path string, explicit bool) {
+	if flagPath != "" {
+		return flagPath, true
+	}
+	if p, ok := os.LookupEnv("ECSTUI_CONFIG"); ok && p != "" {
+		return p, true
+	}
+	return DefaultPath(os.Getenv), false
+}
+
+// readFile reads and validates the file at path, if any, and records it
+// in cfg.File. A missing default file is no error.
+func readFile(cfg *Config, path string, explicit bool, o Options) (fileConfig, error) {
+	if path == "" {
+		return fileConfig{}, nil
+	}
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		cfg.File = path
+		return parseFile(path, data, o.KeyActions, o.ColorTokens)
+	case errors.Is(err, fs.ErrNotExist) && !explicit:
+		// No file is fine: defaults, environment and flags still apply.
+		return fileConfig{}, nil
+	default:
+		return fileConfig{}, fmt.Errorf("configuration file %s: %w", path, err)
+	}
+}
+
+// resolveScalars layers every scalar through viper (default < file <
+// environment < flag), applies it to cfg, and returns each value's entry.
+// An invalid value is an error naming where it came from.
+func resolveScalars(cfg *Config, fc fileConfig, flags *pflag.FlagSet) (map[string]Entry, error) {
+	v := viper.New()
+	if err := v.MergeConfigMap(nested(fc.values)); err != nil {
+		return nil, &Error{File: cfg.File, Key: "(document)", Msg: err.Error()}
+	}
 	sources := map[string]Entry{}
 	for _, s := range scalars {
 		v.SetDefault(s.key, s.def)
-		if err := v.BindEnv(s.key, s.env); err != nil {
-			return nil, err
+		if s.env != "" {
+			if err := v.BindEnv(s.key, s.env); err != nil {
+				return nil, err
+			}
 		}
-		if f := flagNamed(o.Flags, s.flag); f != nil {
+		f := flagNamed(flags, s.flag)
+		if f != nil {
 			if err := v.BindPFlag(s.key, f); err != nil {
 				return nil, err
 			}
 		}
 		e := Entry{Key: s.key, Source: SourceDefault}
+		_, inFile := fc.values[s.key]
 		switch {
-		case flagNamed(o.Flags, s.flag) != nil && flagNamed(o.Flags, s.flag).Changed:
+		case f != nil && f.Changed:
 			e.Source, e.Origin = SourceFlag, "--"+s.flag
 		case envSet(s.env):
 			e.Source, e.Origin = SourceEnv, s.env
-		case cfg.File != "" && v.InConfig(s.key):
+		case inFile:
 			e.Source, e.Origin = SourceFile, fmt.Sprintf("%s:%d", cfg.File, fc.lines[s.key])
 		}
-		raw := v.GetString(s.key)
-		bad := func(msg string) error {
-			err := &Error{Key: s.key, Msg: msg}
-			switch e.Source {
-			case SourceFlag:
-				err.Origin = "flag " + e.Origin
-			case SourceEnv:
-				err.Origin = "environment variable " + e.Origin
-			default:
-				err.File, err.Line = cfg.File, fc.lines[s.key]
-			}
-			return err
+		shown, msg := s.apply(cfg, v.GetString(s.key))
+		if msg != "" {
+			return nil, sourceError(e, s.key, msg, cfg.File, fc.lines[s.key])
 		}
-		switch s.key {
-		case "currentContext":
-			cfg.CurrentContext = raw
-		case "refreshInterval":
-			d, msg := parseRefresh(raw)
-			if msg != "" {
-				return nil, bad(msg)
-			}
-			cfg.RefreshInterval = d
-			raw = d.String()
-		case "readOnly":
-			b, msg := parseBool(raw)
-			if msg != "" {
-				return nil, bad(msg)
-			}
-			cfg.ReadOnly = b
-			raw = strconv.FormatBool(b)
-		case "logs.bufferLines":
-			n, msg := parseBufferLines(raw)
-			if msg != "" {
-				return nil, bad(msg)
-			}
-			cfg.Logs.BufferLines = n
-		}
-		e.Value = raw
+		e.Value = shown
 		sources[s.key] = e
 	}
+	return sources, nil
+}
 
-	cfg.Contexts = fc.contexts
-	cfg.Keys, cfg.Colors = fc.keys, fc.colors
-	ctxSources := make([]map[string]Entry, len(cfg.Contexts))
-	for i := range cfg.Contexts {
-		ctxSources[i] = map[string]Entry{}
+// nested turns "logs.bufferLines" keys into the nested maps viper expects.
+func nested(values map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, val := range values {
+		m := out
+		parts := strings.Split(k, ".")
+		for _, p := range parts[:len(parts)-1] {
+			sub, ok := m[p].(map[string]any)
+			if !ok {
+				sub = map[string]any{}
+				m[p] = sub
+			}
+			m = sub
+		}
+		m[parts[len(parts)-1]] = val
 	}
-	if len(cfg.Contexts) == 0 {
-		// Without contexts the AWS configuration chain alone decides
-		// (AWS_PROFILE, AWS_REGION…), as the AWS CLI would.
-		cfg.Contexts = []Context{{Name: "default"}}
-		ctxSources = []map[string]Entry{{}}
-	}
+	return out
+}
 
+// sourceError is an invalid value of key, placed where e says it came from.
+func sourceError(e Entry, key, msg, file string, line int) *Error {
+	err := &Error{Key: key, Msg: msg}
+	switch e.Source {
+	case SourceFlag:
+		err.Origin = "flag " + e.Origin
+	case SourceEnv:
+		err.Origin = "environment variable " + e.Origin
+	default:
+		err.File, err.Line = file, line
+	}
+	return err
+}
+
+// selectCurrent finds the current context (the first when none is named)
+// and returns its index.
+func selectCurrent(cfg *Config, fc fileConfig, sources map[string]Entry) (int, error) {
 	cur := sources["currentContext"]
-	idx := -1
 	if cfg.CurrentContext == "" {
-		idx, cfg.CurrentContext = 0, cfg.Contexts[0].Name
-		cur.Value = cfg.CurrentContext
-		cur.Origin = "first context"
+		cfg.CurrentContext = cfg.Contexts[0].Name
+		cur.Value, cur.Origin = cfg.CurrentContext, "first context"
 		sources["currentContext"] = cur
-	} else {
-		for i, c := range cfg.Contexts {
-			if c.Name == cfg.CurrentContext {
-				idx = i
-			}
-		}
-		if idx < 0 {
-			err := &Error{Key: "currentContext", Msg: fmt.Sprintf("no context named %q (known: %s)", cfg.CurrentContext, contextNames(cfg.Contexts))}
-			switch cur.Source {
-			case SourceFlag:
-				err.Origin = "flag --context"
-			case SourceEnv:
-				err.Origin = "environment variable ECSTUI_CONTEXT"
-			default:
-				err.File, err.Line = cfg.File, fc.lines["currentContext"]
-			}
-			return nil, err
+		return 0, nil
+	}
+	for i, c := range cfg.Contexts {
+		if c.Name == cfg.CurrentContext {
+			return i, nil
 		}
 	}
+	msg := fmt.Sprintf("no context named %q (known: %s)", cfg.CurrentContext, contextNames(cfg.Contexts))
+	return -1, sourceError(cur, "currentContext", msg, cfg.File, fc.lines["currentContext"])
+}
 
-	// --profile, --region and --endpoint-url override the current context.
-	c := &cfg.Contexts[idx]
+// overrideCurrent applies --profile, --region and --endpoint-url to the
+// current context c (index idx), recording their sources.
+func overrideCurrent(c *Context, idx int, flags *pflag.FlagSet, sources map[string]Entry) error {
 	for _, fl := range []struct {
 		name  string
 		field string
 		dst   *string
 	}{{"profile", "profile", &c.Profile}, {"region", "region", &c.Region}, {"endpoint-url", "endpointURL", &c.EndpointURL}} {
-		f := flagNamed(o.Flags, fl.name)
+		f := flagNamed(flags, fl.name)
 		if f == nil || !f.Changed {
 			continue
 		}
 		val := f.Value.String()
 		if fl.name == "endpoint-url" {
 			if msg := checkEndpoint(val); msg != "" {
-				return nil, &Error{Key: fmt.Sprintf("contexts[%d].%s", idx, fl.field), Origin: "flag --endpoint-url", Msg: msg}
+				return &Error{Key: fmt.Sprintf("contexts[%d].%s", idx, fl.field), Origin: "flag --endpoint-url", Msg: msg}
 			}
 		}
 		*fl.dst = val
-		ctxSources[idx][fl.field] = Entry{Source: SourceFlag, Origin: "--" + fl.name}
+		sources[fl.field] = Entry{Source: SourceFlag, Origin: "--" + fl.name}
 	}
-
-	cfg.entries = buildEntries(cfg, fc, sources, ctxSources)
-	return cfg, nil
+	return nil
 }
 
 func buildEntries(cfg *Config, fc fileConfig, sources map[string]Entry, ctxSources []map[string]Entry) []Entry {
@@ -262,7 +270,6 @@ func flagNamed(fs *pflag.FlagSet, name string) *pflag.Flag {
 	return fs.Lookup(name)
 }
 
-func envSet(name string) bool {
-	_, ok := os.LookupEnv(name)
-	return ok
-}
+// envSet reports whether the variable holds a value; an empty one counts
+// as unset, as it does for viper.
+func envSet(name string) bool { return name != "" && os.Getenv(name) != "" }

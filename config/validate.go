@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -34,18 +33,34 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("invalid configuration: %s: key %s: %s", where, e.Key, e.Msg)
 }
 
-// Top-level and nested keys as the file spells them.
-var (
-	topKeys     = []string{"contexts", "currentContext", "refreshInterval", "readOnly", "keys", "colors", "logs"}
-	contextKeys = []string{"name", "profile", "region", "cluster", "readOnly", "production", "endpointURL"}
-	logsKeys    = []string{"bufferLines"}
+// The top-level keys that are not scalars (see scalars for the others).
+const (
+	keyContexts = "contexts"
+	keyKeys     = "keys"
+	keyColors   = "colors"
 )
+
+var contextKeys = []string{"name", "profile", "region", "cluster", "readOnly", "production", "endpointURL"}
+
+// topKeys lists the top-level keys the file may use: the contexts, the
+// top-level scalars, the sections holding the others, keys and colors.
+func topKeys() []string {
+	out := []string{keyContexts}
+	for _, s := range scalars {
+		name, _, _ := strings.Cut(s.key, ".")
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return append(out, keyKeys, keyColors)
+}
 
 // fileConfig is what the file says, validated, with the line of each key.
 type fileConfig struct {
 	contexts []Context
 	keys     map[string][]string
 	colors   map[string]string
+	values   map[string]any // scalar key → value as written, for viper
 	lines    map[string]int // key path → line
 }
 
@@ -74,11 +89,12 @@ func canonical(known []string, k string) string {
 	return ""
 }
 
-// parseFile validates the whole document. Scalar values are only
-// type-checked here; viper resolves their precedence afterwards.
+// parseFile parses and validates the whole document, the only time the
+// file is parsed: the YAML nodes give every error its line, and the scalar
+// values are handed to viper as a map for their precedence.
 func parseFile(file string, data []byte, keyActions, colorTokens []string) (fileConfig, error) {
 	ch := &checker{file: file, keyActions: keyActions, colorTokens: colorTokens,
-		fc: fileConfig{lines: map[string]int{}}}
+		fc: fileConfig{lines: map[string]int{}, values: map[string]any{}}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return ch.fc, &Error{File: file, Key: "(document)", Msg: "not valid YAML: " + err.Error()}
@@ -90,12 +106,13 @@ func parseFile(file string, data []byte, keyActions, colorTokens []string) (file
 	if root.Kind != yaml.MappingNode {
 		return ch.fc, ch.errf(root, "(document)", "the file must be a mapping of keys (contexts, refreshInterval, …)")
 	}
+	known := topKeys()
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
-		name := canonical(topKeys, k.Value)
+		name := canonical(known, k.Value)
 		if name == "" {
-			return ch.fc, ch.errf(k, k.Value, "unknown key (known: %s)", strings.Join(topKeys, ", "))
+			return ch.fc, ch.errf(k, k.Value, "unknown key (known: %s)", strings.Join(known, ", "))
 		}
 		if seen[name] {
 			return ch.fc, ch.errf(k, name, "appears twice")
@@ -104,26 +121,61 @@ func parseFile(file string, data []byte, keyActions, colorTokens []string) (file
 		ch.fc.lines[name] = k.Line
 		var err error
 		switch name {
-		case "contexts":
+		case keyContexts:
 			err = ch.contexts(v)
-		case "currentContext":
-			_, err = ch.str(v, name)
-		case "refreshInterval":
-			_, err = ch.duration(v, name)
-		case "readOnly":
-			_, err = ch.boolean(v, name)
-		case "keys":
+		case keyKeys:
 			err = ch.keys(v)
-		case "colors":
+		case keyColors:
 			err = ch.colors(v)
-		case "logs":
-			err = ch.logs(v)
+		default:
+			if s := scalarNamed(name); s != nil {
+				err = ch.scalar(v, s)
+			} else {
+				err = ch.section(v, name)
+			}
 		}
 		if err != nil {
 			return ch.fc, err
 		}
 	}
 	return ch.fc, nil
+}
+
+// scalar checks one scalar's file value the way its environment variable
+// or flag would be checked, and stricter on YAML types.
+func (ch *checker) scalar(v *yaml.Node, s *scalar) error {
+	if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+		return ch.errf(v, s.key, "must be %s", s.want)
+	}
+	if s.strictBool && v.Tag != "!!bool" {
+		return ch.errf(v, s.key, "must be true or false, not %q", v.Value)
+	}
+	if _, msg := s.apply(&Config{}, v.Value); msg != "" {
+		return ch.errf(v, s.key, "%s", msg)
+	}
+	ch.fc.values[s.key] = v.Value
+	return nil
+}
+
+// section checks a mapping of scalars such as logs: (bufferLines: …).
+func (ch *checker) section(v *yaml.Node, section string) error {
+	known := sectionKeys(section)
+	if v.Kind != yaml.MappingNode {
+		return ch.errf(v, section, "must be a mapping (%s: …)", strings.Join(known, ": …, "))
+	}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, val := v.Content[i], v.Content[i+1]
+		name := canonical(known, k.Value)
+		if name == "" {
+			return ch.errf(k, section+"."+k.Value, "unknown key (known: %s)", strings.Join(known, ", "))
+		}
+		key := section + "." + name
+		ch.fc.lines[key] = k.Line
+		if err := ch.scalar(val, scalarNamed(key)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (ch *checker) str(v *yaml.Node, key string) (string, error) {
@@ -139,17 +191,6 @@ func (ch *checker) boolean(v *yaml.Node, key string) (bool, error) {
 	}
 	b, _ := strconv.ParseBool(v.Value)
 	return b, nil
-}
-
-func (ch *checker) duration(v *yaml.Node, key string) (time.Duration, error) {
-	if v.Kind != yaml.ScalarNode {
-		return 0, ch.errf(v, key, "must be a duration such as 5s")
-	}
-	d, msg := parseRefresh(v.Value)
-	if msg != "" {
-		return 0, ch.errf(v, key, "%s", msg)
-	}
-	return d, nil
 }
 
 func (ch *checker) contexts(v *yaml.Node) error {
@@ -270,57 +311,6 @@ func (ch *checker) colors(v *yaml.Node) error {
 		ch.fc.colors[token] = val.Value
 	}
 	return nil
-}
-
-func (ch *checker) logs(v *yaml.Node) error {
-	if v.Kind != yaml.MappingNode {
-		return ch.errf(v, "logs", "must be a mapping (bufferLines: …)")
-	}
-	for i := 0; i+1 < len(v.Content); i += 2 {
-		k, val := v.Content[i], v.Content[i+1]
-		name := canonical(logsKeys, k.Value)
-		if name == "" {
-			return ch.errf(k, "logs."+k.Value, "unknown key (known: %s)", strings.Join(logsKeys, ", "))
-		}
-		key := "logs." + name
-		ch.fc.lines[key] = k.Line
-		if _, msg := parseBufferLines(val.Value); val.Kind != yaml.ScalarNode || msg != "" {
-			return ch.errf(val, key, "%s", msg)
-		}
-	}
-	return nil
-}
-
-// parseRefresh parses a refresh interval; msg is "" when valid.
-func parseRefresh(s string) (time.Duration, string) {
-	d, err := time.ParseDuration(strings.TrimSpace(s))
-	if err != nil {
-		return 0, fmt.Sprintf("%q is not a duration (write it like 5s, 1m30s)", s)
-	}
-	if d < MinRefreshInterval {
-		return 0, fmt.Sprintf("%s is too short (at least %s)", d, MinRefreshInterval)
-	}
-	return d, ""
-}
-
-// parseBufferLines parses logs.bufferLines; msg is "" when valid.
-func parseBufferLines(s string) (int, string) {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil {
-		return 0, fmt.Sprintf("%q is not a whole number", s)
-	}
-	if n <= 0 || n > MaxBufferLines {
-		return 0, fmt.Sprintf("%d is out of range (1 to %d)", n, MaxBufferLines)
-	}
-	return n, ""
-}
-
-func parseBool(s string) (bool, string) {
-	b, err := strconv.ParseBool(strings.TrimSpace(s))
-	if err != nil {
-		return false, fmt.Sprintf("%q is not true or false", s)
-	}
-	return b, ""
 }
 
 func checkEndpoint(s string) string {
