@@ -24,4 +24,3 @@ type LiveTailUpdate struct {
 	Events  []model.LogEvent
 	Sampled bool // CloudWatch sampled the events (more than ~500/s)
 }
-
