@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"path/filepath"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -27,7 +28,8 @@ func (r *root) logPage(t logTarget) (page.Page, error) {
 	if t.Service == "" && t.TaskID == "" {
 		return nil, errors.New("select a service, task or container to see its logs")
 	}
-	return logview.New(logview.Deps{Client: lc, Styles: r.st, Ctx: r.env.ctx, Capacity: r.d.LogBufferLines},
+	return logview.New(logview.Deps{Client: lc, Styles: r.st, Ctx: r.env.ctx, Capacity: r.d.LogBufferLines,
+		SaveDir: filepath.Join(ops.StateDir(), "logs")},
 		logs.Target{Cluster: t.Cluster, Service: t.Service, Task: t.TaskID, Container: t.Container}), nil
 }
 

@@ -13,8 +13,6 @@ package logview
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -39,8 +37,8 @@ type Deps struct {
 	// Engine tunes the tail engine (poll interval, rate, clock); Since and
 	// Filter are the viewer's own.
 	Engine logs.Options
-	// SaveDir is where `s` writes (default $XDG_STATE_HOME/ecstui/logs, then
-	// ~/.local/state/ecstui/logs, then the working directory).
+	// SaveDir is where `s` writes (the console passes ops.StateDir()/logs;
+	// default the working directory).
 	SaveDir string
 	// Location formats timestamps (default time.Local).
 	Location *time.Location
@@ -295,12 +293,6 @@ func (m *Model) KeyHelp() []key.Binding { return m.keys.help() }
 func (m *Model) saveDir() string {
 	if m.d.SaveDir != "" {
 		return m.d.SaveDir
-	}
-	if x := os.Getenv("XDG_STATE_HOME"); x != "" {
-		return filepath.Join(x, "ecstui", "logs")
-	}
-	if h, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(h, ".local", "state", "ecstui", "logs")
 	}
 	return "."
 }
