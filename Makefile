@@ -3,7 +3,7 @@ GO      ?= go
 PKGS    := ./...
 BIN     := bin/ecstui
 
-.PHONY: build demo test bench fmt vet clean
+.PHONY: build demo test goldens bench fmt vet clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/ecstui
@@ -21,6 +21,11 @@ test:
 	if [ -n "$$tidy" ]; then echo "go.mod/go.sum are not tidy: run go mod tidy"; echo "$$tidy"; exit 1; fi
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 9m $(PKGS)
+
+# Rewrite every golden file (the packages whose tests use ui/internal/screentest),
+# then review the change with git diff (docs/TESTING.md).
+goldens:
+	$(GO) test -count=1 $$($(GO) list -f '{{.ImportPath}}{{range .TestImports}} {{.}}{{end}}' $(PKGS) | awk '/\/ui\/internal\/screentest/ {print $$1}') -update
 
 # Benchmarks: never part of `make test`.
 bench:

@@ -2,30 +2,15 @@ package ui
 
 import (
 	"context"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ecstui/ecstui/ui/internal/screentest"
 )
-
-// -update rewrites golden files. teatest's golden package may already
-// define the flag; then both share it.
-var _ = func() bool {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-	return true
-}()
-
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // scheduledMsg is what a recorded tick delivers when the test fires it.
 type scheduledMsg struct {
@@ -176,28 +161,42 @@ func namedKey(k string) (tea.KeyPressMsg, bool) {
 
 func (h *harness) screen() string { return ansi.Strip(h.r.render()) }
 
-// golden compares the plain screen with testdata/NAME.golden (-update rewrites).
+// golden compares the whole plain frame — header, breadcrumbs, banner,
+// body, status line and footer — with testdata/NAME.golden (go test -update
+// rewrites it). Keep these few: they are what a chrome change rewrites.
 func (h *harness) golden(name string) {
 	h.t.Helper()
 	got := h.screen()
 	checkScreen(h.t, got, h.r.width, h.r.height)
-	path := filepath.Join("testdata", name+".golden")
-	if updating() {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			h.t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			h.t.Fatal(err)
-		}
-		return
+	screentest.Golden(h.t, name, got)
+}
+
+// bodyGolden compares only the page body (what the top page draws between
+// the chrome lines) with testdata/NAME.golden, so that a header or footer
+// change leaves it alone.
+func (h *harness) bodyGolden(name string) {
+	h.t.Helper()
+	w, bh := h.r.bodySize()
+	got := ansi.Strip(h.r.body(w, bh))
+	checkScreen(h.t, got, w, bh)
+	screentest.Golden(h.t, name, got)
+}
+
+// statusLine is the plain status line (prompts, messages), trailing spaces
+// trimmed.
+func (h *harness) statusLine() string {
+	return strings.TrimRight(ansi.Strip(h.r.statusLine(h.r.width)), " ")
+}
+
+// foreground is the colour text is drawn in on the screen (see
+// screentest.Foreground); the test fails when text is not on screen.
+func (h *harness) foreground(text string) string {
+	h.t.Helper()
+	fg, ok := screentest.Foreground(h.r.render(), text)
+	if !ok {
+		h.t.Fatalf("%q is not on screen:\n%s", text, h.screen())
 	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		h.t.Fatalf("%v (run go test ./ui -update to create it)", err)
-	}
-	if got != string(want) {
-		h.t.Errorf("%s differs from the golden file (go test ./ui -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	return fg
 }
 
 // checkScreen asserts the frame is exactly width×height at most.

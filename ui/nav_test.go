@@ -343,9 +343,9 @@ func TestWideGoldens(t *testing.T) {
 	h := newHarness(t, fixtureBackend())
 	h.send(tea.WindowSizeMsg{Width: 200, Height: 50})
 	h.keys("p")
-	h.golden("portmap_200x50")
+	h.bodyGolden("portmap_200x50")
 	h.keys("esc", "enter")
-	h.golden("services_200x50")
+	h.bodyGolden("services_200x50")
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	h.golden("services_80x24")
 }

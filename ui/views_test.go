@@ -2,51 +2,67 @@ package ui
 
 import "testing"
 
+// Full frames: the chrome (header, breadcrumbs, status line, footer) around
+// the first two pages. Every other view is checked body-only, so a chrome
+// change rewrites only the few frames that show it.
 func TestGoldenSkeleton(t *testing.T) {
 	h := newHarness(t, fixtureBackend())
 	h.golden("clusters")
 	h.keys("enter")
 	h.golden("services")
 	h.keys("enter")
-	h.golden("tasks")
+	h.bodyGolden("tasks")
 	h.keys("enter")
-	h.golden("containers")
+	h.bodyGolden("containers")
 }
 
 func TestGoldenViews(t *testing.T) {
 	cases := []struct {
 		name string
 		keys []string
+		// status is the status line the keys leave (prompts, messages).
+		status string
 	}{
-		{"service_detail", []string{"enter", "down", "d"}},
-		{"service_detail_auth", []string{"enter", "d"}},
-		{"instances", []string{":ci", "enter"}},
-		{"instance_tasks", []string{":ci", "enter", "enter"}},
-		{"all_tasks", []string{"t"}},
-		{"stopped_tasks", []string{"t", "a"}},
-		{"stopped_containers", []string{"t", "a", "enter"}},
-		{"taskdef_families", []string{":td", "enter"}},
-		{"taskdef_revisions", []string{":td", "enter", "enter"}},
-		{"taskdef_detail", []string{":td", "enter", "enter", "enter"}},
-		{"portmap_cluster", []string{"p"}},
-		{"portmap_service", []string{"enter", "p"}},
-		{"portmap_instance", []string{"i", "p"}},
-		{"contexts", []string{":ctx", "enter"}},
-		{"help", []string{"enter", "?"}},
-		{"command_completion", []string{":sv"}},
-		{"command_unknown", []string{":nope", "enter"}},
-		{"filter", []string{"enter", "/web"}},
-		{"filter_applied", []string{"enter", "/web", "enter"}},
-		{"filter_inverted", []string{"enter", "/!web", "enter"}},
-		{"filter_invalid", []string{"enter", "/we[b"}},
+		{name: "service_detail", keys: []string{"enter", "down", "d"}},
+		{name: "service_detail_auth", keys: []string{"enter", "d"}},
+		{name: "instances", keys: []string{":ci", "enter"}},
+		{name: "instance_tasks", keys: []string{":ci", "enter", "enter"}},
+		{name: "all_tasks", keys: []string{"t"}},
+		{name: "stopped_tasks", keys: []string{"t", "a"}},
+		{name: "stopped_containers", keys: []string{"t", "a", "enter"}},
+		{name: "taskdef_families", keys: []string{":td", "enter"}},
+		{name: "taskdef_revisions", keys: []string{":td", "enter", "enter"}},
+		{name: "taskdef_detail", keys: []string{":td", "enter", "enter", "enter"}},
+		{name: "portmap_cluster", keys: []string{"p"}},
+		{name: "portmap_service", keys: []string{"enter", "p"}},
+		{name: "portmap_instance", keys: []string{"i", "p"}},
+		{name: "contexts", keys: []string{":ctx", "enter"}},
+		{name: "help", keys: []string{"enter", "?"}},
+		{name: "command_unknown", keys: []string{":nope", "enter"}, status: `:nope   unknown command "nope" — try :help`},
+		{name: "filter", keys: []string{"enter", "/web"}, status: "/web   regex, !inverts · enter keeps · esc cancels"},
+		{name: "filter_applied", keys: []string{"enter", "/web", "enter"}},
+		{name: "filter_inverted", keys: []string{"enter", "/!web", "enter"}},
+		{name: "filter_invalid", keys: []string{"enter", "/we[b"}, status: "/we[b   invalid regex: missing closing ]: `[b`"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, fixtureBackend())
 			h.keys(c.keys...)
-			h.golden(c.name)
+			h.bodyGolden(c.name)
+			if c.status != "" {
+				if got := h.statusLine(); got != c.status {
+					t.Errorf("status line %q, want %q", got, c.status)
+				}
+			}
 		})
 	}
+}
+
+// The command line and its completion are chrome: one full frame.
+func TestGoldenCommandCompletion(t *testing.T) {
+	h := newHarness(t, fixtureBackend())
+	h.keys(":sv")
+	h.golden("command_completion")
 }
 
 // TestGoldenPortMapFlags covers each finding of the port map on its own.
@@ -78,7 +94,7 @@ func TestGoldenPortMapFlags(t *testing.T) {
 			h := newHarness(t, fb)
 			h.keys("p")
 			h.contains(c.want)
-			h.golden(c.name)
+			h.bodyGolden(c.name)
 		})
 	}
 }

@@ -2,9 +2,6 @@ package actions
 
 import (
 	"context"
-	"flag"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,16 +11,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecstui/ecstui/ops"
+	"github.com/ecstui/ecstui/ui/internal/screentest"
 	"github.com/ecstui/ecstui/ui/page"
 	"github.com/ecstui/ecstui/ui/theme"
 )
-
-// updating reports -update, the flag the golden package (pulled in by
-// teatest) registers for rewriting golden files.
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 const width, height = 110, 40
 
@@ -123,23 +114,7 @@ func golden(t *testing.T, name string, p page.Page) {
 			t.Errorf("%s: line %d is %d cells wide, want ≤ %d", name, i+1, w, width)
 		}
 	}
-	path := filepath.Join("testdata", name+".golden")
-	if updating() {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui/actions -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", name, path, got, want)
-	}
+	screentest.Golden(t, name, got)
 }
 
 func statusTexts(msgs []tea.Msg) string {

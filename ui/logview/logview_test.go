@@ -1,9 +1,7 @@
 package logview
 
 import (
-	"flag"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,15 +10,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecstui/ecstui/logs"
+	"github.com/ecstui/ecstui/ui/internal/screentest"
 	"github.com/ecstui/ecstui/ui/page"
 )
-
-// updating reports -update, the flag teatest's golden package defines (and
-// this package's goldens share).
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 const width, height = 100, 12
 
@@ -95,23 +87,7 @@ func golden(t *testing.T, name string, p page.Page) {
 			t.Errorf("%s: line %d is %d cells, want %d", name, i+1, w, width)
 		}
 	}
-	path := filepath.Join("testdata", name+".golden")
-	if updating() {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./ui/logview -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", name, path, got, want)
-	}
+	screentest.Golden(t, name, got)
 }
 
 // service writes a 2-task × (app, proxy, sidecar) service's lines.
