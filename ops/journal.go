@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/ecstui/ecstui/textsafe"
 )
 
 // Entry is one line of the journal.
@@ -52,7 +54,9 @@ func DefaultJournal() *Journal { return &Journal{Path: filepath.Join(StateDir(),
 // written in a single write, so concurrent ecstui processes never interleave
 // inside a line.
 func (j *Journal) Append(e Entry) error {
-	line, err := json.Marshal(e)
+	// The journal is read with cat and tail: controls and bidi characters
+	// from AWS are escaped (\uXXXX), losslessly.
+	line, err := textsafe.MarshalJSON(e, false)
 	if err != nil {
 		return err
 	}

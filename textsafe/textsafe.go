@@ -13,8 +13,8 @@
 //     lone CR becomes ␍;
 //   - invalid UTF-8 becomes U+FFFD;
 //   - bidi embedding/override/isolate characters (U+202A–U+202E,
-//     U+2066–U+2069) are removed, so text cannot be visually reordered
-//     ("Trojan Source").
+//     U+2066–U+2069) and the marks LRM, RLM and ALM are removed, so text
+//     cannot be visually reordered ("Trojan Source").
 //
 // SGR colour is stripped, not re-emitted. The viewer draws its own styles
 // (labels, search highlight, selection) with lipgloss, which measures widths
@@ -216,6 +216,9 @@ func stringSeq(s string, i int, bellEnds bool) int {
 	return i
 }
 
+// isBidiControl reports the characters that change the order text is shown
+// in: embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and
+// the implicit marks LRM, RLM and ALM (U+200E, U+200F, U+061C).
 func isBidiControl(r rune) bool {
-	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
 }

@@ -10,6 +10,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/ecstui/ecstui/aws/awsapi"
+	"github.com/ecstui/ecstui/textsafe"
 	"github.com/ecstui/ecstui/ui/theme"
 )
 
@@ -25,8 +26,12 @@ func (r *root) bodySize() (int, int) {
 	return max(r.width, 0), max(h, 0)
 }
 
+// View is the one gate between the console and the terminal: views clean
+// each untrusted string they place, and textsafe.Frame drops any escape
+// sequence other than the console's own SGR styling, any C1 control and any
+// bidi control that got past them.
 func (r *root) View() tea.View {
-	v := tea.NewView(r.render())
+	v := tea.NewView(textsafe.Frame(r.render()))
 	v.AltScreen = true
 	v.WindowTitle = "ecstui"
 	return v

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/ecstui/ecstui/aws"
 	"github.com/ecstui/ecstui/config"
+	"github.com/ecstui/ecstui/textsafe"
 	"github.com/ecstui/ecstui/ui"
 	"github.com/ecstui/ecstui/ui/theme"
 )
@@ -43,7 +43,14 @@ type App struct {
 	demo     *demoEnv
 }
 
-func newApp(out, errw io.Writer) *App { return &App{Out: out, Err: errw} }
+// newApp wraps both streams in a textsafe.Writer: every byte any command
+// prints (tables, plans, progress, JSON, errors) passes one gate that
+// neutralises terminal controls, whatever string from AWS it carries. JSON
+// output is escaped losslessly before it gets there (textsafe.WriteJSON), so
+// the gate leaves it unchanged.
+func newApp(out, errw io.Writer) *App {
+	return &App{Out: textsafe.NewWriter(out), Err: textsafe.NewWriter(errw)}
+}
 
 // Config loads the configuration once (file, ECSTUI_* env, flags).
 func (a *App) Config() (*config.Config, error) {
@@ -156,14 +163,21 @@ func awsConfig(c config.Context, readOnly bool) aws.Config {
 	return aws.Config{Profile: c.Profile, Region: c.Region, EndpointURL: c.EndpointURL, ReadOnly: readOnly || c.ReadOnly}
 }
 
+// Flush writes what the output gates held back (a partial character).
+func (a *App) Flush() {
+	for _, w := range []io.Writer{a.Out, a.Err} {
+		if f, ok := w.(interface{ Flush() error }); ok {
+			_ = f.Flush()
+		}
+	}
+}
+
 // JSON reports whether --output json was asked for.
 func (a *App) JSON() bool { return a.flags.output == "json" }
 
 // PrintJSON writes v as indented JSON to Out.
 func (a *App) PrintJSON(v any) error {
-	enc := json.NewEncoder(a.Out)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	return textsafe.WriteJSON(a.Out, v, true)
 }
 
 // PrintTable writes an aligned table with a header row to Out.

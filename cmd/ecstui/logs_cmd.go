@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/ecstui/ecstui/logs"
 	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/textsafe"
 )
 
 // addLogsCommands adds `ecstui logs` (owned by LOGS).
@@ -220,9 +220,7 @@ func (p *linePrinter) print(l logs.Line) error {
 				v.Container = l.Label[i+1:]
 			}
 		}
-		enc := json.NewEncoder(p.out)
-		enc.SetEscapeHTML(false)
-		return enc.Encode(v)
+		return textsafe.WriteJSON(p.out, v, false)
 	}
 	if l.Kind == logs.KindDropped {
 		_, err := fmt.Fprintln(p.out, l.MarkerText())

@@ -22,6 +22,7 @@ func run(args []string) int {
 	defer stop()
 	root, app := newRoot(os.Stdout, os.Stderr)
 	defer app.Close()
+	defer app.Flush()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
@@ -32,6 +33,6 @@ func run(args []string) int {
 		// The action command has already reported the outcome.
 		return max(exit.Code, 1)
 	}
-	fmt.Fprintln(os.Stderr, "ecstui:", textsafe.Clean(err.Error()))
+	fmt.Fprintln(app.Err, "ecstui:", textsafe.Clean(err.Error()))
 	return 1
 }

@@ -28,8 +28,8 @@ Run "ecstui --demo" to try it against the built-in simulator (no AWS account).`,
 			return runTUI(cmd.Context(), app)
 		},
 	}
-	root.SetOut(out)
-	root.SetErr(errw)
+	root.SetOut(app.Out)
+	root.SetErr(app.Err)
 	pf := root.PersistentFlags()
 	f := &app.flags
 	pf.StringVar(&f.profile, "profile", "", "AWS shared config profile (overrides the context's)")

@@ -10,7 +10,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -93,18 +92,29 @@ func (c *common) bind(cmd *cobra.Command, wait bool) {
 	f.DurationVar(&c.timeout, "timeout", 30*time.Minute, "give up watching after this long")
 }
 
+// out and errw are the command's streams. Whatever they are given, the
+// commands write through a textsafe.Writer: no byte of a name, an image, an
+// event or a reason printed here can drive the terminal.
 func (e *Env) out() io.Writer {
 	if e.Out != nil {
-		return e.Out
+		return safeWriter(e.Out)
 	}
-	return os.Stdout
+	return safeWriter(os.Stdout)
 }
 
 func (e *Env) errw() io.Writer {
 	if e.Err != nil {
-		return e.Err
+		return safeWriter(e.Err)
 	}
-	return os.Stderr
+	return safeWriter(os.Stderr)
+}
+
+// safeWriter wraps w in a textsafe.Writer unless it is one already.
+func safeWriter(w io.Writer) io.Writer {
+	if _, ok := w.(*textsafe.Writer); ok {
+		return w
+	}
+	return textsafe.NewWriter(w)
 }
 
 func (e *Env) in() io.Reader {
@@ -138,12 +148,10 @@ func (e *Env) execute(cmd *cobra.Command, s *Session, c *common, p ops.Plan, run
 	}
 	finish := func(res ops.Result) error {
 		if s.JSON {
-			enc := json.NewEncoder(e.out())
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(struct {
+			if err := textsafe.WriteJSON(e.out(), struct {
 				Plan   ops.Plan   `json:"plan"`
 				Result ops.Result `json:"result"`
-			}{p, res}); err != nil {
+			}{p, res}, true); err != nil {
 				return err
 			}
 		} else {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -351,12 +350,10 @@ func journalCmd(env *Env) *cobra.Command {
 				entries = entries[len(entries)-limit:]
 			}
 			if asJSON {
-				enc := json.NewEncoder(env.out())
-				enc.SetIndent("", "  ")
 				if entries == nil {
 					entries = []ops.Entry{}
 				}
-				if e := enc.Encode(entries); e != nil {
+				if e := textsafe.WriteJSON(env.out(), entries, true); e != nil {
 					return e
 				}
 				return err
@@ -432,12 +429,10 @@ func listDrainRuns(env *Env) error {
 		return err
 	}
 	if env.JSON != nil && env.JSON() {
-		enc := json.NewEncoder(env.out())
-		enc.SetIndent("", "  ")
 		if runs == nil {
 			runs = []*ops.DrainRun{}
 		}
-		return enc.Encode(runs)
+		return textsafe.WriteJSON(env.out(), runs, true)
 	}
 	if len(runs) == 0 {
 		fmt.Fprintln(env.out(), "no saved drain runs")

@@ -33,9 +33,21 @@ const (
 	boardDaemon
 )
 
-// field is one form input.
+// field is one form input. value is the exact pre-filled value (an image
+// as ECS holds it); shown is what the input holds after its own clean-up
+// (controls dropped, length capped). A field whose input still shows that
+// plans with value, so an untouched field never becomes a lookalike change.
 type field struct {
 	key, label, value, hint string
+	shown                   string
+}
+
+// valueFrom is what a field contributes to the plan, given its input's text.
+func (fl field) valueFrom(input string) string {
+	if input == fl.shown {
+		return fl.value
+	}
+	return input
 }
 
 // control is shared between a running executor and its board.
@@ -367,6 +379,7 @@ func (f *flow) buildInputs() {
 		in.Prompt = ""
 		in.CharLimit = 512
 		in.SetValue(fl.value)
+		f.fields[i].shown = in.Value()
 		f.inputs[i] = in
 	}
 	f.focus = 0
@@ -399,7 +412,7 @@ func (f *flow) setFocus(i int) {
 func (f *flow) planCmd() tea.Cmd {
 	v := values{}
 	for i, fl := range f.fields {
-		v[fl.key] = f.inputs[i].Value()
+		v[fl.key] = fl.valueFrom(f.inputs[i].Value())
 	}
 	id, plan, state, ctx := f.id, f.spec.plan, f.state, f.ctx
 	return func() tea.Msg {
