@@ -208,8 +208,9 @@ func TestErrorKinds(t *testing.T) {
 		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		_, _, err = cl.Clusters(cctx)
-		if aws.KindOf(err) != aws.KindNetwork || !strings.Contains(err.Error(), "cannot reach") {
-			t.Fatalf("error %v (kind %v), want network", err, aws.KindOf(err))
+		if aws.KindOf(err) != aws.KindNetwork || !strings.Contains(err.Error(), "cannot reach the ecs endpoint "+url) ||
+			!strings.Contains(err.Error(), "connection refused") {
+			t.Fatalf("error %v (kind %v), want network naming %s and the cause", err, aws.KindOf(err), url)
 		}
 	})
 }

@@ -84,24 +84,18 @@ func optStr(s string) *string {
 	return sdkaws.String(s)
 }
 
-func optI32(n int) *int32 {
-	if n == 0 {
-		return nil
-	}
-	return sdkaws.Int32(int32(n))
-}
-
-func optSecs(d time.Duration) *int32 {
+func optSecs(conv *int32s, field string, d time.Duration) *int32 {
 	if d == 0 {
 		return nil
 	}
-	return sdkaws.Int32(int32(d / time.Second))
+	return conv.ptr(field, int(d/time.Second))
 }
 
 // registerInput copies a model task definition into a RegisterTaskDefinition
 // request: the fields ecstui models are carried over, so a new revision made
 // from an old one keeps them.
-func registerInput(td model.TaskDefinition) *ecs.RegisterTaskDefinitionInput {
+func registerInput(td model.TaskDefinition) (*ecs.RegisterTaskDefinitionInput, error) {
+	conv := &int32s{service: "ecs", op: "RegisterTaskDefinition"}
 	in := &ecs.RegisterTaskDefinitionInput{
 		Family:           sdkaws.String(td.Family),
 		NetworkMode:      ecstypes.NetworkMode(td.NetworkMode),
@@ -128,9 +122,9 @@ func registerInput(td model.TaskDefinition) *ecs.RegisterTaskDefinitionInput {
 		sc := ecstypes.ContainerDefinition{
 			Name:              sdkaws.String(c.Name),
 			Image:             sdkaws.String(c.Image),
-			Cpu:               int32(c.CPU),
-			Memory:            optI32(c.Memory),
-			MemoryReservation: optI32(c.MemoryReservation),
+			Cpu:               conv.of("cpu", c.CPU),
+			Memory:            conv.opt("memory", c.Memory),
+			MemoryReservation: conv.opt("memoryReservation", c.MemoryReservation),
 			Essential:         sdkaws.Bool(c.Essential),
 			Hostname:          optStr(c.Hostname),
 			Command:           c.Command,
@@ -141,7 +135,7 @@ func registerInput(td model.TaskDefinition) *ecs.RegisterTaskDefinitionInput {
 			sc.Environment = append(sc.Environment, ecstypes.KeyValuePair{Name: sdkaws.String(e.Name), Value: sdkaws.String(e.Value)})
 		}
 		for _, p := range c.PortMappings {
-			pm := ecstypes.PortMapping{ContainerPort: sdkaws.Int32(int32(p.ContainerPort)), HostPort: sdkaws.Int32(int32(p.HostPort))}
+			pm := ecstypes.PortMapping{ContainerPort: conv.ptr("containerPort", p.ContainerPort), HostPort: conv.ptr("hostPort", p.HostPort)}
 			if p.Protocol != "" {
 				pm.Protocol = ecstypes.TransportProtocol(p.Protocol)
 			}
@@ -157,12 +151,13 @@ func registerInput(td model.TaskDefinition) *ecs.RegisterTaskDefinitionInput {
 			sc.LogConfiguration = &ecstypes.LogConfiguration{LogDriver: ecstypes.LogDriver(lc.LogDriver), Options: lc.Options}
 		}
 		if hc := c.HealthCheck; hc != nil {
-			sc.HealthCheck = &ecstypes.HealthCheck{Command: hc.Command, Interval: optSecs(hc.Interval), Timeout: optSecs(hc.Timeout), Retries: optI32(hc.Retries), StartPeriod: optSecs(hc.StartPeriod)}
+			sc.HealthCheck = &ecstypes.HealthCheck{Command: hc.Command, Interval: optSecs(conv, "interval", hc.Interval), Timeout: optSecs(conv, "timeout", hc.Timeout),
+				Retries: conv.opt("retries", hc.Retries), StartPeriod: optSecs(conv, "startPeriod", hc.StartPeriod)}
 		}
 		for _, u := range c.Ulimits {
-			sc.Ulimits = append(sc.Ulimits, ecstypes.Ulimit{Name: ecstypes.UlimitName(u.Name), SoftLimit: int32(u.SoftLimit), HardLimit: int32(u.HardLimit)})
+			sc.Ulimits = append(sc.Ulimits, ecstypes.Ulimit{Name: ecstypes.UlimitName(u.Name), SoftLimit: conv.of("softLimit", u.SoftLimit), HardLimit: conv.of("hardLimit", u.HardLimit)})
 		}
 		in.ContainerDefinitions = append(in.ContainerDefinitions, sc)
 	}
-	return in
+	return in, conv.err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/url"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -74,14 +75,34 @@ func wrapErr(err error) error {
 		e.Kind = KindCredentials
 	case errors.As(err, &sendErr) || errors.As(err, &netErr):
 		e.Kind = KindNetwork
+		e.Endpoint, e.Message = unreachable(err)
 	default:
 		e.Message = msg
 	}
 	var maxErr *retry.MaxAttemptsError
 	if e.Kind == KindNetwork && errors.As(err, &maxErr) {
-		e.Message = "gave up after retries"
+		e.Message = "gave up after retries: " + e.Message
 	}
 	return e
+}
+
+// unreachable names the endpoint a request could not reach (scheme and
+// host, never a path or query) and the cause the network gave, e.g.
+// "connection refused".
+func unreachable(err error) (endpoint, cause string) {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return "", ""
+	}
+	if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+		endpoint = u.Scheme + "://" + u.Host
+	}
+	cause = ue.Err.Error()
+	var op *net.OpError
+	if errors.As(ue.Err, &op) && op.Err != nil {
+		cause = op.Err.Error()
+	}
+	return endpoint, cause
 }
 
 // kindOfCode classifies an AWS error code.

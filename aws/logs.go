@@ -64,7 +64,9 @@ func (c *Client) FilterLogEvents(ctx context.Context, f model.LogFilter) ([]mode
 		NextToken:           optStr(f.NextToken),
 	}
 	if f.Limit > 0 {
-		in.Limit = sdkaws.Int32(int32(f.Limit))
+		// FilterLogEvents returns at most 10,000 events a call: a larger
+		// limit means "as many as a page holds".
+		in.Limit = sdkaws.Int32(int32(min(f.Limit, 10000)))
 	}
 	out, err := c.logs.FilterLogEvents(ctx, in)
 	if err != nil {

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"fmt"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
@@ -23,7 +24,11 @@ const (
 
 // RegisterTaskDefinition registers a new revision and caches it.
 func (c *Client) RegisterTaskDefinition(ctx context.Context, td model.TaskDefinition) (model.TaskDefinition, error) {
-	out, err := c.ecs.RegisterTaskDefinition(ctx, registerInput(td))
+	in, err := registerInput(td)
+	if err != nil {
+		return model.TaskDefinition{}, err
+	}
+	out, err := c.ecs.RegisterTaskDefinition(ctx, in)
 	if err != nil {
 		return model.TaskDefinition{}, wrapErr(err)
 	}
@@ -43,21 +48,25 @@ func (c *Client) UpdateService(ctx context.Context, in model.ServiceUpdate) (mod
 		TaskDefinition:     optStr(in.TaskDefinition),
 		ForceNewDeployment: in.ForceNewDeployment,
 	}
+	conv := int32s{service: "ecs", op: "UpdateService"}
 	if in.DesiredCount != nil {
-		req.DesiredCount = sdkaws.Int32(int32(*in.DesiredCount))
+		req.DesiredCount = conv.ptr("desiredCount", *in.DesiredCount)
 	}
 	if in.MinimumHealthyPercent != nil || in.MaximumPercent != nil || in.CircuitBreaker != nil {
 		dc := &ecstypes.DeploymentConfiguration{}
 		if in.MinimumHealthyPercent != nil {
-			dc.MinimumHealthyPercent = sdkaws.Int32(int32(*in.MinimumHealthyPercent))
+			dc.MinimumHealthyPercent = conv.ptr("minimumHealthyPercent", *in.MinimumHealthyPercent)
 		}
 		if in.MaximumPercent != nil {
-			dc.MaximumPercent = sdkaws.Int32(int32(*in.MaximumPercent))
+			dc.MaximumPercent = conv.ptr("maximumPercent", *in.MaximumPercent)
 		}
 		if cb := in.CircuitBreaker; cb != nil {
 			dc.DeploymentCircuitBreaker = &ecstypes.DeploymentCircuitBreaker{Enable: cb.Enable, Rollback: cb.Rollback}
 		}
 		req.DeploymentConfiguration = dc
+	}
+	if conv.err != nil {
+		return model.Service{}, conv.err
 	}
 	out, err := c.ecs.UpdateService(ctx, req)
 	if err != nil {
@@ -91,10 +100,14 @@ func (c *Client) StartTask(ctx context.Context, in model.StartTaskInput) ([]mode
 
 // RunTask lets the scheduler place Count copies.
 func (c *Client) RunTask(ctx context.Context, in model.RunTaskInput) ([]model.Task, []model.Failure, error) {
+	if in.Count < 1 {
+		return nil, nil, &Error{Kind: KindValidation, Service: "ecs", Op: "RunTask", Message: fmt.Sprintf("count %d: at least one task must be asked for", in.Count)}
+	}
+	conv := int32s{service: "ecs", op: "RunTask"}
 	req := &ecs.RunTaskInput{
 		Cluster:        optStr(in.Cluster),
 		TaskDefinition: sdkaws.String(in.TaskDefinition),
-		Count:          sdkaws.Int32(int32(max(in.Count, 1))),
+		Count:          conv.ptr("count", in.Count),
 		StartedBy:      optStr(in.StartedBy),
 		Group:          optStr(in.Group),
 		LaunchType:     ecstypes.LaunchTypeEc2,
@@ -104,6 +117,9 @@ func (c *Client) RunTask(ctx context.Context, in model.RunTaskInput) ([]model.Ta
 	}
 	for _, p := range in.PlacementConstraints {
 		req.PlacementConstraints = append(req.PlacementConstraints, ecstypes.PlacementConstraint{Type: ecstypes.PlacementConstraintType(p.Type), Expression: optStr(p.Expression)})
+	}
+	if conv.err != nil {
+		return nil, nil, conv.err
 	}
 	out, err := c.ecs.RunTask(ctx, req)
 	if err != nil {

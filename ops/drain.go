@@ -79,7 +79,7 @@ func NewDrainRun(st ClusterState, sel Selection, batch int, stopStandalone bool,
 	_, _ = rand.Read(b[:])
 	run := &DrainRun{
 		ID: now.UTC().Format("20060102T150405") + "-" + hex.EncodeToString(b[:]), Context: context,
-		Cluster: st.Cluster, Batch: max(1, batch), StopStandalone: stopStandalone, Status: RunRunning,
+		Cluster: st.Cluster, Batch: batch, StopStandalone: stopStandalone, Status: RunRunning,
 		Created: now, Updated: now,
 	}
 	targets, _ := st.Select(sel)

@@ -160,9 +160,7 @@ func (st ClusterState) Headroom(batch []model.ContainerInstance) string {
 // time (batch 1 for a single instance).
 func PlanDrain(st ClusterState, sel Selection, batch int, stopStandalone bool) Plan {
 	p := Plan{Action: ActionDrain, Cluster: st.Cluster, Target: sel.String()}
-	if batch < 1 {
-		batch = 1
-	}
+	p.checkInt(DrainBatch, batch)
 	targets, missing := st.Select(sel)
 	for _, id := range missing {
 		p.Blockers = append(p.Blockers, "no container instance "+id+" in cluster "+st.Cluster)

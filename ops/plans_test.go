@@ -100,7 +100,7 @@ func TestPlanScaleRedeployStop(t *testing.T) {
 	}{
 		{"scale to 6", PlanScale("prod", st, 6), false, []string{"desired count 4 → 6", "aws ecs update-service --cluster prod --service random --desired-count 6", "2 tasks to start"}},
 		{"scale to 0 warns", PlanScale("prod", st, 0), false, []string{"stops every task"}},
-		{"negative", PlanScale("prod", st, -1), true, []string{"cannot be negative"}},
+		{"negative", PlanScale("prod", st, -1), true, []string{"desired count -1 is out of range (--desired): it must be 0–2147483647"}},
 		{"redeploy", PlanRedeploy("prod", st), false, []string{"--force-new-deployment", "replace all 4 running tasks"}},
 		{"stop service task", PlanStopTask("prod", st.Tasks[0], "bad host"), false, []string{"its scheduler starts a replacement", "--reason 'bad host'"}},
 		{"stop stopped task", PlanStopTask("prod", model.Task{ID: "t1", LastStatus: model.StatusStopped}, ""), true, []string{"already STOPPED"}},

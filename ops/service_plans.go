@@ -48,14 +48,17 @@ func PlanDeploy(in DeployInput, st ServiceState) Plan {
 	if in.MinPercent != nil {
 		minPct = *in.MinPercent
 		upd.MinimumHealthyPercent = in.MinPercent
+		p.checkInt(MinHealthyPercent, minPct)
 	}
 	if in.MaxPercent != nil {
 		maxPct = *in.MaxPercent
 		upd.MaximumPercent = in.MaxPercent
+		p.checkInt(MaxPercent, maxPct)
 	}
 	if in.Desired != nil {
 		desired = *in.Desired
 		upd.DesiredCount = in.Desired
+		p.checkInt(DesiredCount, desired)
 	}
 	if svc.SchedulingStrategy == "DAEMON" {
 		p.Blockers = append(p.Blockers, "a DAEMON service has no desired count or maximumPercent to roll with; update it from the console or with update-service")
@@ -293,9 +296,7 @@ func PlanScale(cluster string, st ServiceState, desired int) Plan {
 	p := Plan{Action: ActionScale, Cluster: cluster, Target: svc.Name}
 	p.Summary = fmt.Sprintf("scale service %s from %d to %d tasks (cluster %s)", svc.Name, svc.DesiredCount, desired, cluster)
 	p.Changes = []string{fmt.Sprintf("desired count %d → %d", svc.DesiredCount, desired)}
-	if desired < 0 {
-		p.Blockers = append(p.Blockers, "desired count cannot be negative")
-	}
+	p.checkInt(DesiredCount, desired)
 	if svc.SchedulingStrategy == "DAEMON" {
 		p.Blockers = append(p.Blockers, "a DAEMON service runs one task per instance: it cannot be scaled")
 	}

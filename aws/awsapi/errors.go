@@ -56,7 +56,9 @@ type Error struct {
 	Action  string // IAM action, e.g. ecs:DescribeServices
 	Code    string // AWS error code
 	Message string // AWS message (sanitised by the UI before display)
-	Err     error
+	// Endpoint is the URL a network error could not reach (scheme and host).
+	Endpoint string
+	Err      error
 }
 
 func (e *Error) Error() string {
@@ -70,6 +72,9 @@ func (e *Error) Error() string {
 		what = fmt.Sprintf("read-only mode: %s was not sent (start without --read-only or use a context that allows changes)", e.Op)
 	case KindNetwork:
 		what = fmt.Sprintf("%s: cannot reach the %s endpoint", e.Op, e.Service)
+		if e.Endpoint != "" {
+			what += " " + e.Endpoint
+		}
 	case KindUnsupported:
 		what = fmt.Sprintf("%s is not available on this endpoint", e.Op)
 	case KindCredentials:

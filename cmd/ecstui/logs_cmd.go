@@ -62,6 +62,9 @@ Terminal escape sequences in log messages are neutralised.`,
 	return cmd
 }
 
+// maxSinceDays bounds --since: a century back is before any CloudWatch log.
+const maxSinceDays = 36500
+
 // parseSince reads a Go duration, with d for days.
 func parseSince(s string) (time.Duration, error) {
 	if s == "" || s == "0" {
@@ -71,6 +74,11 @@ func parseSince(s string) (time.Duration, error) {
 		days, err := strconv.Atoi(n)
 		if err != nil || days < 0 {
 			return 0, fmt.Errorf("--since %q: want e.g. 30s, 10m, 2h or 1d", s)
+		}
+		if days > maxSinceDays {
+			// Beyond this the start time would precede any log (and the
+			// duration would overflow).
+			return 0, fmt.Errorf("--since %q is out of range: at most %dd", s, maxSinceDays)
 		}
 		return time.Duration(days) * 24 * time.Hour, nil
 	}

@@ -82,7 +82,7 @@ func TestParseSince(t *testing.T) {
 			t.Errorf("parseSince(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"-5m", "xd", "soon"} {
+	for _, bad := range []string{"-5m", "xd", "soon", "36501d", "9223372036854775807d", "99999999999999999999d", "9999999999h"} {
 		if _, err := parseSince(bad); err == nil {
 			t.Errorf("parseSince(%q): no error", bad)
 		}

@@ -89,7 +89,8 @@ func (c *common) bind(cmd *cobra.Command, wait bool) {
 	}
 	f.StringVar(&c.confirm, "confirm", "", "the resource name, to confirm non-interactively in a production context")
 	f.StringVar(&c.force, "force-unsafe", "", "proceed despite an overridable refusal: give the resource name")
-	f.DurationVar(&c.timeout, "timeout", 30*time.Minute, "give up watching after this long")
+	c.timeout = 30 * time.Minute
+	f.Var(positiveDuration{name: "timeout", v: &c.timeout}, "timeout", "give up watching after this long")
 }
 
 // out and errw are the command's streams. Whatever they are given, the

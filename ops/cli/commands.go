@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"text/tabwriter"
 
@@ -64,9 +65,9 @@ func deployCmd(env *Env) *cobra.Command {
 	f.StringVar(&service, "service", "", "service name")
 	f.StringArrayVar(&images, "image", nil, "container=image (repeatable)")
 	f.StringVar(&revision, "revision", "", "existing task definition (family:revision or ARN)")
-	f.IntVar(&minPct, "min", 0, "minimumHealthyPercent")
-	f.IntVar(&maxPct, "max", 0, "maximumPercent")
-	f.IntVar(&desired, "desired", 0, "desired count")
+	limitVar(f, &minPct, ops.MinHealthyPercent, 0, "minimumHealthyPercent")
+	limitVar(f, &maxPct, ops.MaxPercent, 0, "maximumPercent")
+	limitVar(f, &desired, ops.DesiredCount, 0, "desired count")
 	c.bind(cmd, true)
 	return cmd
 }
@@ -140,7 +141,7 @@ func scaleCmd(env *Env) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&cluster, "cluster", "", "cluster name or ARN")
 	cmd.Flags().StringVar(&service, "service", "", "service name")
-	cmd.Flags().IntVar(&desired, "desired", 0, "desired count")
+	limitVar(cmd.Flags(), &desired, ops.DesiredCount, 0, "desired count")
 	c.bind(cmd, true)
 	return cmd
 }
@@ -278,7 +279,7 @@ func drainCmd(env *Env) *cobra.Command {
 	f.StringArrayVar(&instances, "instance", nil, "container instance id/ARN or EC2 instance id (repeatable)")
 	f.StringVar(&ami, "ami", "", "select every instance on this AMI")
 	f.StringVar(&agent, "agent-version", "", "select every instance on this ECS agent version")
-	f.IntVar(&batch, "batch", 1, "instances drained at once")
+	limitVar(f, &batch, ops.DrainBatch, 1, "instances drained at once")
 	f.BoolVar(&stopStandalone, "stop-standalone", false, "stop tasks that are not part of a service (draining does not move them)")
 	f.StringVar(&resume, "resume", "", "carry on a drain run by id")
 	f.BoolVar(&list, "list", false, "list the saved drain runs and exit")
@@ -374,10 +375,13 @@ func journalCmd(env *Env) *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().IntVar(&limit, "limit", 50, "show the last N entries (0: all)")
+	limitVar(cmd.Flags(), &limit, journalLimit, 50, "show the last N entries (0: all)")
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print JSON (same as --output json)")
 	return cmd
 }
+
+// journalLimit is how many entries `journal --limit` may ask for.
+var journalLimit = ops.Limit{Name: "entries", Flag: "--limit", Min: 0, Max: math.MaxInt32, Why: "0 shows all"}
 
 func orDash(s string) string {
 	if s == "" {

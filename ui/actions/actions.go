@@ -90,13 +90,13 @@ func NewDeploy(d Deps, cluster, service string) page.Page {
 			}
 			cfg := st.Service.DeploymentConfiguration
 			var err error
-			if in.MinPercent, err = v.intIfChanged("min", cfg.MinimumHealthyPercent); err != nil {
+			if in.MinPercent, err = v.intIfChanged("min", ops.MinHealthyPercent, cfg.MinimumHealthyPercent); err != nil {
 				return ops.Plan{}, nil, err
 			}
-			if in.MaxPercent, err = v.intIfChanged("max", cfg.MaximumPercent); err != nil {
+			if in.MaxPercent, err = v.intIfChanged("max", ops.MaxPercent, cfg.MaximumPercent); err != nil {
 				return ops.Plan{}, nil, err
 			}
-			if in.Desired, err = v.intIfChanged("desired", st.Service.DesiredCount); err != nil {
+			if in.Desired, err = v.intIfChanged("desired", ops.DesiredCount, st.Service.DesiredCount); err != nil {
 				return ops.Plan{}, nil, err
 			}
 			return ops.PlanDeploy(in, st), st, nil
@@ -142,9 +142,9 @@ func NewScale(d Deps, cluster, service string) page.Page {
 			return []field{{key: "desired", label: "desired count", value: strconv.Itoa(state.(ops.ServiceState).Service.DesiredCount)}}
 		},
 		plan: func(_ context.Context, state any, v values) (ops.Plan, any, error) {
-			n, err := strconv.Atoi(strings.TrimSpace(v.get("desired")))
+			n, err := ops.DesiredCount.Parse(v.get("desired"))
 			if err != nil {
-				return ops.Plan{}, nil, fmt.Errorf("desired count: %q is not a number", v.get("desired"))
+				return ops.Plan{}, nil, err
 			}
 			return ops.PlanScale(cluster, state.(ops.ServiceState), n), state, nil
 		},
@@ -258,9 +258,9 @@ func newDrainFlow(d Deps, cluster string, sel ops.Selection, batch int, title st
 			stop := strings.HasPrefix(strings.ToLower(v.get("stop")), "y")
 			b := batch
 			if s := v.get("batch"); s != "" {
-				n, err := strconv.Atoi(s)
-				if err != nil || n < 1 {
-					return ops.Plan{}, nil, fmt.Errorf("batch size: %q is not a positive number", s)
+				n, err := ops.DrainBatch.Parse(s)
+				if err != nil {
+					return ops.Plan{}, nil, err
 				}
 				b = n
 			}
@@ -368,15 +368,16 @@ type values map[string]string
 
 func (v values) get(k string) string { return strings.TrimSpace(v[k]) }
 
-// intIfChanged parses a numeric field, nil when it still holds the current value.
-func (v values) intIfChanged(k string, current int) (*int, error) {
+// intIfChanged parses a numeric field against its limit, nil when it still
+// holds the current value.
+func (v values) intIfChanged(k string, l ops.Limit, current int) (*int, error) {
 	s := v.get(k)
 	if s == "" || s == strconv.Itoa(current) {
 		return nil, nil
 	}
-	n, err := strconv.Atoi(s)
+	n, err := l.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %q is not a number", k, s)
+		return nil, err
 	}
 	return &n, nil
 }

@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ecstui/ecstui/ops"
+)
+
+// limitFlag is an int flag parsed and range-checked by its ops.Limit, so a
+// number a person types is refused with the flag and the range AWS accepts
+// before any plan is made, never wrapped or clamped.
+type limitFlag struct {
+	l ops.Limit
+	v *int
+}
+
+func (f limitFlag) Set(s string) error {
+	n, err := f.l.Parse(s)
+	if err != nil {
+		return err
+	}
+	*f.v = n
+	return nil
+}
+
+func (f limitFlag) String() string {
+	if f.v == nil {
+		return ""
+	}
+	return strconv.Itoa(*f.v)
+}
+
+func (f limitFlag) Type() string { return "int" }
+
+// limitVar defines an int flag checked against l (l.Flag names it).
+func limitVar(fs *pflag.FlagSet, p *int, l ops.Limit, def int, usage string) {
+	*p = def
+	fs.Var(limitFlag{l: l, v: p}, l.Flag[2:], usage+" ("+l.String()+")")
+}
+
+// positiveDuration is a duration flag that must be above zero.
+type positiveDuration struct {
+	name string
+	v    *time.Duration
+}
+
+func (f positiveDuration) Set(s string) error {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil {
+		return fmt.Errorf("--%s %q is not a duration: give e.g. 30s, 10m or 1h", f.name, s)
+	}
+	if d <= 0 {
+		return fmt.Errorf("--%s %s: give a positive duration, e.g. 30m", f.name, d)
+	}
+	*f.v = d
+	return nil
+}
+
+func (f positiveDuration) String() string {
+	if f.v == nil {
+		return ""
+	}
+	return f.v.String()
+}
+
+func (f positiveDuration) Type() string { return "duration" }
