@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/ecstui/ecstui/aws/quota"
 	"github.com/ecstui/ecstui/aws/sim"
 )
 
@@ -372,5 +373,20 @@ func TestECSListFilters(t *testing.T) {
 	_, err = c.ecs.ListContainerInstances(cx, &ecs.ListContainerInstancesInput{Cluster: aws.String("playground"), Filter: aws.String("attribute:ecs.instance-type == t3.large")})
 	if code(err) != "InvalidParameterException" {
 		t.Errorf("cluster query filter: %v", err)
+	}
+}
+
+// TestECSBucketsAreTheQuotaTable: every ECS operation the server throttles
+// spends the bucket the one quota table names, so the adapter's budget and
+// the simulator's throttling cannot drift apart.
+func TestECSBucketsAreTheQuotaTable(t *testing.T) {
+	for op, h := range ecsOps {
+		want := quota.OfECS(op)
+		if want == "" {
+			continue
+		}
+		if h.bucket != string(want) {
+			t.Errorf("%s spends %q here, %q in package quota", op, h.bucket, want)
+		}
 	}
 }

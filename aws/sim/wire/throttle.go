@@ -3,51 +3,43 @@ package wire
 import (
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/ecstui/ecstui/aws/quota"
 )
 
-// bucketSpec is a token bucket: burst capacity and refill per second.
-type bucketSpec struct {
-	burst float64
-	rate  float64
-}
+// bucketSpecs are the buckets the server enforces: ECS's published
+// throttling from the one table (package quota), CloudWatch Logs' quotas,
+// and generous ones for the rest, which the product never drives hard.
+var bucketSpecs = func() map[string]quota.Spec {
+	m := map[string]quota.Spec{
+		"ecs:mutate":                {Burst: 100, Rate: 40},
+		"logs:filter":               {Burst: 10, Rate: 5},
+		"logs:get":                  {Burst: 50, Rate: 25},
+		"logs:describe":             {Burst: 20, Rate: 10},
+		"logs:tail":                 {Burst: 10, Rate: 5},
+		"autoscaling:read":          {Burst: 100, Rate: 50},
+		"autoscaling:mutate":        {Burst: 50, Rate: 20},
+		"ec2:read":                  {Burst: 100, Rate: 50},
+		"elasticloadbalancing:read": {Burst: 100, Rate: 50},
+	}
+	for b, s := range quota.ECS {
+		m[string(b)] = s
+	}
+	return m
+}()
 
-// bucketSpecs follow the published ECS and CloudWatch Logs throttling
-// (service, task/instance, cluster and task-definition reads, UpdateService,
-// FilterLogEvents); the rest are generous because the product never drives
-// them hard.
-var bucketSpecs = map[string]bucketSpec{
-	"ecs:cluster-read":          {50, 20},
-	"ecs:service-read":          {100, 20},
-	"ecs:task-read":             {100, 20},
-	"ecs:instance-read":         {100, 20},
-	"ecs:taskdef-read":          {50, 20},
-	"ecs:update-service":        {50, 5},
-	"ecs:mutate":                {100, 40},
-	"logs:filter":               {10, 5},
-	"logs:get":                  {50, 25},
-	"logs:describe":             {20, 10},
-	"logs:tail":                 {10, 5},
-	"autoscaling:read":          {100, 50},
-	"autoscaling:mutate":        {50, 20},
-	"ec2:read":                  {100, 50},
-	"elasticloadbalancing:read": {100, 50},
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-// limiter holds one token bucket per category, lazily filled.
+// limiter holds one token bucket per category, made on first use.
 type limiter struct {
 	mu       sync.Mutex
 	now      func() time.Time
 	disabled bool
-	buckets  map[string]*bucket
+	buckets  map[string]*rate.Limiter
 }
 
 func newLimiter(now func() time.Time) *limiter {
-	return &limiter{now: now, buckets: map[string]*bucket{}}
+	return &limiter{now: now, buckets: map[string]*rate.Limiter{}}
 }
 
 // take spends one token of the category's bucket, reporting false when empty.
@@ -62,19 +54,10 @@ func (l *limiter) take(category string) bool {
 	if l.disabled {
 		return true
 	}
-	now := l.now()
 	b := l.buckets[category]
 	if b == nil {
-		b = &bucket{tokens: spec.burst, last: now}
+		b = rate.NewLimiter(rate.Limit(spec.Rate), spec.Burst)
 		l.buckets[category] = b
 	}
-	if el := now.Sub(b.last).Seconds(); el > 0 {
-		b.tokens = min(spec.burst, b.tokens+el*spec.rate)
-		b.last = now
-	}
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
+	return b.AllowN(l.now(), 1)
 }
