@@ -2,8 +2,8 @@ package logs
 
 import (
 	"context"
-	"sync"
-	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Limiter spaces FilterLogEvents requests at least an interval apart across
@@ -22,41 +22,15 @@ var shared = newLimiter(DefaultRequestsPerSec)
 // DefaultRequestsPerSec is CloudWatch Logs' FilterLogEvents quota.
 const DefaultRequestsPerSec = 5
 
-type limiter struct {
-	mu       sync.Mutex
-	interval time.Duration
-	next     time.Time
-}
+// limiter is a token bucket of one: requests are spaced evenly, never
+// bursting, since a burst is what the quota refuses.
+type limiter struct{ lim *rate.Limiter }
 
 func newLimiter(perSecond float64) *limiter {
 	if perSecond <= 0 {
-		return &limiter{}
+		return &limiter{lim: rate.NewLimiter(rate.Inf, 1)}
 	}
-	return &limiter{interval: time.Duration(float64(time.Second) / perSecond)}
+	return &limiter{lim: rate.NewLimiter(rate.Limit(perSecond), 1)}
 }
 
-func (l *limiter) wait(ctx context.Context) error {
-	if l.interval == 0 {
-		return ctx.Err()
-	}
-	l.mu.Lock()
-	now := time.Now()
-	at := l.next
-	if at.Before(now) {
-		at = now
-	}
-	l.next = at.Add(l.interval)
-	l.mu.Unlock()
-	d := time.Until(at)
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+func (l *limiter) wait(ctx context.Context) error { return l.lim.Wait(ctx) }
