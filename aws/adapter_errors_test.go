@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ecstui/ecstui/aws"
+	"github.com/ecstui/ecstui/aws/awsapi"
 	"github.com/ecstui/ecstui/aws/awstest"
 	"github.com/ecstui/ecstui/aws/sim"
 	"github.com/ecstui/ecstui/aws/sim/wire"
@@ -368,5 +369,25 @@ func TestTargetGroupsSkipADeletedOne(t *testing.T) {
 				t.Fatalf("%d target groups, %v; want %d", len(tgs), err, tt.want)
 			}
 		})
+	}
+}
+
+// TestSteadyStateCallsAreNotRetried: a call marked awsapi.WithoutRetries
+// (a refresh the console's scheduler makes) is sent once when AWS throttles
+// it, and still reports the throttle as such; other calls keep the retryer.
+func TestSteadyStateCallsAreNotRetried(t *testing.T) {
+	cl, srv := awstest.StartWith(t, sim.NewDemo(1), awstest.Options{})
+	srv.InjectFault("ecs:DescribeServices", wire.Fault{Code: "ThrottlingException", Message: "Rate exceeded"})
+	_, _, err := cl.DescribeServices(awsapi.WithoutRetries(context.Background()), "playground", []string{"auth"})
+	if aws.KindOf(err) != aws.KindThrottled {
+		t.Fatalf("error %v (kind %v), want throttled", err, aws.KindOf(err))
+	}
+	if n := srv.Calls("ecs:DescribeServices"); n != 1 {
+		t.Errorf("a steady-state call was sent %d times, want once", n)
+	}
+	srv.ResetCounts()
+	_, _, _ = cl.DescribeServices(context.Background(), "playground", []string{"auth"})
+	if n := srv.Calls("ecs:DescribeServices"); n != 3 {
+		t.Errorf("an ordinary call was sent %d times, want the retryer's 3 attempts", n)
 	}
 }

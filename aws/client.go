@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"time"
@@ -18,6 +19,7 @@ import (
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/ecstui/ecstui/aws/awsapi"
 	"github.com/ecstui/ecstui/model"
 )
 
@@ -92,8 +94,27 @@ func New(ctx context.Context, c Config) (*Client, error) {
 	if c.RetryMaxAttempts <= 0 {
 		c.RetryMaxAttempts = retry.DefaultMaxAttempts
 	}
-	retryer := func() sdkaws.Retryer {
-		return retry.NewStandard(func(o *retry.StandardOptions) {
+	cfg, err := loadSDKConfig(ctx, c, retryerFor(c))
+	if err != nil {
+		return nil, err
+	}
+	cl := &Client{
+		cfg:     c,
+		conc:    c.MaxConcurrency,
+		region:  cfg.Region,
+		tdByARN: map[string]model.TaskDefinition{},
+		tdAlias: map[string]string{},
+	}
+	cl.newServiceClients(cfg, c)
+	return cl, nil
+}
+
+// retryerFor is the SDK's standard retryer as c configures it. Calls made
+// with a context marked awsapi.WithoutRetries (the console's steady-state
+// refreshes) are sent once: their scheduler backs off instead.
+func retryerFor(c Config) func() sdkaws.Retryer {
+	return func() sdkaws.Retryer {
+		return steadyRetryer{retry.NewStandard(func(o *retry.StandardOptions) {
 			o.MaxAttempts = c.RetryMaxAttempts
 			if c.RetryMaxBackoff > 0 {
 				o.MaxBackoff = c.RetryMaxBackoff
@@ -101,9 +122,28 @@ func New(ctx context.Context, c Config) (*Client, error) {
 			if c.NoRetryQuota {
 				o.RateLimiter = ratelimit.None
 			}
-		})
+		})}
 	}
+}
 
+// errNoRetries joins a failed steady-state call's error: the call was not
+// retried because its caller backs off itself.
+var errNoRetries = errors.New("not retried: the refresh scheduler backs off instead")
+
+// steadyRetryer refuses the retry token to calls marked WithoutRetries; the
+// SDK then returns the attempt's own error (joined with errNoRetries).
+type steadyRetryer struct{ sdkaws.RetryerV2 }
+
+func (r steadyRetryer) GetRetryToken(ctx context.Context, opErr error) (func(error) error, error) {
+	if awsapi.RetriesOff(ctx) {
+		return nil, errNoRetries
+	}
+	return r.RetryerV2.GetRetryToken(ctx, opErr)
+}
+
+// loadSDKConfig reads the shared AWS configuration chain, or only c's static
+// credentials (the demo and tests must never pick up a real profile).
+func loadSDKConfig(ctx context.Context, c Config, retryer func() sdkaws.Retryer) (sdkaws.Config, error) {
 	var cfg sdkaws.Config
 	if c.StaticCredentials != nil {
 		cfg = sdkaws.Config{
@@ -123,15 +163,20 @@ func New(ctx context.Context, c Config) (*Client, error) {
 		var err error
 		cfg, err = awsconfig.LoadDefaultConfig(ctx, opts...)
 		if err != nil {
-			return nil, &Error{Kind: KindCredentials, Op: "LoadConfig", Message: err.Error(), Err: err}
+			return cfg, &Error{Kind: KindCredentials, Op: "LoadConfig", Message: err.Error(), Err: err}
 		}
 	}
 	cfg.HTTPClient = withBufferedBodies(cfg.HTTPClient)
 	if cfg.Region == "" {
-		return nil, &Error{Kind: KindValidation, Op: "LoadConfig",
+		return cfg, &Error{Kind: KindValidation, Op: "LoadConfig",
 			Message: "no AWS region: pass --region, set region in the profile or context, or set AWS_REGION"}
 	}
+	return cfg, nil
+}
 
+// newServiceClients builds the five SDK clients, each with the read-only
+// guard when asked, the ECS one with the client-side throttle budget.
+func (cl *Client) newServiceClients(cfg sdkaws.Config, c Config) {
 	apiOpts := []func(*middleware.Stack) error{}
 	if c.ReadOnly {
 		apiOpts = append(apiOpts, addReadOnlyGuard)
@@ -141,13 +186,6 @@ func New(ctx context.Context, c Config) (*Client, error) {
 	var endpoint *string
 	if c.EndpointURL != "" {
 		endpoint = sdkaws.String(c.EndpointURL)
-	}
-	cl := &Client{
-		cfg:     c,
-		conc:    c.MaxConcurrency,
-		region:  cfg.Region,
-		tdByARN: map[string]model.TaskDefinition{},
-		tdAlias: map[string]string{},
 	}
 	ecsOpts := apiOpts
 	if !c.NoRateLimit {
@@ -186,7 +224,6 @@ func New(ctx context.Context, c Config) (*Client, error) {
 			o.BaseEndpoint = endpoint
 		}
 	})
-	return cl, nil
 }
 
 // ReadOnly reports whether the client refuses mutating operations.

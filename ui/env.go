@@ -34,6 +34,8 @@ type env struct {
 	// backend cannot make changes at all.
 	actions actions.Deps
 	canAct  bool
+	// loop is the context's refresh scheduler and the runs it started.
+	loop refreshLoop
 }
 
 func (e *env) nextID() uint64 {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ui/page"
+	"github.com/ecstui/ecstui/ui/sched"
 	"github.com/ecstui/ecstui/ui/table"
 )
 
@@ -20,6 +21,10 @@ import (
 type listSpec[T any] struct {
 	title   string // breadcrumb, e.g. "services(prod)"
 	cluster string // the cluster the page belongs to, if any
+	// key names the data for the scheduler: pages with one key share runs.
+	key string
+	// cost estimates one fetch's calls from the item count last shown.
+	cost    func(n int) sched.Cost
 	noun    string // "services", for loading and empty text
 	columns []table.Column
 	fetch   func(ctx context.Context, b Backend) ([]T, []model.Failure, error)
@@ -52,9 +57,10 @@ type listData[T any] struct {
 	failures []model.Failure
 }
 
-// listPage is a polling table of T.
+// listPage is a refreshing table of T. Pages embed it and are updated in
+// place: Update returns nil, so the root keeps the embedding page.
 type listPage[T any] struct {
-	poller
+	poller[listData[T]]
 	spec     listSpec[T]
 	tbl      *table.Model
 	items    []T
@@ -63,46 +69,44 @@ type listPage[T any] struct {
 	width    int
 	height   int
 	filter   string
-	self     page.Page // the embedding page, returned from Update
 	// partialRows: the first load is still arriving; rows shown so far.
 	partialRows bool
-}
-
-func (p *listPage[T]) me() page.Page {
-	if p.self != nil {
-		return p.self
-	}
-	return p
+	// moved: the user moved the cursor, so streaming rows do not reset it.
+	moved bool
 }
 
 func newListPage[T any](e *env, spec listSpec[T]) *listPage[T] {
 	p := &listPage[T]{spec: spec}
-	p.poller = newPoller(e, func(ctx context.Context, b Backend) (any, error) {
+	cost := spec.cost
+	if cost == nil {
+		cost = func(int) sched.Cost { return nil }
+	}
+	p.poller = newPoller(e, spec.key, func(ctx context.Context, b Backend) (listData[T], error) {
 		if spec.fetchMeta != nil {
 			items, meta, fails, err := spec.fetchMeta(ctx, b)
 			if err != nil {
-				return nil, err
+				return listData[T]{}, err
 			}
 			return listData[T]{items: items, meta: meta, failures: fails}, nil
 		}
 		items, fails, err := spec.fetch(ctx, b)
 		if err != nil {
-			return nil, err
+			return listData[T]{}, err
 		}
 		return listData[T]{items: items, failures: fails}, nil
-	})
+	}, func(d listData[T], _ bool) sched.Cost { return cost(len(d.items)) })
 	if spec.stream != nil {
-		p.poller.stream = func(ctx context.Context, b Backend, emit func(any)) (any, error) {
+		p.poller.stream = func(ctx context.Context, b Backend, emit func(listData[T])) (listData[T], error) {
 			var mu sync.Mutex
 			var got []T
 			items, fails, err := spec.stream(ctx, b, func(batch []T) {
 				mu.Lock()
 				defer mu.Unlock()
 				got = append(got, batch...)
-				emit(slices.Clone(got))
+				emit(listData[T]{items: slices.Clone(got)})
 			})
 			if err != nil {
-				return nil, err
+				return listData[T]{}, err
 			}
 			return listData[T]{items: items, failures: fails}, nil
 		}
@@ -116,53 +120,50 @@ func (p *listPage[T]) Init() tea.Cmd { return p.fetch() }
 
 func (p *listPage[T]) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 	switch msg := msg.(type) {
-	case fetchedMsg:
-		ok, next := p.accept(msg)
-		if !ok {
-			return p.me(), nil
-		}
-		if msg.err == nil {
-			d := msg.data.(listData[T])
-			p.items, p.meta, p.failures = d.items, d.meta, d.failures
+	case fetchedMsg, partialMsg:
+		final, partial := p.receive(msg)
+		switch {
+		case partial:
+			p.items = p.data.items
+			p.partialRows = true
 			p.rebuildRows()
+			p.SetSize(p.width, p.height)
+			if pm, ok := msg.(partialMsg); ok {
+				return nil, pm.next
+			}
+		case final:
+			if p.err == nil {
+				p.items, p.meta, p.failures = p.data.items, p.data.meta, p.data.failures
+				p.rebuildRows()
+			}
+			// A first load that failed half-way shows no half list as if whole.
+			p.partialRows = false
+			p.SetSize(p.width, p.height) // the header may have changed height
+			return nil, p.sync()
 		}
-		// A first load that failed half-way shows no half list as if whole.
-		p.partialRows = false
-		p.SetSize(p.width, p.height) // the header may have changed height
-		return p.me(), next
-	case partialMsg:
-		if !p.partial(msg) {
-			return p.me(), nil
-		}
-		p.items = msg.data.([]T)
-		p.partialRows = true
-		p.rebuildRows()
-		p.SetSize(p.width, p.height)
-		return p.me(), msg.next
-	case tickMsg:
-		_, cmd := p.tick(msg)
-		return p.me(), cmd
+		return nil, nil
 	case tea.KeyPressMsg:
 		if p.tbl.Update(msg) {
-			return p.me(), nil
+			p.moved = true
+			return nil, nil
 		}
 		item, ok := p.selected()
 		if !ok {
-			return p.me(), nil
+			return nil, nil
 		}
-		if key.Matches(msg, p.poller.env.keys.Enter) && p.spec.enter != nil {
+		if key.Matches(msg, p.env.keys.Enter) && p.spec.enter != nil {
 			if next := p.spec.enter(p.env, item); next != nil {
-				return p.me(), page.Open(next)
+				return nil, page.Open(next)
 			}
-			return p.me(), nil
+			return nil, nil
 		}
 		for _, x := range p.spec.extra {
 			if key.Matches(msg, x.binding(p.env.keys)) {
-				return p.me(), x.do(p.env, item)
+				return nil, x.do(p.env, item)
 			}
 		}
 	}
-	return p.me(), nil
+	return nil, nil
 }
 
 func (p *listPage[T]) rebuildRows() {
@@ -172,6 +173,11 @@ func (p *listPage[T]) rebuildRows() {
 		rows[i] = p.spec.row(p.env, it, now)
 	}
 	p.tbl.SetRows(rows)
+	// While a first load streams in, batches land in any order: the cursor
+	// stays on the top row unless the user moved it.
+	if p.partialRows && !p.moved && len(rows) > 0 {
+		p.tbl.Move(-p.tbl.Len())
+	}
 }
 
 func (p *listPage[T]) selected() (T, bool) {
@@ -240,7 +246,7 @@ func (p *listPage[T]) Cluster() string { return p.spec.cluster }
 
 // Capabilities used by the root.
 
-func (p *listPage[T]) Refresh() tea.Cmd           { return p.fetch() }
+func (p *listPage[T]) Refresh() tea.Cmd           { return p.refresh() }
 func (p *listPage[T]) RefreshState() refreshState { return p.state() }
 func (p *listPage[T]) Shown() tea.Cmd             { return p.show() }
 func (p *listPage[T]) Hidden()                    { p.hide() }

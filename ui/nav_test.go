@@ -180,7 +180,7 @@ func TestPollingOnlyWhileVisibleAndStaleRepliesDropped(t *testing.T) {
 	}
 	reply := cmd1().(fetchedMsg)
 	old := reply
-	old.req--
+	old.id--
 	old.err = errors.New("late failure from an older request")
 	h.send(old)
 	if p.RefreshState().Err != nil || !p.RefreshState().Busy {
@@ -395,14 +395,17 @@ func TestFirstLoadShowsFirstBatchEarly(t *testing.T) {
 		t.Fatal("a partial answer counts as loaded")
 	}
 	close(fb.gate)
-	p.Update(part.next())
+	// The root reports a run's end to the scheduler before pages see it.
+	final := part.next().(fetchedMsg)
+	h.r.env.finished(&final)
+	p.Update(final)
 	if v := ansiStrip(p.View()); strings.Contains(v, "so far") || !strings.Contains(v, "web ") {
 		t.Fatalf("final view:\n%s", v)
 	}
 	// Later refreshes replace the rows in one go (no partial flicker).
 	fb.gate = make(chan struct{})
 	close(fb.gate)
-	if _, ok := p.Refresh()().(fetchedMsg); !ok {
+	if _, ok := firstFetched(p.Refresh()); !ok {
 		t.Fatal("a refresh after the first load streamed")
 	}
 }
@@ -440,6 +443,8 @@ func TestCloseCancelsTheInFlightRequest(t *testing.T) {
 	fb := fixtureBackend()
 	h := newHarness(t, fb)
 	fb.block = true
+	// The shown clusters page would share its data with a second one.
+	h.r.stack[0].Close()
 	p := newClustersPage(h.r.env)
 	cmd := p.Init()
 	done := make(chan tea.Msg, 1)
@@ -458,4 +463,23 @@ func TestCloseCancelsTheInFlightRequest(t *testing.T) {
 	if m := (<-done).(fetchedMsg); !errors.Is(m.err, context.Canceled) {
 		t.Fatalf("after a context switch the old request ended with %v", m.err)
 	}
+}
+
+// firstFetched runs cmd (and a batch's commands, skipping wake-up ticks)
+// until one answers with a fetchedMsg.
+func firstFetched(cmd tea.Cmd) (fetchedMsg, bool) {
+	if cmd == nil {
+		return fetchedMsg{}, false
+	}
+	switch m := cmd().(type) {
+	case fetchedMsg:
+		return m, true
+	case tea.BatchMsg:
+		for _, c := range m {
+			if f, ok := firstFetched(c); ok {
+				return f, true
+			}
+		}
+	}
+	return fetchedMsg{}, false
 }

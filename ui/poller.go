@@ -7,185 +7,167 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ecstui/ecstui/aws/awsapi"
+	"github.com/ecstui/ecstui/ui/sched"
 )
 
-// fetchTimeout bounds one refresh so a hung endpoint cannot wedge a page.
+// fetchTimeout bounds one run so a hung endpoint cannot wedge a page.
 const fetchTimeout = 60 * time.Second
 
-// maxBackoff caps the polling interval after repeated errors.
-const maxBackoff = time.Minute
-
-// fetchedMsg is the reply to a page's fetch.
+// fetchedMsg is the end of one run of a need (ui/sched): its data or error.
+// Every page sees it (the root broadcasts) and takes the ones of its key, so
+// two pages that need the same data share one run.
 type fetchedMsg struct {
-	page, req uint64
-	data      any
-	err       error
+	key  string
+	id   uint64 // the run, so that a reply of an older run is dropped
+	data any
+	err  error
+	at   time.Time // when the run ended
+	// cached: the latest result of a run another page started, handed to a
+	// page that needs the same data (not a run's end).
+	cached bool
 }
 
-// partialMsg carries the rows received so far during a page's first load
-// (the adapter describes in batches); next reads the following message.
+// partialMsg carries what a streaming first load has received so far; next
+// reads the run's following message.
 type partialMsg struct {
-	page, req uint64
-	data      any
-	next      tea.Cmd
-}
-
-// tickMsg asks a page to refresh; gen must be its latest tick generation.
-type tickMsg struct{ page, gen uint64 }
-
-// poller is the refresh machinery every data page embeds (gh-dash's request
-// ids, k9s's skip-if-busy polling with backoff): a fetch is a tea.Cmd that
-// copies its inputs and returns a fetchedMsg carrying the request id; replies
-// that are not the latest are dropped; a tick is scheduled only while the page
-// is visible, with a generation id so older ticks die; an overlapping refresh
-// is skipped; Close cancels the in-flight request.
-type poller struct {
-	env  *env
+	key  string
 	id   uint64
-	load func(ctx context.Context, b Backend) (any, error)
-	// stream, when set, is used for the first load instead of load: emit
-	// reports what has arrived so far, so a big list shows its first rows
-	// early.
-	stream func(ctx context.Context, b Backend, emit func(any)) (any, error)
-
-	req      uint64
-	gen      uint64
-	inflight bool
-	visible  bool
-	cancel   context.CancelFunc
-
-	loaded   bool      // at least one good reply
-	lastOK   time.Time // when the shown data was fetched
-	err      error     // the last reply's error (data kept)
-	failures int       // consecutive failures, for backoff
+	data any
+	next tea.Cmd
 }
 
-func newPoller(e *env, load func(ctx context.Context, b Backend) (any, error)) poller {
-	return poller{env: e, id: e.nextID(), load: load, visible: true}
+// tickMsg wakes the scheduler; at is the time it was due, so that the
+// scheduler's clock advances with the ticks even on a test's fixed clock.
+type tickMsg struct {
+	gen uint64
+	at  time.Time
 }
 
-// fetch starts a request unless one is in flight.
-func (p *poller) fetch() tea.Cmd {
-	if p.inflight {
+// poller is a page's typed view of one need of the scheduler: the data of
+// type T it shows, whether and when it was loaded, and the last error. The
+// page states the need while it is shown (a first load until it has data,
+// then a Visible refresh every interval) and withdraws it when covered.
+type poller[T any] struct {
+	env   *env
+	owner uint64
+	key   string
+	// load makes the calls; stream, when set, is used for the first load
+	// instead, emitting what has arrived so far.
+	load   func(ctx context.Context, b Backend) (T, error)
+	stream func(ctx context.Context, b Backend, emit func(T)) (T, error)
+	// cost estimates the calls one run makes, from the data shown.
+	cost func(data T, loaded bool) sched.Cost
+	// once: the data never changes (a task definition revision): no refresh.
+	once bool
+
+	visible bool
+	loaded  bool
+	data    T
+	lastOK  time.Time // when the shown data was fetched
+	err     error     // the last run's error (data kept)
+	running uint64    // the run whose partials are accepted
+}
+
+func newPoller[T any](e *env, key string, load func(ctx context.Context, b Backend) (T, error), cost func(T, bool) sched.Cost) poller[T] {
+	return poller[T]{env: e, owner: e.nextID(), key: key, load: load, cost: cost, visible: true}
+}
+
+// need is what the page asks of the scheduler now.
+func (p *poller[T]) need() []sched.Need {
+	if !p.visible || (p.once && p.loaded) {
 		return nil
 	}
-	p.req++
-	p.inflight = true
-	ctx, cancel := context.WithTimeout(p.env.ctx, fetchTimeout)
-	p.cancel = cancel
-	page, req, load, b := p.id, p.req, p.load, p.env.backend
-	if p.stream != nil && !p.loaded {
-		return streamFetch(ctx, cancel, b, page, req, p.stream)
+	class := sched.Visible
+	if !p.loaded {
+		class = sched.FirstLoad
 	}
-	return func() tea.Msg {
-		defer cancel()
-		data, err := load(ctx, b)
-		return fetchedMsg{page: page, req: req, data: data, err: err}
-	}
-}
-
-// streamFetch runs a streaming load in a goroutine and returns a command
-// that reads its messages one at a time: partials (at most one waiting; a
-// newer one replaces what the UI has not read yet) and then the reply.
-func streamFetch(ctx context.Context, cancel context.CancelFunc, b Backend, page, req uint64,
-	stream func(context.Context, Backend, func(any)) (any, error)) tea.Cmd {
-	partials := make(chan any, 1)
-	done := make(chan fetchedMsg, 1)
-	go func() {
-		defer cancel()
-		data, err := stream(ctx, b, func(v any) {
-			select { // drop an unread older partial: the newer one has more
-			case <-partials:
-			default:
-			}
-			partials <- v
-		})
-		done <- fetchedMsg{page: page, req: req, data: data, err: err}
-	}()
-	var next tea.Cmd
-	next = func() tea.Msg {
-		select {
-		case m := <-done:
-			return m
-		case v := <-partials:
-			return partialMsg{page: page, req: req, data: v, next: next}
+	load, stream, b := p.load, p.stream, p.env.backend
+	run := func(ctx context.Context, emit func(any)) (any, error) { return load(ctx, b) }
+	if stream != nil && !p.loaded {
+		run = func(ctx context.Context, emit func(any)) (any, error) {
+			return stream(ctx, b, func(v T) { emit(v) })
 		}
 	}
-	return next
+	return []sched.Need{{Key: p.key, Class: class, Cost: p.cost(p.data, p.loaded), Run: run}}
 }
 
-// partial accepts a partialMsg that belongs to this page's current request.
-func (p *poller) partial(m partialMsg) bool {
-	return m.page == p.id && m.req == p.req && p.inflight && !p.loaded
-}
+// sync states the page's needs and starts what is due.
+func (p *poller[T]) sync() tea.Cmd { return p.env.setNeeds(p.owner, p.need()) }
 
-// accept checks a reply: ok is false when it is not this page's latest. On
-// an accepted reply it records the outcome and schedules the next tick.
-func (p *poller) accept(m fetchedMsg) (ok bool, next tea.Cmd) {
-	if m.page != p.id || m.req != p.req {
-		return false, nil
+// fetch is the first load (Init). When another page's run of the same
+// need ended within the interval, its result is used instead of a call.
+func (p *poller[T]) fetch() tea.Cmd {
+	var cached tea.Cmd
+	if m, ok := p.env.loop.last[p.key]; ok && p.env.clock().Sub(m.at) < p.env.loop.sched.Interval() {
+		m.cached = true
+		cached = func() tea.Msg { return m }
 	}
-	p.inflight = false
-	p.cancel = nil
-	if m.err != nil {
-		p.err = m.err
-		p.failures++
-	} else {
-		p.err = nil
-		p.failures = 0
-		p.loaded = true
-		p.lastOK = p.env.now()
-	}
-	return true, p.schedule()
+	return tea.Batch(cached, p.sync())
 }
 
-func (p *poller) schedule() tea.Cmd {
-	if !p.visible {
+// refresh runs the need now (ctrl+r) unless a run is in flight.
+func (p *poller[T]) refresh() tea.Cmd {
+	if p.env.loop.sched.State(p.key).Running {
 		return nil
 	}
-	p.gen++
-	page, gen := p.id, p.gen
-	d := p.env.interval
-	for i := 0; i < p.failures && d < maxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, maxBackoff)
-	return p.env.tick(d, func(time.Time) tea.Msg { return tickMsg{page: page, gen: gen} })
+	p.env.setNeedsQuiet(p.owner, p.need())
+	p.env.loop.sched.Kick(p.key)
+	return p.env.pump()
 }
 
-// tick handles a tickMsg; it reports whether the message was this page's.
-func (p *poller) tick(m tickMsg) (mine bool, cmd tea.Cmd) {
-	if m.page != p.id {
-		return false, nil
+// receive takes a message of this poller's key. It reports whether the
+// message was a final reply (data or error) and whether it was a partial.
+func (p *poller[T]) receive(msg tea.Msg) (final, partial bool) {
+	switch m := msg.(type) {
+	case partialMsg:
+		if m.key != p.key || p.loaded {
+			return false, false
+		}
+		if v, ok := m.data.(T); ok {
+			p.data, p.running = v, m.id
+			return false, true
+		}
+	case fetchedMsg:
+		if m.key != p.key {
+			return false, false
+		}
+		if m.err != nil {
+			p.err = m.err
+			return true, false
+		}
+		v, ok := m.data.(T)
+		if !ok {
+			return false, false
+		}
+		p.data, p.err, p.loaded, p.lastOK = v, nil, true, p.env.now()
+		return true, false
 	}
-	if m.gen != p.gen || !p.visible {
-		return true, nil
-	}
-	return true, p.fetch()
+	return false, false
 }
 
-// show resumes polling when the page is on top again.
-func (p *poller) show() tea.Cmd {
+// show resumes the page's needs when it is on top again, refreshing now.
+func (p *poller[T]) show() tea.Cmd {
 	p.visible = true
-	p.gen++
-	return p.fetch()
-}
-
-// hide stops polling; the in-flight request may still land.
-func (p *poller) hide() {
-	p.visible = false
-	p.gen++
-}
-
-func (p *poller) close() {
-	p.visible = false
-	p.gen++
-	if p.cancel != nil {
-		p.cancel()
+	if p.once && p.loaded {
+		return nil
 	}
+	p.env.setNeedsQuiet(p.owner, p.need())
+	p.env.loop.sched.Kick(p.key)
+	return p.env.pump()
 }
 
-// State is what the header shows about a page's data.
+// hide withdraws the page's needs; a run in flight may still land.
+func (p *poller[T]) hide() {
+	p.visible = false
+	p.env.setNeedsQuiet(p.owner, nil)
+}
+
+func (p *poller[T]) close() {
+	p.visible = false
+	p.env.dropNeeds(p.owner)
+}
+
+// refreshState is what the header shows about a page's data.
 type refreshState struct {
 	Loaded bool
 	Busy   bool
@@ -193,17 +175,17 @@ type refreshState struct {
 	Err    error
 }
 
-func (p *poller) state() refreshState {
-	return refreshState{Loaded: p.loaded, Busy: p.inflight, LastOK: p.lastOK, Err: p.err}
+func (p *poller[T]) state() refreshState {
+	return refreshState{Loaded: p.loaded, Busy: p.env.loop.sched.State(p.key).Running && p.visible, LastOK: p.lastOK, Err: p.err}
 }
 
-// refresher is implemented by pages that poll (k9s-style capability).
+// refresher is implemented by pages that refresh (k9s-style capability).
 type refresher interface {
 	Refresh() tea.Cmd
 	RefreshState() refreshState
 }
 
-// visibility is implemented by pages that poll only while on top.
+// visibility is implemented by pages that refresh only while on top.
 type visibility interface {
 	Shown() tea.Cmd
 	Hidden()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ui/page"
+	"github.com/ecstui/ecstui/ui/sched"
 	"github.com/ecstui/ecstui/ui/theme"
 )
 
@@ -134,6 +135,11 @@ func (r *root) connected(m connectedMsg) tea.Cmd {
 		st:       r.st, keys: r.keys, now: r.d.Now, interval: r.d.RefreshInterval,
 		ids: &r.ids, spin: &r.spin, tick: r.tick,
 	}
+	sc, err := sched.New(sched.Options{Share: r.d.APIBudget, Interval: r.d.RefreshInterval})
+	if err != nil {
+		return r.flash(err.Error(), true)
+	}
+	r.env.loop = refreshLoop{sched: sc, runs: map[string]run{}, last: map[string]fetchedMsg{}}
 	r.env.actions, r.env.canAct = r.actionDeps(c, m.backend)
 	r.keys.Actions = r.keys.baseActions.ForReadOnly(r.env.readOnly)
 	r.stack = []page.Page{newClustersPage(r.env)}
@@ -308,6 +314,27 @@ func (r *root) update(msg tea.Msg) tea.Cmd {
 		return r.flash(clean(msg.Text), msg.Error)
 	case tea.KeyPressMsg:
 		return r.key(msg)
+	case tickMsg:
+		if r.env == nil {
+			return nil
+		}
+		return tea.Batch(r.env.woke(msg), r.startSpinIfBusy())
+	case fetchedMsg:
+		if r.env == nil {
+			return nil
+		}
+		if msg.cached {
+			return r.broadcast(msg)
+		}
+		if !r.env.finished(&msg) {
+			return nil
+		}
+		return tea.Batch(r.broadcast(msg), r.env.pump())
+	case partialMsg:
+		if r.env == nil || !r.env.current(msg) {
+			return nil
+		}
+		return r.broadcast(msg)
 	}
 	return r.broadcast(msg)
 }

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ecstui/ecstui/ui/page"
+	"github.com/ecstui/ecstui/ui/sched"
 )
 
 // textSpec describes a scrolling detail page (service detail, task
@@ -19,7 +20,10 @@ type textSpec struct {
 	cluster string
 	// once: the data never changes (a task definition revision), so the page
 	// fetches it once and does not poll.
-	once   bool
+	once bool
+	// key names the data for the scheduler; cost is one fetch's calls.
+	key    string
+	cost   sched.Cost
 	fetch  func(ctx context.Context, b Backend) (any, error)
 	render func(e *env, data any, width int) []string
 	copyID func(data any) string
@@ -34,16 +38,16 @@ type textKey struct {
 }
 
 type textPage struct {
-	poller
+	poller[any]
 	spec          textSpec
 	vp            viewport.Model
-	data          any
 	width, height int
 }
 
 func newTextPage(e *env, spec textSpec) *textPage {
 	p := &textPage{spec: spec, vp: viewport.New()}
-	p.poller = newPoller(e, spec.fetch)
+	p.poller = newPoller(e, spec.key, spec.fetch, func(any, bool) sched.Cost { return spec.cost })
+	p.once = spec.once
 	return p
 }
 
@@ -52,21 +56,13 @@ func (p *textPage) Init() tea.Cmd { return p.fetch() }
 func (p *textPage) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case fetchedMsg:
-		ok, next := p.accept(msg)
-		if !ok {
-			return p, nil
+		if final, _ := p.receive(msg); !final {
+			return nil, nil
 		}
-		if msg.err == nil {
-			p.data = msg.data
+		if p.err == nil {
 			p.layout()
 		}
-		if p.spec.once && p.loaded {
-			return p, nil
-		}
-		return p, next
-	case tickMsg:
-		_, cmd := p.tick(msg)
-		return p, cmd
+		return nil, p.sync()
 	case tea.KeyPressMsg:
 		k := p.env.keys
 		switch {
@@ -84,20 +80,20 @@ func (p *textPage) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 			p.vp.GotoBottom()
 		case key.Matches(msg, k.Logs) && p.spec.logs != nil && p.data != nil:
 			if t, ok := p.spec.logs(p.data); ok {
-				return p, openLogsCmd(p.env, t)
+				return nil, openLogsCmd(p.env, t)
 			}
 		default:
 			if p.data == nil {
-				return p, nil
+				return nil, nil
 			}
 			for _, x := range p.spec.keys {
 				if key.Matches(msg, x.binding(k)) {
-					return p, x.do(p.env, p.data)
+					return nil, x.do(p.env, p.data)
 				}
 			}
 		}
 	}
-	return p, nil
+	return nil, nil
 }
 
 // layout re-renders the content for the current width, keeping the scroll.
@@ -145,17 +141,11 @@ func (p *textPage) KeyHelp() []key.Binding {
 }
 
 func (p *textPage) Close()                     { p.close() }
-func (p *textPage) Refresh() tea.Cmd           { return p.fetch() }
+func (p *textPage) Refresh() tea.Cmd           { return p.refresh() }
 func (p *textPage) RefreshState() refreshState { return p.state() }
-func (p *textPage) Shown() tea.Cmd {
-	if p.spec.once && p.loaded {
-		p.visible = true
-		return nil
-	}
-	return p.show()
-}
-func (p *textPage) Hidden()         { p.hide() }
-func (p *textPage) Cluster() string { return p.spec.cluster }
+func (p *textPage) Shown() tea.Cmd             { return p.show() }
+func (p *textPage) Hidden()                    { p.hide() }
+func (p *textPage) Cluster() string            { return p.spec.cluster }
 
 func (p *textPage) CopyText() (string, bool) {
 	if p.data == nil || p.spec.copyID == nil {

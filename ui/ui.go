@@ -45,6 +45,7 @@ import (
 
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ops"
+	"github.com/ecstui/ecstui/ui/sched"
 )
 
 // Context is one AWS context the console can switch between.
@@ -87,6 +88,10 @@ type Deps struct {
 	Journal *ops.Journal
 	// LogBufferLines bounds each log viewer's memory (default 50,000 lines).
 	LogBufferLines int
+	// APIBudget is the share of each ECS throttle bucket's sustained rate
+	// the console spends at steady state, in (0, 1] (default 0.10; see
+	// package ui/sched).
+	APIBudget float64
 }
 
 // DefaultRefreshInterval is the polling interval when Deps leaves it zero.
@@ -113,6 +118,12 @@ func validate(d *Deps) error {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.APIBudget == 0 {
+		d.APIBudget = sched.DefaultShare
+	}
+	if d.APIBudget < 0 || d.APIBudget > 1 {
+		return fmt.Errorf("ui: API budget %v%% is outside (0%%, 100%%]", d.APIBudget*100)
 	}
 	return nil
 }

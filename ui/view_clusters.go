@@ -47,6 +47,8 @@ func newClustersPage(e *env) *listPage[model.Cluster] {
 	return newListPage(e, listSpec[model.Cluster]{
 		title:   "clusters",
 		noun:    "clusters",
+		key:     "clusters",
+		cost:    clustersCost,
 		columns: clusterColumns,
 		fetch: func(ctx context.Context, b Backend) ([]model.Cluster, []model.Failure, error) {
 			return b.Clusters(ctx)

@@ -9,7 +9,9 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ecstui/ecstui/aws/quota"
 	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ui/sched"
 	"github.com/ecstui/ecstui/ui/table"
 	"github.com/ecstui/ecstui/ui/theme"
 )
@@ -143,6 +145,8 @@ func newContainersPage(e *env, cluster string, task model.Task) *containersPage 
 	p.listPage = newListPage(e, listSpec[containerItem]{
 		title:   "containers(" + clean(shortID(task.ID)) + ")",
 		noun:    "containers",
+		key:     "containers:" + cluster + ":" + task.ARN,
+		cost:    func(int) sched.Cost { return sched.Cost{quota.TaskRead: 1} },
 		columns: containerColumns,
 		fetch: func(ctx context.Context, b Backend) ([]containerItem, []model.Failure, error) {
 			return fetchContainers(ctx, b, cluster, task)
@@ -157,7 +161,6 @@ func newContainersPage(e *env, cluster string, task model.Task) *containersPage 
 			}},
 		},
 	})
-	p.self = p
 	return p
 }
 

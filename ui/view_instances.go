@@ -126,6 +126,8 @@ func newInstancesPage(e *env, cluster string) *instancesPage {
 	p.listPage = newListPage(e, listSpec[model.ContainerInstance]{
 		title:   "instances(" + clean(cluster) + ")",
 		noun:    "container instances",
+		key:     "instances:" + cluster,
+		cost:    instancesCost,
 		columns: instanceColumns,
 		fetch: func(ctx context.Context, b Backend) ([]model.ContainerInstance, []model.Failure, error) {
 			return b.ContainerInstances(ctx, cluster, "")
@@ -144,7 +146,6 @@ func newInstancesPage(e *env, cluster string) *instancesPage {
 			}},
 		},
 	})
-	p.self = p
 	return p
 }
 

@@ -362,6 +362,8 @@ func newPortMapPage(e *env, scope portScope) *portMapPage {
 	p.listPage = newListPage(e, listSpec[model.PortMapRow]{
 		title:   scope.title(),
 		noun:    "port bindings",
+		key:     "ports:" + cluster + ":" + scope.service + ":" + scope.instanceARN,
+		cost:    portMapCost,
 		columns: portColumns,
 		fetchMeta: func(ctx context.Context, b Backend) ([]model.PortMapRow, any, []model.Failure, error) {
 			pm, fails, err := fetchPortMap(ctx, b, cluster)
@@ -411,6 +413,5 @@ func newPortMapPage(e *env, scope portScope) *portMapPage {
 			}},
 		},
 	})
-	p.self = p
 	return p
 }

@@ -9,9 +9,11 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ecstui/ecstui/aws/awsapi"
+	"github.com/ecstui/ecstui/aws/quota"
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ui/actions"
 	"github.com/ecstui/ecstui/ui/page"
+	"github.com/ecstui/ecstui/ui/sched"
 	"github.com/ecstui/ecstui/ui/theme"
 )
 
@@ -71,6 +73,8 @@ func newServiceDetailPage(e *env, cluster, name string) *textPage {
 	return newTextPage(e, textSpec{
 		title:   "service(" + clean(name) + ")",
 		noun:    "service",
+		key:     "service:" + cluster + ":" + name,
+		cost:    sched.Cost{quota.ServiceRead: 1},
 		cluster: cluster,
 		fetch: func(ctx context.Context, b Backend) (any, error) {
 			return fetchServiceDetail(ctx, b, cluster, name)

@@ -149,6 +149,8 @@ func newServicesPage(e *env, cluster string) *servicesPage {
 	p.listPage = newListPage(e, listSpec[model.Service]{
 		title:   "services(" + clean(cluster) + ")",
 		noun:    "services",
+		key:     "services:" + cluster,
+		cost:    servicesCost,
 		columns: serviceColumns,
 		fetch: func(ctx context.Context, b Backend) ([]model.Service, []model.Failure, error) {
 			return b.Services(ctx, cluster, nil)
@@ -173,7 +175,6 @@ func newServicesPage(e *env, cluster string) *servicesPage {
 		},
 	})
 	p.spec.extra = append(p.spec.extra, serviceActionKeys(cluster)...)
-	p.self = p
 	return p
 }
 

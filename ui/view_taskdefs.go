@@ -11,9 +11,11 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ecstui/ecstui/aws/quota"
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ui/actions"
 	"github.com/ecstui/ecstui/ui/page"
+	"github.com/ecstui/ecstui/ui/sched"
 	"github.com/ecstui/ecstui/ui/table"
 )
 
@@ -26,6 +28,8 @@ func newFamiliesPage(e *env, cluster string) *listPage[string] {
 		title:   "taskdefs",
 		cluster: cluster,
 		noun:    "task definition families",
+		key:     "families",
+		cost:    func(n int) sched.Cost { return sched.Cost{quota.TaskDefRead: pages(n, 100)} },
 		columns: familyColumns,
 		fetch: func(ctx context.Context, b Backend) ([]string, []model.Failure, error) {
 			fams, err := b.TaskDefinitionFamilies(ctx)
@@ -49,6 +53,8 @@ func newRevisionsPage(e *env, cluster, family string) *listPage[string] {
 		title:   "revisions(" + clean(family) + ")",
 		cluster: cluster,
 		noun:    "revisions",
+		key:     "revisions:" + family,
+		cost:    func(n int) sched.Cost { return sched.Cost{quota.TaskDefRead: pages(n, 100)} },
 		columns: revisionColumns,
 		fetch: func(ctx context.Context, b Backend) ([]string, []model.Failure, error) {
 			arns, err := b.TaskDefinitionRevisions(ctx, family)
@@ -77,6 +83,8 @@ func newTaskDefPage(e *env, id string) *textPage {
 		title: "taskdef(" + tdShort(id) + ")",
 		noun:  "task definition",
 		once:  true,
+		key:   "taskdef:" + id,
+		cost:  sched.Cost{quota.TaskDefRead: 1},
 		fetch: func(ctx context.Context, b Backend) (any, error) {
 			return b.TaskDefinition(ctx, id)
 		},

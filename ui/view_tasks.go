@@ -185,6 +185,8 @@ func newTasksPageFor(e *env, cluster string, f model.TaskFilter, label string) *
 	p.listPage = newListPage(e, listSpec[taskItem]{
 		title:   title,
 		noun:    "tasks",
+		key:     "tasks:" + cluster + ":" + f.ServiceName + ":" + f.ContainerInstance + ":" + f.DesiredStatus,
+		cost:    tasksCost,
 		columns: taskColumns,
 		fetch: func(ctx context.Context, b Backend) ([]taskItem, []model.Failure, error) {
 			return fetchTasks(ctx, b, cluster, f, nil)
@@ -212,7 +214,6 @@ func newTasksPageFor(e *env, cluster string, f model.TaskFilter, label string) *
 		},
 	})
 	p.label = label
-	p.self = p
 	return p
 }
 
