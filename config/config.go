@@ -18,8 +18,13 @@ import (
 const (
 	DefaultRefreshInterval = 5 * time.Second
 	DefaultBufferLines     = 50000
-	MinRefreshInterval     = time.Second
-	MaxBufferLines         = 10_000_000
+	// DefaultAPIBudget is the share of each ECS throttle bucket's sustained
+	// rate the console spends at steady state; MinAPIBudgetPercent the
+	// least that can be asked (below it a large view would never refresh).
+	DefaultAPIBudget    = 0.10
+	MinAPIBudgetPercent = 1.0
+	MinRefreshInterval  = time.Second
+	MaxBufferLines      = 10_000_000
 )
 
 // Source says where a value came from.
@@ -53,6 +58,7 @@ type Config struct {
 	Contexts        []Context           `json:"contexts"`
 	CurrentContext  string              `json:"currentContext"`
 	RefreshInterval time.Duration       `json:"refreshInterval"`
+	APIBudget       float64             `json:"apiBudget"` // a fraction: 0.1 is 10 %
 	ReadOnly        bool                `json:"readOnly"`
 	Keys            map[string][]string `json:"keys,omitempty"`
 	Colors          map[string]string   `json:"colors,omitempty"`

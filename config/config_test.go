@@ -42,6 +42,7 @@ func globalFlags(args ...string) *pflag.FlagSet {
 	fs.String("context", "", "")
 	fs.Bool("read-only", false, "")
 	fs.Duration("refresh", DefaultRefreshInterval, "")
+	fs.String("api-budget", "10%", "")
 	fs.String("profile", "", "")
 	fs.String("region", "", "")
 	fs.String("endpoint-url", "", "")
@@ -89,6 +90,9 @@ func TestLoadInvalid(t *testing.T) {
 		{"buffer not a number", "logs:\n  bufferLines: lots\n", "logs.bufferLines", 2, "not a whole number"},
 		{"buffer not a scalar", "logs:\n  bufferLines: [1]\n", "logs.bufferLines", 2, "must be a whole number"},
 		{"unknown logs key", "logs:\n  bufferLine: 5\n", "logs.bufferLine", 2, "unknown key (known: bufferLines)"},
+		{"budget not a percentage", "apiBudget: lots\n", "apiBudget", 1, "is not a percentage"},
+		{"budget too small", "apiBudget: 0.5%\n", "apiBudget", 1, "out of range (1% to 100%"},
+		{"budget above AWS's rate", "apiBudget: 150%\n", "apiBudget", 1, "out of range"},
 		{"logs not a mapping", "logs: 5\n", "logs", 1, "must be a mapping"},
 		{"readOnly as a string", "readOnly: 'yes'\n", "readOnly", 1, "true or false"},
 		{"current context not a string", "currentContext: [a]\n", "currentContext", 1, "must be a string"},
@@ -136,6 +140,8 @@ func TestLoadInvalidEnvAndFlags(t *testing.T) {
 		{"env duration", map[string]string{"ECSTUI_REFRESH_INTERVAL": "soon"}, nil, "environment variable ECSTUI_REFRESH_INTERVAL: key refreshInterval"},
 		{"env bool", map[string]string{"ECSTUI_READ_ONLY": "perhaps"}, nil, "environment variable ECSTUI_READ_ONLY: key readOnly"},
 		{"env buffer", map[string]string{"ECSTUI_LOGS_BUFFER_LINES": "0"}, nil, "key logs.bufferLines"},
+		{"env budget", map[string]string{"ECSTUI_API_BUDGET": "0"}, nil, "environment variable ECSTUI_API_BUDGET: key apiBudget"},
+		{"flag budget", nil, []string{"--api-budget", "-5%"}, "flag --api-budget: key apiBudget"},
 		{"flag refresh too short", nil, []string{"--refresh", "10ms"}, "flag --refresh: key refreshInterval"},
 		{"flag unknown context", nil, []string{"--context", "nope"}, "flag --context: key currentContext"},
 		{"flag bad endpoint", nil, []string{"--endpoint-url", "ftp://x"}, "flag --endpoint-url: key contexts[0].endpointURL"},
@@ -177,7 +183,7 @@ func TestLoadPrecedenceAndSources(t *testing.T) {
 		{
 			name: "no file: defaults and one implicit context",
 			check: func(t *testing.T, c *Config) {
-				if c.File != "" || c.RefreshInterval != DefaultRefreshInterval || c.Logs.BufferLines != DefaultBufferLines || c.ReadOnly {
+				if c.File != "" || c.RefreshInterval != DefaultRefreshInterval || c.Logs.BufferLines != DefaultBufferLines || c.ReadOnly || c.APIBudget != DefaultAPIBudget {
 					t.Errorf("defaults wrong: %+v", c)
 				}
 				if len(c.Contexts) != 1 || c.CurrentContext != "default" {
@@ -225,17 +231,17 @@ func TestLoadPrecedenceAndSources(t *testing.T) {
 			name: "flags beat env and override the current context",
 			file: goodFile,
 			env:  map[string]string{"ECSTUI_REFRESH_INTERVAL": "30s", "ECSTUI_CONTEXT": "staging"},
-			args: []string{"--refresh", "2s", "--context", "prod", "--region", "ap-south-1", "--endpoint-url", "http://127.0.0.1:4566", "--read-only"},
+			args: []string{"--refresh", "2s", "--api-budget", "25%", "--context", "prod", "--region", "ap-south-1", "--endpoint-url", "http://127.0.0.1:4566", "--read-only"},
 			check: func(t *testing.T, c *Config) {
 				cur, i := c.Current()
-				if c.RefreshInterval != 2*time.Second || i != 1 || cur.Region != "ap-south-1" || cur.EndpointURL != "http://127.0.0.1:4566" || !c.ReadOnly {
+				if c.RefreshInterval != 2*time.Second || c.APIBudget != 0.25 || i != 1 || cur.Region != "ap-south-1" || cur.EndpointURL != "http://127.0.0.1:4566" || !c.ReadOnly {
 					t.Errorf("flags not applied: %+v", c)
 				}
 				if c.Contexts[0].Region != "eu-west-1" {
 					t.Errorf("flag leaked into a context that is not current: %+v", c.Contexts[0])
 				}
 			},
-			wantSource: map[string]Source{"refreshInterval": SourceFlag, "currentContext": SourceFlag, "readOnly": SourceFlag,
+			wantSource: map[string]Source{"refreshInterval": SourceFlag, "apiBudget": SourceFlag, "currentContext": SourceFlag, "readOnly": SourceFlag,
 				"contexts[1].region": SourceFlag, "contexts[1].endpointURL": SourceFlag, "contexts[1].profile": SourceFile, "contexts[0].region": SourceFile},
 		},
 		{

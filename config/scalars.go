@@ -43,6 +43,13 @@ var scalars = []scalar{
 			cfg.RefreshInterval = d
 			return d.String(), msg
 		}},
+	{key: "apiBudget", env: "ECSTUI_API_BUDGET", flag: "api-budget", def: formatBudget(DefaultAPIBudget),
+		want: "a percentage such as 10%",
+		apply: func(cfg *Config, raw string) (string, string) {
+			f, msg := parseBudget(raw)
+			cfg.APIBudget = f
+			return formatBudget(f), msg
+		}},
 	{key: "readOnly", env: "ECSTUI_READ_ONLY", flag: "read-only", def: "false", want: "true or false", strictBool: true,
 		apply: func(cfg *Config, raw string) (string, string) {
 			b, msg := parseBool(raw)
@@ -89,6 +96,22 @@ func parseRefresh(s string) (time.Duration, string) {
 	}
 	return d, ""
 }
+
+// parseBudget parses apiBudget, a percentage of each ECS throttle bucket's
+// sustained rate ("10%", or "10"), into a fraction; msg is "" when valid.
+func parseBudget(s string) (float64, string) {
+	t := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
+	pct, err := strconv.ParseFloat(t, 64)
+	if err != nil || pct != pct {
+		return 0, fmt.Sprintf("%q is not a percentage (write it like 10%%)", s)
+	}
+	if pct < MinAPIBudgetPercent || pct > 100 {
+		return 0, fmt.Sprintf("%s%% is out of range (%g%% to 100%% of AWS's rate)", strconv.FormatFloat(pct, 'f', -1, 64), MinAPIBudgetPercent)
+	}
+	return pct / 100, ""
+}
+
+func formatBudget(f float64) string { return strconv.FormatFloat(f*100, 'f', -1, 64) + "%" }
 
 // parseBufferLines parses logs.bufferLines; msg is "" when valid.
 func parseBufferLines(s string) (int, string) {

@@ -24,6 +24,7 @@ func runTUI(ctx context.Context, a *App) error {
 		Contexts:        uiContexts(cfg.Contexts),
 		Current:         max(cur, 0),
 		RefreshInterval: cfg.RefreshInterval,
+		APIBudget:       cfg.APIBudget,
 		Keys:            cfg.Keys,
 		Colors:          cfg.Colors,
 		LogBufferLines:  cfg.Logs.BufferLines,
@@ -55,6 +56,7 @@ func runDemo(ctx context.Context, a *App) error {
 	deps := ui.Deps{
 		Contexts:        []ui.Context{uiContext(demoContext(d.url))},
 		RefreshInterval: cfg.RefreshInterval,
+		APIBudget:       cfg.APIBudget,
 		Keys:            cfg.Keys,
 		Colors:          cfg.Colors,
 		LogBufferLines:  cfg.Logs.BufferLines,
