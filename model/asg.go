@@ -12,6 +12,13 @@ type AutoScalingGroup struct {
 	AvailabilityZones []string
 	Instances         []ASGInstance
 	LaunchTemplate    string
+	// Template is the launch template and version the group launches.
+	Template LaunchTemplateRef
+	// NewInstancesProtectedFromScaleIn: instances launch protected from
+	// scale-in (required by ECS managed termination protection).
+	NewInstancesProtectedFromScaleIn bool
+	HealthCheckGracePeriod           int // seconds
+	DefaultInstanceWarmup            int // seconds; 0 when unset
 }
 
 // ASGInstance is an instance as its Auto Scaling group sees it.
@@ -23,6 +30,9 @@ type ASGInstance struct {
 	HealthStatus         string // Healthy, Unhealthy
 	InstanceType         string
 	LaunchTemplate       string
+	// Template is the launch template and version the instance was launched from.
+	Template             LaunchTemplateRef
+	ProtectedFromScaleIn bool
 }
 
 // ScalingActivity is what TerminateInstanceInAutoScalingGroup returns.

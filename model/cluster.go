@@ -10,6 +10,10 @@ type Cluster struct {
 	PendingTasksCount                 int
 	RegisteredContainerInstancesCount int
 	Tags                              map[string]string
+	// CapacityProviders are the providers associated with the cluster, and
+	// DefaultStrategy what services and tasks use when they name none.
+	CapacityProviders []string
+	DefaultStrategy   []CapacityProviderStrategyItem
 }
 
 // Failure is one per-item failure that a batch AWS call reported next to its

@@ -45,4 +45,11 @@ type ContainerInstance struct {
 	RegisteredAt      time.Time
 	Attributes        map[string]string
 	Tags              map[string]string
+
+	// CapacityProviderName is the capacity provider the instance registered
+	// through (ECS), if any.
+	CapacityProviderName string
+	// ASG is what Auto Scaling says of the instance (lifecycle state,
+	// scale-in protection), when the enrichment got it.
+	ASG *ASGInstance
 }

@@ -34,6 +34,11 @@ type Service struct {
 	HealthCheckGracePeriod  time.Duration
 	CreatedAt               time.Time
 	Tags                    map[string]string
+
+	// CapacityProviderStrategy is the service's strategy; its LaunchType is
+	// then empty. ECS copies the cluster's default strategy into a service
+	// created without launch type or strategy.
+	CapacityProviderStrategy []CapacityProviderStrategyItem
 }
 
 // DeploymentConfiguration holds the rolling-update bounds and the circuit breaker.

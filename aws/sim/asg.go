@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,8 +19,10 @@ const (
 	shutdown     = 30 * time.Second
 )
 
-// stepEC2 moves instances through boot and shutdown and keeps every Auto
-// Scaling group at its desired capacity.
+// stepEC2 moves instances through boot and shutdown, applies lifecycle hook
+// timeouts, and keeps every Auto Scaling group at its desired capacity:
+// instances in Terminating:Wait no longer count, so a replacement launches
+// at once; a surplus is scaled in (lifecycle.go).
 func (w *World) stepEC2() {
 	for _, id := range w.ec2Order {
 		e := w.ec2[id]
@@ -29,7 +32,11 @@ func (w *World) stepEC2() {
 		switch e.state {
 		case "pending":
 			if !w.now.Before(e.runningAt) {
-				e.state, e.lifecycle = "running", "InService"
+				e.state = "running"
+				if e.lifecycle == model.LifecyclePending {
+					e.lifecycle = model.LifecycleInService
+					e.protected = e.asg.newProtected
+				}
 			}
 		case "running":
 			if e.ci == nil && !e.registerAt.IsZero() && !w.now.Before(e.registerAt) {
@@ -37,7 +44,7 @@ func (w *World) stepEC2() {
 			}
 		case "shutting-down":
 			if !w.now.Before(e.terminatedAt) {
-				e.state, e.lifecycle = "terminated", "Terminated"
+				e.state, e.lifecycle = "terminated", model.LifecycleTerminated
 			}
 		case "terminated":
 			if w.now.Sub(e.terminatedAt) > time.Hour {
@@ -47,11 +54,15 @@ func (w *World) stepEC2() {
 	}
 	for _, name := range w.asgOrder {
 		g := w.asgs[name]
+		w.stepHooks(g)
 		n := 0
 		for _, m := range g.members {
-			if m.state == "pending" || m.state == "running" {
+			if m.inService() {
 				n++
 			}
+		}
+		if n > g.desired {
+			w.scaleIn(g, n-g.desired)
 		}
 		for ; n < g.desired; n++ {
 			e := w.launchEC2(g)
@@ -72,6 +83,10 @@ func (w *World) TerminateInstanceInAutoScalingGroup(instanceID string, decrement
 		return model.ScalingActivity{}, simapi.Errorf(simapi.CodeValidationError,
 			"Instance Id not found - No managed instance found for instance ID: %s", instanceID)
 	}
+	if !e.inService() {
+		return model.ScalingActivity{}, simapi.Errorf(simapi.CodeValidationError,
+			"The instance %s is not in InService or Standby.", instanceID)
+	}
 	g := e.asg
 	cause := fmt.Sprintf("At %s instance %s was taken out of service in response to a user request.",
 		w.now.Format(time.RFC3339), e.id)
@@ -83,7 +98,7 @@ func (w *World) TerminateInstanceInAutoScalingGroup(instanceID string, decrement
 		cause = strings.TrimSuffix(cause, ".") + fmt.Sprintf(", shrinking the capacity from %d to %d.", g.desired, g.desired-1)
 		g.desired--
 	}
-	w.terminateEC2(e)
+	w.beginTermination(e)
 	return model.ScalingActivity{
 		ActivityID:           w.uuid(),
 		AutoScalingGroupName: g.name,
@@ -95,7 +110,8 @@ func (w *World) TerminateInstanceInAutoScalingGroup(instanceID string, decrement
 }
 
 func (w *World) terminateEC2(e *ec2Instance) {
-	e.state, e.lifecycle = "shutting-down", "Terminating"
+	e.state, e.lifecycle = "shutting-down", model.LifecycleTerminating
+	e.waitHooks = nil
 	e.terminatedAt = w.now.Add(shutdown)
 	ci := e.ci
 	if ci == nil {
@@ -132,6 +148,8 @@ func (w *World) DescribeAutoScalingGroups(names []string) []model.AutoScalingGro
 		m := model.AutoScalingGroup{
 			Name: g.name, ARN: g.arn, MinSize: g.min, MaxSize: g.max, DesiredCapacity: g.desired,
 			AvailabilityZones: append([]string(nil), g.azs...), LaunchTemplate: g.launchTemplate,
+			Template: g.templateRef(g.ltSpec), NewInstancesProtectedFromScaleIn: g.newProtected,
+			HealthCheckGracePeriod: int(g.healthGrace / time.Second), DefaultInstanceWarmup: int(g.instanceWarmup / time.Second),
 		}
 		for _, e := range g.members {
 			if e.state != "terminated" && !e.gone {
@@ -147,7 +165,8 @@ func asgInstance(e *ec2Instance) model.ASGInstance {
 	return model.ASGInstance{
 		InstanceID: e.id, AutoScalingGroupName: e.asg.name, AvailabilityZone: e.az,
 		LifecycleState: e.lifecycle, HealthStatus: "Healthy", InstanceType: e.instanceType,
-		LaunchTemplate: e.asg.launchTemplate,
+		LaunchTemplate: e.asg.launchTemplate, Template: e.asg.templateRef(strconv.Itoa(e.ltVersion)),
+		ProtectedFromScaleIn: e.protected,
 	}
 }
 

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -66,7 +67,21 @@ type ASGSpec struct {
 	AMI          string   // default ami-0a1b2c3d4e5f60718
 	AgentVersion string   // default 1.89.2
 	CPU, Memory  int      // registered resources; default from the instance type
+
+	// LaunchTemplateName names the group's launch template (default: its
+	// id). OlderImages are earlier versions of it (version 1 first); the
+	// AMI and agent above are the newest version, which the group launches
+	// as $Default unless LaunchTemplateVersion pins a version ("2").
+	LaunchTemplateName    string
+	OlderImages           []ImageVersion
+	LaunchTemplateVersion string
+	// InstanceWarmup is the group's default instance warmup (instance
+	// refreshes count a replacement as done that long after InService).
+	InstanceWarmup time.Duration
 }
+
+// ImageVersion is the AMI and agent version of one launch template version.
+type ImageVersion struct{ AMI, AgentVersion string }
 
 // AddAutoScalingGroup creates the group and launches Size instances that are
 // already registered ACTIVE in the cluster. It returns their EC2 ids.
@@ -107,14 +122,23 @@ func (w *World) AddAutoScalingGroup(s ASGSpec) []string {
 		azs: s.AZs, instanceType: s.InstanceType, ami: s.AMI, agentVersion: s.AgentVersion,
 		cpu: s.CPU, memory: s.Memory,
 		launchTemplate: "lt-0" + w.hex(16),
+		ltSpec:         cmp.Or(s.LaunchTemplateVersion, "$Default"),
+		healthGrace:    300 * time.Second,
+		instanceWarmup: s.InstanceWarmup,
 	}
+	g.ltName = cmp.Or(s.LaunchTemplateName, g.launchTemplate)
+	for _, v := range s.OlderImages {
+		g.ltVersions = append(g.ltVersions, ltVersion{ami: v.AMI, agent: v.AgentVersion})
+	}
+	g.ltVersions = append(g.ltVersions, ltVersion{ami: s.AMI, agent: s.AgentVersion})
+	g.ltDefault = len(g.ltVersions)
 	w.asgs[g.name] = g
 	w.asgOrder = append(w.asgOrder, g.name)
 	sort.Strings(w.asgOrder)
 	var ids []string
 	for range s.Size {
 		e := w.launchEC2(g)
-		e.state, e.lifecycle = "running", "InService"
+		e.state, e.lifecycle = "running", model.LifecycleInService
 		w.registerInstance(e)
 		ids = append(ids, e.id)
 	}
@@ -137,17 +161,19 @@ func (w *World) launchEC2(g *asg) *ec2Instance {
 	}
 	g.launches++
 	subnet := 1 + slices.Index(g.azs, az)
+	v := g.launchVersion()
 	e := &ec2Instance{
 		id:           "i-0" + w.hex(16),
 		instanceType: g.instanceType,
-		ami:          g.ami,
+		ami:          g.ltVersions[v-1].ami,
+		ltVersion:    v,
 		state:        "pending",
-		lifecycle:    "Pending",
+		lifecycle:    model.LifecyclePending,
 		privateIP:    fmt.Sprintf("10.0.%d.%d", subnet*16+w.idRand.IntN(16), 4+w.idRand.IntN(250)),
 		az:           az,
 		launchTime:   w.now,
 		asg:          g,
-		agentVersion: g.agentVersion,
+		agentVersion: g.ltVersions[v-1].agent,
 		cpu:          g.cpu,
 		memory:       g.memory,
 		tags: map[string]string{
@@ -176,6 +202,7 @@ func (w *World) registerInstance(e *ec2Instance) *instance {
 		tasks:        map[string]*task{},
 	}
 	e.ci = ci
+	e.busyAt = w.now
 	c.instances[id] = ci
 	c.instanceOrder = append(c.instanceOrder, id)
 	c.byEC2[e.id] = ci
@@ -199,6 +226,11 @@ func (w *World) SetInstanceImage(ec2ID, ami, agentVersion string) error {
 		return simapi.Errorf(simapi.CodeInvalidInstanceID, "The instance ID '%s' does not exist", ec2ID)
 	}
 	e.ami, e.agentVersion = ami, agentVersion
+	for i, v := range e.asg.ltVersions {
+		if v.ami == ami {
+			e.ltVersion = i + 1
+		}
+	}
 	if e.ci != nil {
 		e.ci.agentVersion = agentVersion
 		e.ci.dockerVersion = dockerFor(agentVersion)
@@ -336,6 +368,9 @@ type ServiceSpec struct {
 	// ACTIVE instance that meets the constraints, DesiredCount ignored,
 	// deployment configuration defaulting to minimum 0 % / maximum 100 %.
 	SchedulingStrategy string
+	// CapacityProviderStrategy: empty takes the cluster's default strategy,
+	// as ECS does for a service created without a launch type.
+	CapacityProviderStrategy []model.CapacityProviderStrategyItem
 }
 
 // CreateService creates a service with one PRIMARY deployment; its tasks are
@@ -393,6 +428,10 @@ func (w *World) CreateService(s ServiceSpec) (model.Service, error) {
 		cons: slices.Clone(s.PlacementConstraints), grace: s.HealthCheckGracePeriod,
 		createdAt: w.now, tags: cloneMap(s.Tags),
 		tasks: map[string]*task{}, lastMessages: map[string]time.Time{}, daemon: daemon,
+	}
+	svc.cpStrategy = slices.Clone(s.CapacityProviderStrategy)
+	if len(svc.cpStrategy) == 0 && !daemon {
+		svc.cpStrategy = slices.Clone(c.defaultStrategy)
 	}
 	svc.deployments = []*deployment{w.newDeployment(svc, td)}
 	c.services[s.Name] = svc

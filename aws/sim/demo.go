@@ -23,14 +23,18 @@ const demoSettle = 9 * time.Minute
 // NewDemo builds the demo account from the field reports, already settled:
 //
 //   - cluster "playground" (6 × t3.large over 3 AZs, 2 on an older AMI and
-//     agent): services auth (2 tasks) and random (4) with hostPort 0 behind
+//     agent; a classic group that ECS does not manage): services auth (2 tasks) and random (4) with hostPort 0 behind
 //     ALB target groups, spread by AZ then instance, max 200 / min 50, circuit
 //     breaker on; auth has a completed rollout to revision 2.
 //     corkhounds-web has static host port 80 on 5 tasks with min 100 / max 200
 //     and a rollout to revision 2 that is stuck: every ACTIVE instance already
 //     uses port 80. One instance is DRAINING and still runs a standalone
 //     logspout task; logspout runs on 4 of the 6 instances.
-//   - cluster "prod" (6 × m5.xlarge): automate, the 9-container Chef Automate
+//   - cluster "prod" (6 × m5.xlarge in group prod-ecs-asg, min 6, max 10) runs
+//     on capacity provider prod-ecs-cp, the cluster's default strategy, with
+//     managed scaling (target 100 %), managed termination protection and
+//     managed draining; the group launches prod-ecs-lt version 2, and two
+//     hosts still run version 1 (the older AMI and agent). Services: automate, the 9-container Chef Automate
 //     task definition (links, volumes, volumesFrom, awslogs per container,
 //     postgresql-data not essential); billing-api, whose rollout to a broken
 //     image was failed and rolled back by the circuit breaker; queue-worker
@@ -138,7 +142,8 @@ func logspoutTD(w *World, cluster string) model.TaskDefinition {
 
 func demoPlayground(w *World) []string {
 	ids := w.AddAutoScalingGroup(ASGSpec{Name: "playground-ecs-asg", Cluster: "playground", Size: 6,
-		InstanceType: "t3.large", AMI: demoNewAMI, AgentVersion: demoNewAgent})
+		InstanceType: "t3.large", AMI: demoNewAMI, AgentVersion: demoNewAgent,
+		OlderImages: []ImageVersion{{AMI: demoOldAMI, AgentVersion: demoOldAgent}}})
 	for _, id := range ids[:2] {
 		if err := w.SetInstanceImage(id, demoOldAMI, demoOldAgent); err != nil {
 			panic(err)
@@ -188,8 +193,20 @@ func demoPlayground(w *World) []string {
 }
 
 func demoProd(w *World) []string {
-	ids := w.AddAutoScalingGroup(ASGSpec{Name: "prod-ecs-asg", Cluster: "prod", Size: 6,
-		InstanceType: "m5.xlarge", AMI: demoNewAMI, AgentVersion: demoNewAgent})
+	ids := w.AddAutoScalingGroup(ASGSpec{Name: "prod-ecs-asg", Cluster: "prod", Size: 6, MinSize: 6, MaxSize: 10,
+		InstanceType: "m5.xlarge", AMI: demoNewAMI, AgentVersion: demoNewAgent,
+		LaunchTemplateName: "prod-ecs-lt", OlderImages: []ImageVersion{{AMI: demoOldAMI, AgentVersion: demoOldAgent}},
+		LaunchTemplateVersion: "2", InstanceWarmup: time.Minute})
+	for _, id := range []string{ids[1], ids[3]} {
+		if err := w.SetInstanceImage(id, demoOldAMI, demoOldAgent); err != nil {
+			panic(err)
+		}
+	}
+	if err := w.AddCapacityProvider(CapacityProviderSpec{Name: "prod-ecs-cp", Group: "prod-ecs-asg", Cluster: "prod", Default: true,
+		ManagedScaling: true, TargetCapacity: 100, MaximumScalingStepSize: 2,
+		ManagedTerminationProtection: true, ManagedDraining: true}); err != nil {
+		panic(err)
+	}
 	automateTG := w.AddTargetGroup(TargetGroupSpec{Name: "ECSTG", HealthCheckPath: "/viz/", LoadBalancer: "ECSALB"})
 	billingTG := w.AddTargetGroup(TargetGroupSpec{Name: "billing-api", HealthCheckPath: "/healthz", HealthCheckInterval: 5 * time.Second, LoadBalancer: "prod-alb"})
 

@@ -40,7 +40,8 @@ func (w *World) DescribeClusters(ids []string) ([]model.Cluster, []model.Failure
 }
 
 func (w *World) clusterModel(c *cluster) model.Cluster {
-	m := model.Cluster{ARN: c.arn, Name: c.name, Status: "ACTIVE", Tags: cloneMap(c.tags)}
+	m := model.Cluster{ARN: c.arn, Name: c.name, Status: "ACTIVE", Tags: cloneMap(c.tags),
+		CapacityProviders: slices.Clone(c.capacityProviders), DefaultStrategy: slices.Clone(c.defaultStrategy)}
 	for _, s := range c.services {
 		if s.status == "ACTIVE" {
 			m.ActiveServicesCount++
@@ -116,6 +117,9 @@ func (w *World) serviceModel(s *service) model.Service {
 		CreatedAt:               s.createdAt,
 		Tags:                    cloneMap(s.tags),
 	}
+	if len(s.cpStrategy) > 0 {
+		m.LaunchType, m.CapacityProviderStrategy = "", slices.Clone(s.cpStrategy)
+	}
 	type counts struct{ running, pending, live int }
 	per := map[*deployment]*counts{}
 	for _, d := range s.deployments {
@@ -145,7 +149,7 @@ func (w *World) serviceModel(s *service) model.Service {
 			ID: d.id, Status: d.status, TaskDefinitionARN: d.td.ARN,
 			DesiredCount: desired, PendingCount: c.pending, RunningCount: c.running,
 			FailedTasks: d.failed, RolloutState: d.rollout, RolloutStateReason: d.reason,
-			LaunchType: "EC2", CreatedAt: d.createdAt, UpdatedAt: d.updatedAt,
+			LaunchType: m.LaunchType, CreatedAt: d.createdAt, UpdatedAt: d.updatedAt,
 		})
 	}
 	return m
@@ -329,6 +333,7 @@ func instanceModel(ci *instance) model.ContainerInstance {
 	if e.asg != nil {
 		m.AutoScalingGroup = e.asg.name
 	}
+	m.CapacityProviderName = capacityProviderOf(ci)
 	for k, v := range ci.attributes {
 		m.Attributes[k] = v
 	}

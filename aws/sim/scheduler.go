@@ -202,11 +202,13 @@ func (w *World) schedule(s *service) {
 
 	// Launch PRIMARY tasks within maximumPercent.
 	var started []*task
+	s.unplaced = 0
 	if !primary.noLaunch && !w.now.Before(primary.nextLaunch) {
 		n := min(s.desired-len(prim), maxTotal-len(active))
 		for range max(n, 0) {
 			p := w.choose(s.cluster, primary.td, placementGroup{svc: s}, s.strategy, s.cons)
 			if p.inst == nil {
+				s.unplaced = n - len(started)
 				w.eventOnce(s, "place", fmt.Sprintf("(service %s) was unable to place a task because no container instance met all of its requirements. %s For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.", s.name, p.why))
 				break
 			}

@@ -22,6 +22,11 @@ type cluster struct {
 	instances     map[string]*instance // by container instance id
 	instanceOrder []string             // registration order
 	byEC2         map[string]*instance
+
+	// Capacity providers associated with the cluster, and the default
+	// strategy services created without one copy (capacity.go).
+	capacityProviders []string
+	defaultStrategy   []model.CapacityProviderStrategyItem
 }
 
 type taskDef struct {
@@ -54,6 +59,12 @@ type service struct {
 	lastMessages map[string]time.Time // deduplicated messages and when they were sent
 
 	targetChanges map[string]*targetChanges // by target group ARN, until reported
+
+	// cpStrategy is the service's capacity provider strategy (capacity.go);
+	// unplaced counts the tasks the scheduler could not place at its last
+	// run, which ECS managed scaling counts as capacity needed.
+	cpStrategy []model.CapacityProviderStrategyItem
+	unplaced   int
 }
 
 type deployment struct {
@@ -147,6 +158,16 @@ type ec2Instance struct {
 	runningAt, registerAt        time.Time // pending → running → registers in the cluster
 	terminatedAt                 time.Time // shutting-down → terminated
 	gone                         bool      // no longer listed anywhere
+
+	// Auto Scaling state (lifecycle.go): scale-in protection, the launch
+	// template version it was launched from, the termination hooks still
+	// holding it in Terminating:Wait (name → deadline) and since when, and
+	// when it last ran a non-daemon task (ECS managed scaling's idle time).
+	protected bool
+	ltVersion int
+	waitHooks map[string]time.Time
+	waitSince time.Time
+	busyAt    time.Time
 }
 
 type asg struct {
@@ -159,6 +180,21 @@ type asg struct {
 	launchTemplate     string
 	members            []*ec2Instance // launch order
 	launches           int
+
+	// Launch template versions (index+1 is the version number), the version
+	// the group launches ("$Default", "$Latest" or a number) and the default
+	// version; lifecycle hooks; instance protection for new instances;
+	// instance refreshes (newest last); the capacity provider, if any.
+	ltName           string
+	ltVersions       []ltVersion
+	ltSpec           string
+	ltDefault        int
+	hooks            []*lifecycleHook
+	newProtected     bool
+	healthGrace      time.Duration
+	instanceWarmup   time.Duration
+	refreshes        []*instanceRefresh
+	capacityProvider *capacityProvider
 }
 
 type targetGroup struct {

@@ -52,6 +52,9 @@ type World struct {
 	tgs     map[string]*targetGroup // by ARN
 	tgOrder []string
 
+	cps     map[string]*capacityProvider // by name (capacity.go)
+	cpOrder []string
+
 	logs *logStore
 
 	logRate     float64 // lines per running container per minute
@@ -146,6 +149,8 @@ func (w *World) Run(ctx context.Context) {
 // schedulers, then logs for whatever is running.
 func (w *World) step() {
 	w.stepEC2()
+	w.stepCapacity()
+	w.stepRefreshes()
 	for _, name := range w.clusterOrder {
 		c := w.clusters[name]
 		w.stepTasks(c)

@@ -63,6 +63,19 @@ type Backend interface {
 	DescribeAutoScalingInstances(ids []string) []model.ASGInstance
 	TerminateInstanceInAutoScalingGroup(instanceID string, decrementDesired bool) (model.ScalingActivity, error)
 
+	// ECS capacity providers and Auto Scaling lifecycle hooks, scale-in
+	// protection and instance refresh. DescribeCapacityProviders with no
+	// ids describes every provider; the wire server pages them.
+	DescribeCapacityProviders(ids []string) ([]model.CapacityProvider, []model.Failure)
+	DescribeLifecycleHooks(group string, names []string) ([]model.LifecycleHook, error)
+	SetInstanceProtection(group string, instanceIDs []string, protected bool) error
+	CompleteLifecycleAction(group, hook, instanceID, result string) error
+	StartInstanceRefresh(in model.RefreshInput) (string, error)
+	// DescribeInstanceRefreshes returns a group's refreshes, newest first.
+	DescribeInstanceRefreshes(group string, ids []string) ([]model.InstanceRefresh, error)
+	CancelInstanceRefresh(group string) (string, error)
+	RollbackInstanceRefresh(group string) (string, error)
+
 	// EC2
 	DescribeInstances(ids []string) ([]model.EC2Instance, error)
 

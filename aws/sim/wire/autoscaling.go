@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"cmp"
 	"encoding/xml"
 	"strconv"
 
@@ -17,18 +18,26 @@ var autoscalingOps = map[string]queryOp{
 	"DescribeAutoScalingGroups":           {"autoscaling:read", asgDescribeGroups},
 	"DescribeAutoScalingInstances":        {"autoscaling:read", asgDescribeInstances},
 	"TerminateInstanceInAutoScalingGroup": {"autoscaling:mutate", asgTerminateInstance},
+	"DescribeLifecycleHooks":              {"autoscaling:read", asgDescribeLifecycleHooks},
+	"DescribeInstanceRefreshes":           {"autoscaling:read", asgDescribeInstanceRefreshes},
+	"SetInstanceProtection":               {"autoscaling:mutate", asgSetInstanceProtection},
+	"CompleteLifecycleAction":             {"autoscaling:mutate", asgCompleteLifecycleAction},
+	"StartInstanceRefresh":                {"autoscaling:mutate", asgStartInstanceRefresh},
+	"CancelInstanceRefresh":               {"autoscaling:mutate", asgCancelInstanceRefresh},
+	"RollbackInstanceRefresh":             {"autoscaling:mutate", asgRollbackInstanceRefresh},
 }
 
 type xmlLaunchTemplate struct {
+	LaunchTemplateID   string `xml:"LaunchTemplateId,omitempty"`
 	LaunchTemplateName string `xml:"LaunchTemplateName,omitempty"`
 	Version            string `xml:"Version,omitempty"`
 }
 
-func launchTemplate(name string) *xmlLaunchTemplate {
-	if name == "" {
+func launchTemplate(ref model.LaunchTemplateRef) *xmlLaunchTemplate {
+	if ref.ID == "" && ref.Name == "" {
 		return nil
 	}
-	return &xmlLaunchTemplate{LaunchTemplateName: name, Version: "$Default"}
+	return &xmlLaunchTemplate{LaunchTemplateID: ref.ID, LaunchTemplateName: ref.Name, Version: ref.Version}
 }
 
 type xmlASGInstance struct {
@@ -44,7 +53,8 @@ type xmlASGInstance struct {
 
 func asgInstanceOf(i model.ASGInstance, withGroup bool) xmlASGInstance {
 	out := xmlASGInstance{InstanceID: i.InstanceID, InstanceType: i.InstanceType, AvailabilityZone: i.AvailabilityZone,
-		LifecycleState: i.LifecycleState, HealthStatus: i.HealthStatus, LaunchTemplate: launchTemplate(i.LaunchTemplate)}
+		LifecycleState: i.LifecycleState, HealthStatus: i.HealthStatus, LaunchTemplate: launchTemplate(templateOf(i.Template, i.LaunchTemplate)),
+		ProtectedFromScaleIn: i.ProtectedFromScaleIn}
 	if withGroup {
 		out.AutoScalingGroupName = i.AutoScalingGroupName
 	}
@@ -64,12 +74,22 @@ type xmlASG struct {
 	HealthCheckGracePeriod  int                `xml:"HealthCheckGracePeriod"`
 	Instances               []xmlASGInstance   `xml:"Instances>member"`
 	NewInstancesProtected   bool               `xml:"NewInstancesProtectedFromScaleIn"`
+	DefaultInstanceWarmup   int                `xml:"DefaultInstanceWarmup,omitempty"`
 	ServiceLinkedRoleARN    string             `xml:"ServiceLinkedRoleARN"`
 	TerminationPolicies     []string           `xml:"TerminationPolicies>member"`
 	CapacityRebalance       bool               `xml:"CapacityRebalance"`
 	AvailabilityZoneDistrib *struct {
 		CapacityDistributionStrategy string `xml:"CapacityDistributionStrategy"`
 	} `xml:"AvailabilityZoneDistribution,omitempty"`
+}
+
+// templateOf is the launch template reference to show: the backend's, or a
+// bare name with the $Default version.
+func templateOf(ref model.LaunchTemplateRef, name string) model.LaunchTemplateRef {
+	if ref.ID == "" && ref.Name == "" && name != "" {
+		return model.LaunchTemplateRef{Name: name, Version: "$Default"}
+	}
+	return ref
 }
 
 func asgDescribeGroups(s *Server, f form) (any, error) {
@@ -94,9 +114,10 @@ func asgDescribeGroups(s *Server, f form) (any, error) {
 		Meta    meta     `xml:"ResponseMetadata"`
 	}{Xmlns: nsAutoScaling, Result: result{NextToken: next}, Meta: s.meta()}
 	for _, g := range page {
-		x := xmlASG{AutoScalingGroupName: g.Name, AutoScalingGroupARN: g.ARN, LaunchTemplate: launchTemplate(g.LaunchTemplate),
+		x := xmlASG{AutoScalingGroupName: g.Name, AutoScalingGroupARN: g.ARN, LaunchTemplate: launchTemplate(templateOf(g.Template, g.LaunchTemplate)),
 			MinSize: g.MinSize, MaxSize: g.MaxSize, DesiredCapacity: g.DesiredCapacity, DefaultCooldown: 300,
-			AvailabilityZones: g.AvailabilityZones, HealthCheckType: "EC2", HealthCheckGracePeriod: 300,
+			AvailabilityZones: g.AvailabilityZones, HealthCheckType: "EC2", HealthCheckGracePeriod: cmp.Or(g.HealthCheckGracePeriod, 300),
+			NewInstancesProtected: g.NewInstancesProtectedFromScaleIn, DefaultInstanceWarmup: g.DefaultInstanceWarmup,
 			ServiceLinkedRoleARN: "arn:aws:iam::" + AccountID + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
 			TerminationPolicies:  []string{"Default"},
 		}

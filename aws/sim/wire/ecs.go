@@ -61,6 +61,7 @@ func init() {
 		"RunTask":                       ecsOp("ecs:mutate", ecsRunTask),
 		"StopTask":                      ecsOp("ecs:mutate", ecsStopTask),
 		"UpdateContainerInstancesState": ecsOp("ecs:mutate", ecsUpdateContainerInstancesState),
+		"DescribeCapacityProviders":     ecsOp("ecs:cluster-read", ecsDescribeCapacityProviders),
 	}
 }
 

@@ -86,7 +86,7 @@ func clusterOf(c model.Cluster) jsCluster {
 		PendingTasksCount:                 c.PendingTasksCount,
 		ActiveServicesCount:               c.ActiveServicesCount,
 		Statistics:                        []any{}, Tags: tags, Settings: []any{},
-		CapacityProviders: []any{}, DefaultCapacityProviderStrategy: []any{},
+		CapacityProviders: anys(c.CapacityProviders), DefaultCapacityProviderStrategy: anys(strategyOf(c.DefaultStrategy)),
 	}
 }
 
@@ -121,6 +121,8 @@ type jsDeployment struct {
 	LaunchType         string `json:"launchType,omitempty"`
 	RolloutState       string `json:"rolloutState,omitempty"`
 	RolloutStateReason string `json:"rolloutStateReason,omitempty"`
+
+	CapacityProviderStrategy []jsStrategyItem `json:"capacityProviderStrategy,omitempty"`
 }
 
 type jsServiceEvent struct {
@@ -170,6 +172,8 @@ type jsService struct {
 	EnableECSManagedTags          bool                      `json:"enableECSManagedTags"`
 	PropagateTags                 string                    `json:"propagateTags"`
 	EnableExecuteCommand          bool                      `json:"enableExecuteCommand"`
+
+	CapacityProviderStrategy []jsStrategyItem `json:"capacityProviderStrategy,omitempty"`
 }
 
 func serviceOf(sv model.Service, withTags bool) jsService {
@@ -193,6 +197,9 @@ func serviceOf(sv model.Service, withTags bool) jsService {
 		CreatedBy:            "arn:aws:iam::" + AccountID + ":role/admin",
 		PropagateTags:        "NONE",
 	}
+	if len(sv.CapacityProviderStrategy) > 0 {
+		out.CapacityProviderStrategy = strategyOf(sv.CapacityProviderStrategy)
+	}
 	if sv.HealthCheckGracePeriod > 0 || len(sv.LoadBalancers) > 0 {
 		g := int(sv.HealthCheckGracePeriod / time.Second)
 		out.HealthCheckGracePeriodSeconds = &g
@@ -207,6 +214,7 @@ func serviceOf(sv model.Service, withTags bool) jsService {
 			DesiredCount: d.DesiredCount, PendingCount: d.PendingCount, RunningCount: d.RunningCount,
 			FailedTasks: d.FailedTasks, CreatedAt: epoch(d.CreatedAt), UpdatedAt: epoch(d.UpdatedAt),
 			LaunchType: d.LaunchType, RolloutState: d.RolloutState, RolloutStateReason: d.RolloutStateReason,
+			CapacityProviderStrategy: out.CapacityProviderStrategy,
 		})
 	}
 	for _, e := range sv.Events {
@@ -382,6 +390,8 @@ type jsContainerInstance struct {
 	RegisteredAt         epoch         `json:"registeredAt,omitzero"`
 	Attachments          []any         `json:"attachments"`
 	Tags                 []jsTag       `json:"tags"`
+
+	CapacityProviderName string `json:"capacityProviderName,omitempty"`
 }
 
 func containerInstanceOf(ci model.ContainerInstance) jsContainerInstance {
@@ -403,7 +413,7 @@ func containerInstanceOf(ci model.ContainerInstance) jsContainerInstance {
 		Status: ci.Status, StatusReason: ci.StatusReason, AgentConnected: ci.AgentConnected,
 		RunningTasksCount: ci.RunningTasksCount, PendingTasksCount: ci.PendingTasksCount,
 		Attributes: []jsAttribute{}, RegisteredAt: epoch(ci.RegisteredAt), Attachments: []any{},
-		Tags: tagsOf(ci.Tags),
+		Tags: tagsOf(ci.Tags), CapacityProviderName: ci.CapacityProviderName,
 	}
 	if out.Tags == nil {
 		out.Tags = []jsTag{}

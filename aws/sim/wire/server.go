@@ -217,6 +217,11 @@ var mutatingActions = map[string]bool{
 	"ecs:StopTask":                      true,
 	"ecs:UpdateContainerInstancesState": true,
 	"autoscaling:TerminateInstanceInAutoScalingGroup": true,
+	"autoscaling:SetInstanceProtection":               true,
+	"autoscaling:CompleteLifecycleAction":             true,
+	"autoscaling:StartInstanceRefresh":                true,
+	"autoscaling:CancelInstanceRefresh":               true,
+	"autoscaling:RollbackInstanceRefresh":             true,
 }
 
 // ServeHTTP routes a request to its protocol: a X-Amz-Target header means
