@@ -81,13 +81,6 @@ func ASGNameFromARN(s string) string {
 	return s
 }
 
-// CapacityProviderStrategyItem is one line of a capacity provider strategy.
-type CapacityProviderStrategyItem struct {
-	CapacityProvider string
-	Base             int
-	Weight           int
-}
-
 // StrategyText renders a strategy compactly: "prod-cp base 1 weight 1, spot weight 3".
 func StrategyText(s []CapacityProviderStrategyItem) string {
 	parts := make([]string, 0, len(s))

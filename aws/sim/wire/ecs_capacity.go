@@ -23,7 +23,7 @@ type jsStrategyItem struct {
 func strategyOf(s []model.CapacityProviderStrategyItem) []jsStrategyItem {
 	out := make([]jsStrategyItem, 0, len(s))
 	for _, it := range s {
-		out = append(out, jsStrategyItem(it))
+		out = append(out, jsStrategyItem{CapacityProvider: it.CapacityProvider, Base: it.Base, Weight: it.Weight})
 	}
 	return out
 }
