@@ -63,7 +63,7 @@ func (r *root) body(w, h int) string {
 	if top == nil {
 		msg := r.st.Muted.Render("not connected — :ctx to pick a context")
 		if r.connecting {
-			msg = r.spin.view() + " " + r.st.Muted.Render("connecting to "+clean(r.d.Contexts[r.ctxIdx].Name)+"…")
+			msg = r.spin.View() + " " + r.st.Muted.Render("connecting to "+clean(r.d.Contexts[r.ctxIdx].Name)+"…")
 		}
 		return padLines(msg, h)
 	}
@@ -123,7 +123,7 @@ func (r *root) headerLine(w int) string {
 func (r *root) refreshLabel() string {
 	st := r.st
 	if r.connecting {
-		return r.spin.view() + st.Muted.Render(" connecting")
+		return r.spin.View() + st.Muted.Render(" connecting")
 	}
 	rf, ok := r.top().(refresher)
 	if !ok {
@@ -137,9 +137,9 @@ func (r *root) refreshLabel() string {
 	case s.Err != nil:
 		return st.Stale.Render("STALE") + stalePart(st, s, now) + st.Bad.Render(" · "+awsapi.KindOf(s.Err).String())
 	case s.Busy && !s.Loaded:
-		return r.spin.view() + st.Muted.Render(" loading")
+		return r.spin.View() + st.Muted.Render(" loading")
 	case s.Busy:
-		return r.spin.view() + st.Muted.Render(" refreshing · "+age(now, s.LastOK)+" ago")
+		return r.spin.View() + st.Muted.Render(" refreshing · "+age(now, s.LastOK)+" ago")
 	case s.Loaded:
 		return st.Muted.Render("⟳ " + age(now, s.LastOK) + " ago")
 	}
@@ -227,16 +227,16 @@ func (r *root) statusLine(w int) string {
 	st := r.st
 	switch r.mode {
 	case modeCommand:
-		line := st.Prompt.Render(":") + r.input.view(st.TableSelected)
-		if comp := r.completion(r.input.text); comp != "" && strings.HasPrefix(comp, r.input.text) {
-			line += st.Suggestion.Render(comp[len(r.input.text):] + "  (tab)")
+		line := st.Prompt.Render(":") + r.input.View()
+		if r.completion() != "" {
+			line += st.Suggestion.Render("  (tab)")
 		}
 		if r.inputErr != "" {
 			line += "  " + st.StatusError.Render(r.inputErr)
 		}
 		return fitLine(line, w)
 	case modeFilter:
-		line := st.Prompt.Render("/") + r.input.view(st.TableSelected)
+		line := st.Prompt.Render("/") + r.input.View()
 		if r.inputErr != "" {
 			line += "  " + st.StatusError.Render(r.inputErr)
 		} else {

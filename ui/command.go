@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ecstui/ecstui/ui/page"
@@ -62,69 +63,22 @@ func lookupCommand(name string) (command, bool) {
 	return command{}, false
 }
 
-// completion returns what tab would complete the input to ("" for nothing):
-// a command name for the first word, a context name after "ctx ".
-func (r *root) completion(text string) string {
-	fields := strings.Fields(text)
-	endsWithSpace := strings.HasSuffix(text, " ")
-	switch {
-	case len(fields) == 0:
-		return ""
-	case len(fields) == 1 && !endsWithSpace:
-		// Command names first (in table order), then aliases.
-		prefix := strings.ToLower(fields[0])
-		for _, c := range commands() {
-			if strings.HasPrefix(c.name, prefix) && c.name != prefix {
-				return c.name
-			}
-		}
-		for _, n := range commandNames() {
-			if strings.HasPrefix(n, prefix) && n != prefix {
-				return n
-			}
-		}
-	case len(fields) <= 2:
-		c, ok := lookupCommand(fields[0])
-		if !ok || c.name != "ctx" {
-			return ""
-		}
-		prefix := ""
-		if len(fields) == 2 && !endsWithSpace {
-			prefix = fields[1]
-		} else if len(fields) == 2 {
-			return ""
-		}
-		for _, x := range r.d.Contexts {
-			if strings.HasPrefix(x.Name, prefix) && x.Name != prefix {
-				return fields[0] + " " + x.Name
-			}
-		}
-	}
-	return ""
-}
-
 func (r *root) commandKey(k tea.KeyPressMsg) tea.Cmd {
-	switch k.String() {
-	case "esc":
+	switch {
+	case key.Matches(k, r.keys.Prompt.Cancel):
 		r.mode = modeNormal
 		return nil
-	case "tab":
-		if c := r.completion(r.input.text); c != "" {
-			r.input.set(c)
-		}
-		return nil
-	case "enter":
-		text := strings.TrimSpace(r.input.text)
+	case key.Matches(k, r.keys.Prompt.Accept):
+		text := strings.TrimSpace(r.input.Value())
 		if text == "" {
 			r.mode = modeNormal
 			return nil
 		}
 		fields := strings.Fields(text)
 		c, ok := lookupCommand(fields[0])
-		if !ok {
-			if comp := r.completion(fields[0]); comp != "" && len(fields) == 1 {
-				c, ok = lookupCommand(comp)
-			}
+		if !ok && len(fields) == 1 {
+			// enter runs the command the line suggests (":sv" runs :svc).
+			c, ok = lookupCommand(r.input.CurrentSuggestion())
 		}
 		if !ok {
 			r.inputErr = fmt.Sprintf("unknown command %q — try :help", fields[0])
@@ -133,8 +87,20 @@ func (r *root) commandKey(k tea.KeyPressMsg) tea.Cmd {
 		r.mode = modeNormal
 		return c.run(r, fields[1:])
 	}
-	if r.input.edit(k) {
-		r.inputErr = ""
+	return r.promptEdit(k)
+}
+
+// promptEdit hands a key or a paste to the line being typed. The filter
+// applies at every change, so the table narrows while typing.
+func (r *root) promptEdit(msg tea.Msg) tea.Cmd {
+	if !r.input.Update(msg) {
+		return nil
+	}
+	r.inputErr = ""
+	if r.mode == modeFilter {
+		if f, ok := r.top().(filterable); ok {
+			r.applyFilter(f, r.input.Value())
+		}
 	}
 	return nil
 }
@@ -148,23 +114,20 @@ func (r *root) filterKey(k tea.KeyPressMsg) tea.Cmd {
 		r.mode = modeNormal
 		return nil
 	}
-	switch k.String() {
-	case "esc":
+	switch {
+	case key.Matches(k, r.keys.Prompt.Cancel):
 		r.applyFilter(f, r.prevFilter)
 		r.inputErr = ""
 		r.mode = modeNormal
 		return nil
-	case "enter":
+	case key.Matches(k, r.keys.Prompt.Accept):
 		if r.inputErr != "" {
 			return nil
 		}
 		r.mode = modeNormal
 		return nil
 	}
-	if r.input.edit(k) {
-		r.applyFilter(f, r.input.text)
-	}
-	return nil
+	return r.promptEdit(k)
 }
 
 func (r *root) applyFilter(f filterable, text string) {

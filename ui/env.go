@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ecstui/ecstui/textsafe"
@@ -25,8 +26,8 @@ type env struct {
 	keys     *KeyMap
 	now      func() time.Time
 	interval time.Duration
-	ids      *uint64  // page id source, owned by the root
-	spin     *spinner // the root's spinner, for loading text
+	ids      *uint64        // page id source, owned by the root
+	spin     *spinner.Model // the root's spinner, for loading text
 	// tick schedules a message after d (tea.Tick; tests substitute a
 	// recorder so that no test waits on a timer).
 	tick func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
@@ -45,7 +46,7 @@ func (e *env) nextID() uint64 {
 
 // loading renders "⠋ loading what…".
 func (e *env) loading(what string) string {
-	return e.spin.view() + " " + e.st.Muted.Render("loading "+what+"…")
+	return e.spin.View() + " " + e.st.Muted.Render("loading "+what+"…")
 }
 
 // clean sanitises untrusted text for a single-line field.

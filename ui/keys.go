@@ -23,6 +23,10 @@ type KeyMap struct {
 	// Stopped toggles the tasks view between running and stopped tasks.
 	Stopped key.Binding
 
+	// Prompt is what ends a line being typed (command line, filter); it is
+	// not rebindable, since every other key is text there.
+	Prompt PromptKeys
+
 	// Actions open ui/actions pages; disabled in read-only contexts.
 	// baseActions is the configured set, Actions the one in force.
 	Actions, baseActions actions.Keys
@@ -49,7 +53,21 @@ func DefaultKeyMap() KeyMap {
 		Instances: b([]string{"i"}, "i", "instance"),
 		Logs:      b([]string{"l"}, "l", "logs"),
 		Stopped:   b([]string{"a"}, "a", "running/stopped"),
+		Prompt:    DefaultPromptKeys(),
 		Actions:   actions.DefaultKeys(),
+	}
+}
+
+// PromptKeys end a line being typed.
+type PromptKeys struct {
+	Accept, Cancel key.Binding
+}
+
+// DefaultPromptKeys are enter and esc.
+func DefaultPromptKeys() PromptKeys {
+	return PromptKeys{
+		Accept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keeps")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancels")),
 	}
 }
 

@@ -63,8 +63,8 @@ func TestCtrlCQuitsEvenInPrompts(t *testing.T) {
 func TestQInPromptIsText(t *testing.T) {
 	h := newHarness(t, fixtureBackend())
 	h.keys("/q")
-	if h.quit || h.r.input.text != "q" {
-		t.Fatalf("q in the filter prompt: quit=%v input=%q", h.quit, h.r.input.text)
+	if h.quit || h.r.input.Value() != "q" {
+		t.Fatalf("q in the filter prompt: quit=%v input=%q", h.quit, h.r.input.Value())
 	}
 }
 
@@ -96,8 +96,8 @@ func TestFilterEscRestoresPrevious(t *testing.T) {
 	}
 	// An invalid regex keeps the last valid filter and enter is refused.
 	h.keys("/", "(") // the prompt starts from the current filter: "auth("
-	if h.r.input.text != "auth(" || h.r.inputErr == "" || h.r.top().(filterable).FilterText() != "auth" {
-		t.Fatalf("invalid regex: input %q err %q filter %q", h.r.input.text, h.r.inputErr, h.r.top().(filterable).FilterText())
+	if h.r.input.Value() != "auth(" || h.r.inputErr == "" || h.r.top().(filterable).FilterText() != "auth" {
+		t.Fatalf("invalid regex: input %q err %q filter %q", h.r.input.Value(), h.r.inputErr, h.r.top().(filterable).FilterText())
 	}
 	h.keys("enter")
 	if h.r.mode != modeFilter {
@@ -116,17 +116,33 @@ func TestSortKeys(t *testing.T) {
 
 func TestCommandCompletion(t *testing.T) {
 	cases := []struct{ typed, want string }{
-		{"sv", "svc"}, {"cl", "clusters"}, {"ctx s", "ctx staging"}, {"po", "ports"}, {"zz", ""}, {"svc ", ""},
+		{"sv", "svc"}, {"cl", "clusters"}, {"c", "ctx"}, {"ctx ", "ctx prod"}, {"ctx s", "ctx staging"},
+		{"context p", "context prod"}, {"CTX s", "CTX staging"}, {"po", "ports"}, {"zz", ""}, {"svc ", ""}, {"svc", ""},
 	}
 	h := newHarness(t, fixtureBackend())
 	for _, c := range cases {
-		if got := h.r.completion(c.typed); got != c.want {
-			t.Errorf("completion(%q) = %q, want %q", c.typed, got, c.want)
+		h.keys(":", c.typed)
+		want := ""
+		if c.want != "" {
+			want = c.want[len(c.typed):]
 		}
+		if got := h.r.completion(); got != want {
+			t.Errorf("completion of %q = %q, want %q", c.typed, got, want)
+		}
+		h.keys("esc")
+	}
+	// down/up cycle the suggestions; enter runs the one shown.
+	h.keys(":", "t", "down")
+	if got := h.r.input.Value() + h.r.completion(); got != "td" {
+		t.Errorf("down after :t suggests %q, want td (tasks, then td)", got)
+	}
+	h.keys("esc", ":sv", "enter")
+	if h.r.mode != modeNormal || h.crumbs() != "clusters > services(prod)" {
+		t.Fatalf("enter on :sv: mode %v stack %q", h.r.mode, h.crumbs())
 	}
 	h.keys(":ins", "tab")
-	if h.r.input.text != "instances" {
-		t.Fatalf("tab completed to %q", h.r.input.text)
+	if h.r.input.Value() != "instances" {
+		t.Fatalf("tab completed to %q", h.r.input.Value())
 	}
 	h.keys("esc")
 	if h.r.mode != modeNormal {
@@ -482,4 +498,18 @@ func firstFetched(cmd tea.Cmd) (fetchedMsg, bool) {
 		}
 	}
 	return fetchedMsg{}, false
+}
+
+func TestPasteIntoPrompts(t *testing.T) {
+	h := newHarness(t, fixtureBackend())
+	h.keys("enter", "/")
+	h.send(tea.PasteMsg{Content: "we\x1b[31mb"})
+	if got := h.r.top().(filterable).FilterText(); got != "web" {
+		t.Fatalf("pasted filter %q, want web", got)
+	}
+	h.keys("enter", ":")
+	h.send(tea.PasteMsg{Content: "ctx staging"})
+	if h.r.input.Value() != "ctx staging" {
+		t.Fatalf("pasted command %q", h.r.input.Value())
+	}
 }

@@ -6,9 +6,11 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ui/input"
 	"github.com/ecstui/ecstui/ui/page"
 	"github.com/ecstui/ecstui/ui/sched"
 	"github.com/ecstui/ecstui/ui/theme"
@@ -54,7 +56,7 @@ type root struct {
 	keys *KeyMap
 	ids  uint64
 
-	spin     spinner
+	spin     spinner.Model
 	spinning bool
 	tick     func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 
@@ -70,7 +72,7 @@ type root struct {
 	bodyW, bodyH  int // the size last given to the pages
 
 	mode       mode
-	input      lineInput
+	input      input.Line
 	inputErr   string
 	prevFilter string
 
@@ -92,7 +94,7 @@ func newRoot(d Deps) (*root, error) {
 		return nil, err
 	}
 	r := &root{d: d, st: st, keys: &km, ctxIdx: d.Current, tick: tea.Tick}
-	r.spin = spinner{st: st}
+	r.spin = newSpinner(st)
 	return r, nil
 }
 
@@ -239,7 +241,7 @@ func (r *root) startSpin() tea.Cmd {
 		return nil
 	}
 	r.spinning = true
-	return r.tick(spinInterval, func(time.Time) tea.Msg { return spinMsg{} })
+	return r.tick(r.spin.Spinner.FPS, func(time.Time) tea.Msg { return spinMsg{} })
 }
 
 // busy reports whether something worth a spinner is happening.
@@ -285,7 +287,7 @@ func (r *root) update(msg tea.Msg) tea.Cmd {
 		if !r.busy() {
 			return nil
 		}
-		r.spin.frame++
+		advance(&r.spin)
 		return r.startSpin()
 	case connectedMsg:
 		return r.connected(msg)
@@ -335,6 +337,10 @@ func (r *root) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return r.broadcast(msg)
+	case tea.PasteMsg:
+		if r.mode == modeCommand || r.mode == modeFilter {
+			return r.promptEdit(msg)
+		}
 	}
 	return r.broadcast(msg)
 }
@@ -385,9 +391,7 @@ func (r *root) key(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, r.keys.Quit):
 		return tea.Quit
 	case key.Matches(k, r.keys.Command):
-		r.mode = modeCommand
-		r.input = lineInput{}
-		r.inputErr = ""
+		r.openCommandLine()
 		return nil
 	case key.Matches(k, r.keys.Help):
 		r.mode = modeHelp
@@ -399,10 +403,7 @@ func (r *root) key(k tea.KeyPressMsg) tea.Cmd {
 		return r.toTop(k)
 	case key.Matches(k, r.keys.Filter):
 		if f, ok := top.(filterable); ok {
-			r.mode = modeFilter
-			r.prevFilter = f.FilterText()
-			r.input = lineInput{text: r.prevFilter, pos: len(r.prevFilter)}
-			r.inputErr = ""
+			r.openFilterPrompt(f.FilterText())
 			return nil
 		}
 		return r.toTop(k)
@@ -514,17 +515,17 @@ func (r *root) remember(p page.Page) {
 	}
 }
 
-// spinInterval is the spinner's frame time.
-const spinInterval = 100 * time.Millisecond
-
 type spinMsg struct{}
 
-// spinner is a frame counter; the root advances it while something loads.
-type spinner struct {
-	st    *theme.Styles
-	frame int
+// newSpinner is bubbles' MiniDot in the theme's spinner style. The root
+// advances it with its own (replaceable) tick, and only while something
+// loads, so an idle console schedules no frames and tests need no timers.
+func newSpinner(st *theme.Styles) spinner.Model {
+	return spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Spinner))
 }
 
-var spinFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
-
-func (s *spinner) view() string { return s.st.Spinner.Render(spinFrames[s.frame%len(spinFrames)]) }
+// advance shows the spinner's next frame. The tick command spinner.Update
+// returns is dropped: the root schedules frames (startSpin).
+func advance(s *spinner.Model) {
+	*s, _ = s.Update(spinner.TickMsg{ID: s.ID()})
+}
