@@ -177,7 +177,10 @@ func TestDeployProductionNeedsTypedName(t *testing.T) {
 	if !strings.Contains(statusTexts(msgs), "type auth exactly") {
 		t.Errorf("status: %s", statusTexts(msgs))
 	}
-	p, _ = press(t, p, "ctrl+u", "auth", "enter")
+	// A pasted name counts as typed.
+	p, _ = press(t, p, "ctrl+u")
+	p, _ = p.Update(tea.PasteMsg{Content: "auth"})
+	p, _ = press(t, p, "enter")
 	if len(api.mutations) != 2 {
 		t.Errorf("typed name did not confirm: %v", api.mutations)
 	}

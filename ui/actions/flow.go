@@ -5,10 +5,10 @@ import (
 	"sync/atomic"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ecstui/ecstui/ops"
+	"github.com/ecstui/ecstui/ui/input"
 	"github.com/ecstui/ecstui/ui/page"
 )
 
@@ -113,12 +113,12 @@ type flow struct {
 
 	state  any
 	fields []field
-	inputs []textinput.Model
+	inputs []input.Line
 	focus  int
 
 	plan    ops.Plan
 	extra   any
-	confirm textinput.Model
+	confirm input.Line
 	scroll  int
 
 	ctl    *control
@@ -130,10 +130,8 @@ type flow struct {
 func newFlow(d Deps, s spec) *flow {
 	ctx, cancel := context.WithCancel(context.Background())
 	f := &flow{d: d, spec: s, id: flowIDs.Add(1), ctx: ctx, cancel: cancel, ctl: &control{}}
-	f.confirm = textinput.New()
-	f.confirm.SetVirtualCursor(false)
-	f.confirm.Prompt = ""
-	f.confirm.CharLimit = 256
+	f.confirm = input.New(d.styles(), 256)
+	f.confirm.Blur()
 	return f
 }
 
@@ -280,6 +278,13 @@ func (f *flow) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 		return f, page.Status(string(res.Outcome)+": "+res.Message, !res.OK())
 	case tea.KeyPressMsg:
 		return f.key(m)
+	case tea.PasteMsg:
+		switch {
+		case f.stage == stageForm:
+			f.inputs[f.focus].Update(m)
+		case f.stage == stagePlan && f.needsTyping() && f.confirmable():
+			f.confirm.Update(m)
+		}
 	}
 	return f, nil
 }
@@ -303,8 +308,7 @@ func (f *flow) key(m tea.KeyPressMsg) (page.Page, tea.Cmd) {
 				f.scrollBy(k)
 				return f, nil
 			}
-			// The inputs' own commands only blink a cursor we do not draw.
-			f.confirm, _ = f.confirm.Update(m)
+			f.confirm.Update(m)
 			return f, nil
 		}
 		switch k {
@@ -372,14 +376,12 @@ func (f *flow) scrollBy(k string) {
 }
 
 func (f *flow) buildInputs() {
-	f.inputs = make([]textinput.Model, len(f.fields))
+	f.inputs = make([]input.Line, len(f.fields))
 	for i, fl := range f.fields {
-		in := textinput.New()
-		in.SetVirtualCursor(false)
-		in.Prompt = ""
-		in.CharLimit = 512
+		in := input.New(f.d.styles(), 512)
 		in.SetValue(fl.value)
 		f.fields[i].shown = in.Value()
+		in.Blur()
 		f.inputs[i] = in
 	}
 	f.focus = 0
@@ -399,7 +401,7 @@ func (f *flow) formKey(m tea.KeyPressMsg) (page.Page, tea.Cmd) {
 	case "enter":
 		return f, f.planCmd()
 	}
-	f.inputs[f.focus], _ = f.inputs[f.focus].Update(m)
+	f.inputs[f.focus].Update(m)
 	return f, nil
 }
 

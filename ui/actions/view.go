@@ -135,9 +135,9 @@ func (f *flow) formLines(st *theme.Styles) []string {
 	}
 	for i, fl := range f.fields {
 		label := st.Key.Render(fmt.Sprintf("%-*s", width, fl.label))
-		val := textsafe.CleanLine(f.inputs[i].Value())
+		val := f.inputs[i].Value() // kept clean by input.Line
 		if i == f.focus {
-			val = st.Accent.Render(val) + st.Accent.Render("▏")
+			val = f.inputs[i].View()
 			label = st.Accent.Render(fmt.Sprintf("%-*s", width, fl.label))
 		}
 		l = append(l, label+"  "+val)
@@ -210,7 +210,7 @@ func (f *flow) planLines(st *theme.Styles) []string {
 			why = "override the refusal"
 		}
 		l = append(l, st.Dangerous.Render(fmt.Sprintf("%s: type %s and press enter to confirm", why, textsafe.CleanLine(p.Target))),
-			st.Prompt.Render("> ")+textsafe.CleanLine(f.confirm.Value())+st.Accent.Render("▏"))
+			st.Prompt.Render("> ")+f.confirm.View())
 	default:
 		l = append(l, st.Dangerous.Render("press y to apply")+st.Muted.Render(" · esc to cancel"))
 	}

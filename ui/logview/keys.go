@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ecstui/ecstui/logs"
+	"github.com/ecstui/ecstui/ui/input"
 	"github.com/ecstui/ecstui/ui/page"
 )
 
@@ -81,9 +82,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.since = Presets[i].Since
 		return m.restart()
 	case key.Matches(msg, k.Filter):
-		m.prompt, m.input = promptFilter, []rune(m.filter)
+		m.openPrompt(promptFilter, m.filter)
 	case key.Matches(msg, k.Search):
-		m.prompt, m.input = promptSearch, []rune(m.query)
+		m.openPrompt(promptSearch, m.query)
 	case key.Matches(msg, k.Next):
 		m.jump(1, false)
 	case key.Matches(msg, k.Prev):
@@ -130,6 +131,15 @@ func (m *Model) cursor() int {
 	return m.cur
 }
 
+// promptLimit bounds a search or filter pattern.
+const promptLimit = 256
+
+func (m *Model) openPrompt(kind promptKind, text string) {
+	m.prompt = kind
+	m.input = input.New(m.st, promptLimit)
+	m.input.SetValue(text)
+}
+
 // promptKey edits the open prompt.
 func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch msg.String() {
@@ -137,7 +147,7 @@ func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.prompt = promptNone
 		return nil
 	case "enter":
-		kind, text := m.prompt, strings.TrimSpace(string(m.input))
+		kind, text := m.prompt, strings.TrimSpace(m.input.Value())
 		m.prompt = promptNone
 		if kind == promptFilter {
 			m.filter = text
@@ -149,18 +159,8 @@ func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.jump(-1, true)
 		}
 		return nil
-	case "backspace":
-		if len(m.input) > 0 {
-			m.input = m.input[:len(m.input)-1]
-		}
-		return nil
-	case "ctrl+u":
-		m.input = nil
-		return nil
 	}
-	if msg.Text != "" && len(m.input) < 256 {
-		m.input = append(m.input, []rune(msg.Text)...)
-	}
+	m.input.Update(msg)
 	return nil
 }
 

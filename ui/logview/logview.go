@@ -19,6 +19,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ecstui/ecstui/logs"
+	"github.com/ecstui/ecstui/ui/input"
 	"github.com/ecstui/ecstui/ui/page"
 	"github.com/ecstui/ecstui/ui/theme"
 )
@@ -94,7 +95,7 @@ type Model struct {
 	pretty   bool
 
 	prompt      promptKind
-	input       []rune
+	input       input.Line
 	query       string
 	matches     int
 	lastRemoved int64
@@ -213,6 +214,10 @@ func (m *Model) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 			return m, m.promptKey(msg)
 		}
 		return m, m.key(msg)
+	case tea.PasteMsg:
+		if m.prompt != promptNone {
+			m.input.Update(msg)
+		}
 	}
 	return m, nil
 }

@@ -154,6 +154,17 @@ func TestViewerGoldens(t *testing.T) {
 	}
 }
 
+func TestViewerPasteIntoSearch(t *testing.T) {
+	_, p := service(t)
+	m := p.(*Model)
+	press(p, "/")
+	p.Update(tea.PasteMsg{Content: "api/orders\x1b[2J 500\n"})
+	press(p, "enter")
+	if m.query != "api/orders 500" || m.buf.At(m.cur).Message != "GET /api/orders 500" {
+		t.Errorf("pasted search: query %q at %q", m.query, m.buf.At(m.cur).Message)
+	}
+}
+
 func TestViewerPauseAndResume(t *testing.T) {
 	f, p := service(t)
 	m := p.(*Model)

@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecstui/ecstui/logs"
-	"github.com/ecstui/ecstui/textsafe"
 	"github.com/ecstui/ecstui/ui/theme"
 )
 
@@ -280,9 +279,9 @@ func (m *Model) highlight(s string) string {
 func (m *Model) statusLine() string {
 	switch m.prompt {
 	case promptSearch:
-		return m.sty.prompt.Render("/") + textsafe.CleanLine(string(m.input)) + "█"
+		return m.sty.prompt.Render("/") + m.input.View()
 	case promptFilter:
-		return m.sty.prompt.Render("filter pattern: ") + textsafe.CleanLine(string(m.input)) + "█  " + m.sty.muted.Render("(CloudWatch syntax, e.g. ERROR or \"exact phrase\"; empty clears)")
+		return m.sty.prompt.Render("filter pattern: ") + m.input.View() + "  " + m.sty.muted.Render("(CloudWatch syntax, e.g. ERROR or \"exact phrase\"; empty clears)")
 	}
 	st := m.status
 	var badge string
