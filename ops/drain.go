@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -33,6 +34,9 @@ const (
 	RunAborted = "aborted"
 	RunDone    = "done"
 	RunFailed  = "failed"
+	// RunInterrupted is never saved: it is how a run saved as running reads
+	// when no live process owns it (the process crashed or was killed).
+	RunInterrupted = "interrupted"
 )
 
 // InstanceProgress is one row of the drain board.
@@ -129,28 +133,62 @@ func LoadDrainRunFile(path string) (*DrainRun, error) {
 	return &run, nil
 }
 
+// reload replaces the run with its saved state, when one exists.
+func (d *DrainRun) reload() error {
+	fresh, err := LoadDrainRunFile(d.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if fresh.ID != d.ID {
+		return fmt.Errorf("drain state %s holds run %s, not %s", d.path, fresh.ID, d.ID)
+	}
+	*d = *fresh
+	return nil
+}
+
 // SetPath overrides where the run is persisted (tests, or a custom state dir).
 func (d *DrainRun) SetPath(p string) { d.path = p }
 
 // Path is where the run is persisted.
 func (d *DrainRun) Path() string { return d.path }
 
-// Save writes the run atomically (temp file + rename), so a kill mid-write
-// never leaves a half file to resume from.
+// Save writes the run atomically: a private temp file in the same
+// directory, synced, then renamed over the state file, so a kill mid-write
+// never leaves a half file to resume from. An error means the file still
+// holds the previous state; callers stop the run on it.
 func (d *DrainRun) Save(now time.Time) error {
 	d.Updated = now
 	b, err := json.MarshalIndent(d, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(d.path), 0o700); err != nil {
-		return err
+	dir := filepath.Dir(d.path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("saving drain state %s: %w", d.path, err)
 	}
-	tmp := d.path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return err
+	f, err := os.CreateTemp(dir, filepath.Base(d.path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("saving drain state %s: %w", d.path, err)
 	}
-	return os.Rename(tmp, d.path)
+	tmp := f.Name()
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, d.path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("saving drain state %s: %w", d.path, err)
+	}
+	return nil
 }
 
 // DrainAPI is what the drain executor calls.
@@ -181,6 +219,24 @@ func (r *Runner) Drain(ctx context.Context, api DrainAPI, p Plan, run *DrainRun,
 			return res
 		}
 	}
+	// One owner at a time: the run and each of its instances are locked by
+	// this process until it returns (or dies).
+	lease, err := run.Acquire(r.now())
+	if err != nil {
+		res := Result{Action: p.Action, DrainID: run.ID, Outcome: OutcomeRefused, Message: "refused: " + err.Error(), NotDone: p.Changes}
+		if !IsHeld(err) {
+			return r.finish(p, Result{Action: p.Action, DrainID: run.ID, NotDone: p.Changes}, err, "locking the drain run")
+		}
+		r.Record(p, res)
+		r.emit(Event{Step: "done", Message: string(res.Outcome) + ": " + res.Message})
+		return res
+	}
+	defer lease.Release()
+	// Another process may have carried the run on since it was read: go on
+	// from the state on disk, never from a stale copy.
+	if err := run.reload(); err != nil {
+		return r.finish(p, Result{Action: p.Action, DrainID: run.ID}, err, "reading the drain state")
+	}
 	run.Started = true
 	run.Status, run.Reason = RunRunning, ""
 	for i := range run.Instances {
@@ -198,14 +254,21 @@ func (r *Runner) Drain(ctx context.Context, api DrainAPI, p Plan, run *DrainRun,
 	if err := save(); err != nil {
 		return r.finish(p, res, err, "saving the drain state")
 	}
-	err := r.drainLoop(ctx, api, run, ctl, &res)
+	err = r.drainLoop(ctx, api, run, ctl, &res)
 	switch {
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		run.Status = RunAborted
 	case err != nil:
 		run.Status, run.Reason = RunFailed, err.Error()
 	}
-	_ = run.Save(r.now())
+	if serr := run.Save(r.now()); serr != nil {
+		// The file still holds the last state saved; say so, and fail the
+		// run if nothing worse already did.
+		res.NotDone = append(res.NotDone, "the final drain state could not be saved ("+serr.Error()+"); "+run.path+" shows an earlier state")
+		if err == nil {
+			err = fmt.Errorf("saving the final drain state: %w", serr)
+		}
+	}
 	res.Instances = slices.Clone(run.Instances)
 	for _, ip := range run.Instances {
 		switch ip.State {

@@ -171,7 +171,11 @@ func TestDrainMovesServiceTasksKeepsStandalone(t *testing.T) {
 	}
 
 	// Allowed to stop it, the resumed drain terminates and waits for the replacement.
+	// (A resume goes on from the saved state, so the setting is saved.)
 	run.StopStandalone = true
+	if err := run.Save(w.Now()); err != nil {
+		t.Fatal(err)
+	}
 	res = r.Drain(ctx, api, p, run, DrainControl{})
 	if res.Outcome != OutcomeSuccess {
 		t.Fatalf("resumed drain: %s %s", res.Outcome, res.Message)

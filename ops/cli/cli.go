@@ -78,6 +78,7 @@ type common struct {
 	confirm string
 	force   string
 	timeout time.Duration
+	poll    time.Duration
 }
 
 func (c *common) bind(cmd *cobra.Command, wait bool) {
@@ -91,6 +92,7 @@ func (c *common) bind(cmd *cobra.Command, wait bool) {
 	f.StringVar(&c.force, "force-unsafe", "", "proceed despite an overridable refusal: give the resource name")
 	c.timeout = 30 * time.Minute
 	f.Var(positiveDuration{name: "timeout", v: &c.timeout}, "timeout", "give up watching after this long")
+	f.Var(positiveDuration{name: "poll", v: &c.poll, min: 100 * time.Millisecond}, "poll", "interval between observations while watching or draining (default 5s)")
 }
 
 // out and errw are the command's streams. Whatever they are given, the
@@ -138,7 +140,11 @@ func (e *Env) runner(s *Session, c *common) *ops.Runner {
 	if j == nil {
 		j = ops.DefaultJournal()
 	}
-	return &ops.Runner{Wait: s.Wait, Now: s.Now, Poll: s.Poll, Timeout: c.timeout, Journal: j, Context: s.Context}
+	poll := s.Poll
+	if c.poll > 0 {
+		poll = c.poll
+	}
+	return &ops.Runner{Wait: s.Wait, Now: s.Now, Poll: poll, Timeout: c.timeout, Journal: j, Context: s.Context}
 }
 
 // execute is the flow every action shares once its plan is computed.

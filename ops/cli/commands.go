@@ -235,6 +235,13 @@ func drainCmd(env *Env) *cobra.Command {
 				if run, err = ops.LoadDrainRun(resume); err != nil {
 					return err
 				}
+				if o, live := run.Owner(); live {
+					// Refused at once, before any reading or planning; the
+					// executor's lock is what really keeps a second runner out.
+					msg := (&ops.HeldError{What: "drain run " + run.ID, Owner: o}).Error()
+					fmt.Fprintln(env.errw(), "ecstui: refused: "+msg)
+					return &ExitError{Code: exitCode(ops.OutcomeRefused), Outcome: ops.OutcomeRefused, Msg: msg}
+				}
 				cluster, batch, stopStandalone = run.Cluster, run.Batch, run.StopStandalone
 				sel = ops.Selection{}
 				for _, ip := range run.Instances {
@@ -426,33 +433,54 @@ func pickCluster(cluster *string, s *Session) error {
 	return nil
 }
 
+// drainListing is one run as --list shows it: its saved state, the status
+// a person should read (interrupted when no live process owns a run saved
+// as running) and the live owner, if any.
+type drainListing struct {
+	*ops.DrainRun
+	Status string     `json:"status"`
+	Owner  *ops.Owner `json:"owner,omitempty"`
+}
+
 // listDrainRuns prints the saved drain runs, for --resume.
 func listDrainRuns(env *Env) error {
 	runs, err := ops.ListDrainRuns()
 	if err != nil {
 		return err
 	}
-	if env.JSON != nil && env.JSON() {
-		if runs == nil {
-			runs = []*ops.DrainRun{}
+	list := make([]drainListing, 0, len(runs))
+	for _, r := range runs {
+		l := drainListing{DrainRun: r, Status: r.DisplayStatus()}
+		if o, live := r.Owner(); live {
+			l.Owner = &o
 		}
-		return textsafe.WriteJSON(env.out(), runs, true)
+		list = append(list, l)
 	}
-	if len(runs) == 0 {
+	if env.JSON != nil && env.JSON() {
+		return textsafe.WriteJSON(env.out(), list, true)
+	}
+	if len(list) == 0 {
 		fmt.Fprintln(env.out(), "no saved drain runs")
 		return nil
 	}
 	tw := tabwriter.NewWriter(env.out(), 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tCONTEXT\tCLUSTER\tSTATUS\tREPLACED\tUPDATED\tREASON")
-	for _, r := range runs {
+	fmt.Fprintln(tw, "ID\tCONTEXT\tCLUSTER\tSTATUS\tREPLACED\tUPDATED\tOWNER / REASON")
+	for _, l := range list {
 		done := 0
-		for _, ip := range r.Instances {
+		for _, ip := range l.Instances {
 			if ip.State == ops.DrainReplaced {
 				done++
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d/%d\t%s\t%s\n", r.ID, orDash(r.Context), r.Cluster, r.Status, done, len(r.Instances),
-			r.Updated.UTC().Format("2006-01-02 15:04:05"), textsafe.CleanLine(r.Reason))
+		note := l.Reason
+		switch {
+		case l.Owner != nil:
+			note = fmt.Sprintf("pid %d on %s since %s", l.Owner.PID, l.Owner.Host, l.Owner.Since.UTC().Format("15:04:05"))
+		case l.Status == ops.RunInterrupted:
+			note = "its process is gone: ecstui drain --resume " + l.ID
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d/%d\t%s\t%s\n", l.ID, orDash(l.Context), l.Cluster, l.Status, done, len(l.Instances),
+			l.Updated.UTC().Format("2006-01-02 15:04:05"), textsafe.CleanLine(note))
 	}
 	return tw.Flush()
 }

@@ -43,10 +43,12 @@ func limitVar(fs *pflag.FlagSet, p *int, l ops.Limit, def int, usage string) {
 	fs.Var(limitFlag{l: l, v: p}, l.Flag[2:], usage+" ("+l.String()+")")
 }
 
-// positiveDuration is a duration flag that must be above zero.
+// positiveDuration is a duration flag that must be above zero (and at
+// least min when set).
 type positiveDuration struct {
 	name string
 	v    *time.Duration
+	min  time.Duration
 }
 
 func (f positiveDuration) Set(s string) error {
@@ -56,6 +58,9 @@ func (f positiveDuration) Set(s string) error {
 	}
 	if d <= 0 {
 		return fmt.Errorf("--%s %s: give a positive duration, e.g. 30m", f.name, d)
+	}
+	if d < f.min {
+		return fmt.Errorf("--%s %s is out of range: at least %s", f.name, d, f.min)
 	}
 	*f.v = d
 	return nil
