@@ -51,6 +51,15 @@ type Reader interface {
 	EC2Instances(ctx context.Context, ids []string) ([]model.EC2Instance, error)
 	// AutoScalingGroups describes groups by name (none: all).
 	AutoScalingGroups(ctx context.Context, names []string) ([]model.AutoScalingGroup, error)
+	// DescribeClusters describes named clusters.
+	DescribeClusters(ctx context.Context, names []string) ([]model.Cluster, []model.Failure, error)
+	// CapacityProviders describes capacity providers by name or ARN.
+	CapacityProviders(ctx context.Context, names []string) ([]model.CapacityProvider, []model.Failure, error)
+	// LifecycleHooks describes an Auto Scaling group's lifecycle hooks.
+	LifecycleHooks(ctx context.Context, group string) ([]model.LifecycleHook, error)
+	// InstanceRefreshes returns a group's most recent instance refreshes
+	// (at most limit, one call), newest first.
+	InstanceRefreshes(ctx context.Context, group string, limit int) ([]model.InstanceRefresh, error)
 }
 
 // Mutator is every change ecstui can make. Only package ops calls it; the
@@ -68,6 +77,11 @@ type Mutator interface {
 	StopTask(ctx context.Context, cluster, task, reason string) (model.Task, error)
 	UpdateContainerInstancesState(ctx context.Context, cluster string, ids []string, status string) ([]model.ContainerInstance, []model.Failure, error)
 	TerminateInstanceInAutoScalingGroup(ctx context.Context, instanceID string, decrementDesired bool) (model.ScalingActivity, error)
+	SetInstanceProtection(ctx context.Context, group string, instanceIDs []string, protected bool) error
+	CompleteLifecycleAction(ctx context.Context, group, hook, instanceID, result string) error
+	StartInstanceRefresh(ctx context.Context, in model.RefreshInput) (string, error)
+	CancelInstanceRefresh(ctx context.Context, group string) (string, error)
+	RollbackInstanceRefresh(ctx context.Context, group string) (string, error)
 }
 
 // LogReader reads CloudWatch Logs.

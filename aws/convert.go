@@ -47,7 +47,7 @@ func ecsFailures(fs []ecstypes.Failure) []model.Failure {
 }
 
 func fromCluster(c ecstypes.Cluster) model.Cluster {
-	return model.Cluster{
+	out := model.Cluster{
 		ARN:                               str(c.ClusterArn),
 		Name:                              str(c.ClusterName),
 		Status:                            str(c.Status),
@@ -57,6 +57,8 @@ func fromCluster(c ecstypes.Cluster) model.Cluster {
 		RegisteredContainerInstancesCount: int(c.RegisteredContainerInstancesCount),
 		Tags:                              ecsTags(c.Tags),
 	}
+	out.CapacityProviders, out.DefaultStrategy = c.CapacityProviders, fromStrategy(c.DefaultCapacityProviderStrategy)
+	return out
 }
 
 func fromService(s ecstypes.Service) model.Service {
@@ -75,6 +77,7 @@ func fromService(s ecstypes.Service) model.Service {
 		CreatedAt:              tm(s.CreatedAt),
 		Tags:                   ecsTags(s.Tags),
 	}
+	out.CapacityProviderStrategy = fromStrategy(s.CapacityProviderStrategy)
 	if dc := s.DeploymentConfiguration; dc != nil {
 		out.DeploymentConfiguration.MinimumHealthyPercent = i32(dc.MinimumHealthyPercent)
 		out.DeploymentConfiguration.MaximumPercent = i32(dc.MaximumPercent)
@@ -217,6 +220,7 @@ func fromContainerInstance(ci ecstypes.ContainerInstance) model.ContainerInstanc
 	if out.ClusterARN == "" {
 		out.ClusterARN = clusterARNOfInstance(out.ARN)
 	}
+	out.CapacityProviderName = str(ci.CapacityProviderName)
 	if v := ci.VersionInfo; v != nil {
 		out.AgentVersion = str(v.AgentVersion)
 		out.DockerVersion = str(v.DockerVersion)

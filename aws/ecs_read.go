@@ -160,7 +160,7 @@ func (c *Client) ContainerInstances(ctx context.Context, cluster string, status 
 	var (
 		asgWG   sync.WaitGroup
 		mu      sync.Mutex
-		groupOf = map[string]string{}
+		groupOf = map[string]model.ASGInstance{}
 		asgFail []model.Failure
 	)
 	describe := c.instanceDescriber(cluster)

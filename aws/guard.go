@@ -13,10 +13,12 @@ import (
 var readOperations = map[string]map[string]bool{
 	"ECS": set("ListClusters", "DescribeClusters", "ListServices", "DescribeServices",
 		"ListTasks", "DescribeTasks", "ListContainerInstances", "DescribeContainerInstances",
-		"ListTaskDefinitionFamilies", "ListTaskDefinitions", "DescribeTaskDefinition"),
+		"ListTaskDefinitionFamilies", "ListTaskDefinitions", "DescribeTaskDefinition",
+		"DescribeCapacityProviders"),
 	"CloudWatch Logs": set("DescribeLogGroups", "DescribeLogStreams", "FilterLogEvents",
 		"GetLogEvents", "StartLiveTail"),
-	"Auto Scaling":              set("DescribeAutoScalingGroups", "DescribeAutoScalingInstances"),
+	"Auto Scaling": set("DescribeAutoScalingGroups", "DescribeAutoScalingInstances",
+		"DescribeLifecycleHooks", "DescribeInstanceRefreshes"),
 	"EC2":                       set("DescribeInstances"),
 	"Elastic Load Balancing v2": set("DescribeTargetGroups", "DescribeTargetHealth"),
 }

@@ -79,8 +79,8 @@ func (c *Client) enrichEC2(ctx context.Context, cis []model.ContainerInstance, i
 	return nil
 }
 
-// asgGroups maps EC2 instance ids to their Auto Scaling group names.
-func (c *Client) asgGroups(ctx context.Context, ids []string) (map[string]string, []model.Failure) {
+// asgGroups maps EC2 instance ids to what their Auto Scaling group says of them.
+func (c *Client) asgGroups(ctx context.Context, ids []string) (map[string]model.ASGInstance, []model.Failure) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -88,17 +88,18 @@ func (c *Client) asgGroups(ctx context.Context, ids []string) (map[string]string
 	if err != nil {
 		return nil, []model.Failure{{Reason: ReasonASGEnrichment, Detail: "Auto Scaling groups unknown: " + err.Error()}}
 	}
-	groupOf := make(map[string]string, len(asgs))
+	groupOf := make(map[string]model.ASGInstance, len(asgs))
 	for _, a := range asgs {
-		groupOf[a.InstanceID] = a.AutoScalingGroupName
+		groupOf[a.InstanceID] = a
 	}
 	return groupOf, nil
 }
 
-func applyGroups(cis []model.ContainerInstance, groupOf map[string]string) {
+func applyGroups(cis []model.ContainerInstance, groupOf map[string]model.ASGInstance) {
 	for i := range cis {
 		if g, ok := groupOf[cis[i].EC2InstanceID]; ok {
-			cis[i].AutoScalingGroup = g
+			cis[i].AutoScalingGroup = g.AutoScalingGroupName
+			cis[i].ASG = &g
 		}
 	}
 }
@@ -110,7 +111,7 @@ func (c *Client) enrich(ctx context.Context, cis []model.ContainerInstance) []mo
 	ids := ec2IDs(cis)
 	var wg sync.WaitGroup
 	var fEC2, fASG []model.Failure
-	var groupOf map[string]string
+	var groupOf map[string]model.ASGInstance
 	wg.Add(2)
 	go func() { defer wg.Done(); fEC2 = c.enrichEC2(ctx, cis, ids) }()
 	go func() { defer wg.Done(); groupOf, fASG = c.asgGroups(ctx, ids) }()
@@ -213,6 +214,8 @@ func (c *Client) autoScalingInstances(ctx context.Context, ids []string) ([]mode
 					HealthStatus:         str(a.HealthStatus),
 					InstanceType:         str(a.InstanceType),
 					LaunchTemplate:       launchTemplate(a.LaunchTemplate),
+					Template:             templateRef(a.LaunchTemplate),
+					ProtectedFromScaleIn: sdkaws.ToBool(a.ProtectedFromScaleIn),
 				})
 			}
 			if page.NextToken == nil || *page.NextToken == "" {
@@ -284,6 +287,9 @@ func fromASG(a asgtypes.AutoScalingGroup) model.AutoScalingGroup {
 		AvailabilityZones: a.AvailabilityZones,
 		LaunchTemplate:    launchTemplate(a.LaunchTemplate),
 	}
+	g.Template = templateRef(a.LaunchTemplate)
+	g.NewInstancesProtectedFromScaleIn = sdkaws.ToBool(a.NewInstancesProtectedFromScaleIn)
+	g.HealthCheckGracePeriod, g.DefaultInstanceWarmup = i32(a.HealthCheckGracePeriod), i32(a.DefaultInstanceWarmup)
 	for _, i := range a.Instances {
 		g.Instances = append(g.Instances, model.ASGInstance{
 			InstanceID:           str(i.InstanceId),
@@ -293,6 +299,8 @@ func fromASG(a asgtypes.AutoScalingGroup) model.AutoScalingGroup {
 			HealthStatus:         str(i.HealthStatus),
 			InstanceType:         str(i.InstanceType),
 			LaunchTemplate:       launchTemplate(i.LaunchTemplate),
+			Template:             templateRef(i.LaunchTemplate),
+			ProtectedFromScaleIn: sdkaws.ToBool(i.ProtectedFromScaleIn),
 		})
 	}
 	return g

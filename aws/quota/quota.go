@@ -62,6 +62,9 @@ var ecsOps = map[string]Bucket{
 	"ListTaskDefinitionFamilies": TaskDefRead,
 	"DescribeTaskDefinition":     TaskDefRead,
 	"UpdateService":              UpdateService,
+	// AWS does not list DescribeCapacityProviders' bucket; it is counted
+	// with the cluster reads it accompanies, so it is paced, not free.
+	"DescribeCapacityProviders": ClusterRead,
 }
 
 // OfECS returns the bucket an ECS operation spends ("" when it is none of

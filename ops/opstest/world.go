@@ -54,13 +54,14 @@ func (a WorldAPI) enrich(cis []model.ContainerInstance) []model.ContainerInstanc
 	for _, ci := range cis {
 		ids = append(ids, ci.EC2InstanceID)
 	}
-	groups := map[string]string{}
+	groups := map[string]model.ASGInstance{}
 	for _, in := range a.b.DescribeAutoScalingInstances(ids) {
-		groups[in.InstanceID] = in.AutoScalingGroupName
+		groups[in.InstanceID] = in
 	}
 	for i := range cis {
-		if cis[i].AutoScalingGroup == "" {
-			cis[i].AutoScalingGroup = groups[cis[i].EC2InstanceID]
+		if g, ok := groups[cis[i].EC2InstanceID]; ok {
+			cis[i].AutoScalingGroup = g.AutoScalingGroupName
+			cis[i].ASG = &g
 		}
 	}
 	return cis
@@ -178,4 +179,50 @@ func familyOf(arn string) string {
 		}
 	}
 	return id
+}
+
+func (a WorldAPI) AutoScalingGroups(_ context.Context, names []string) ([]model.AutoScalingGroup, error) {
+	return a.b.DescribeAutoScalingGroups(names), nil
+}
+
+func (a WorldAPI) CapacityProviders(_ context.Context, names []string) ([]model.CapacityProvider, []model.Failure, error) {
+	if len(names) == 0 {
+		return nil, nil, nil
+	}
+	cps, f := a.b.DescribeCapacityProviders(names)
+	return cps, f, nil
+}
+
+func (a WorldAPI) DescribeClusters(_ context.Context, names []string) ([]model.Cluster, []model.Failure, error) {
+	cs, f := a.b.DescribeClusters(names)
+	return cs, f, nil
+}
+
+func (a WorldAPI) LifecycleHooks(_ context.Context, group string) ([]model.LifecycleHook, error) {
+	return a.b.DescribeLifecycleHooks(group, nil)
+}
+
+func (a WorldAPI) InstanceRefreshes(_ context.Context, group string, limit int) ([]model.InstanceRefresh, error) {
+	rs, err := a.b.DescribeInstanceRefreshes(group, nil)
+	return rs[:min(len(rs), max(limit, 1))], err
+}
+
+func (a WorldAPI) SetInstanceProtection(_ context.Context, group string, ids []string, protected bool) error {
+	return a.b.SetInstanceProtection(group, ids, protected)
+}
+
+func (a WorldAPI) CompleteLifecycleAction(_ context.Context, group, hook, id, result string) error {
+	return a.b.CompleteLifecycleAction(group, hook, id, result)
+}
+
+func (a WorldAPI) StartInstanceRefresh(_ context.Context, in model.RefreshInput) (string, error) {
+	return a.b.StartInstanceRefresh(in)
+}
+
+func (a WorldAPI) CancelInstanceRefresh(_ context.Context, group string) (string, error) {
+	return a.b.CancelInstanceRefresh(group)
+}
+
+func (a WorldAPI) RollbackInstanceRefresh(_ context.Context, group string) (string, error) {
+	return a.b.RollbackInstanceRefresh(group)
 }
