@@ -60,7 +60,9 @@ func TestCapacityReadsOverHTTP(t *testing.T) {
 	}
 	// Read-only: every new mutation is refused before a request leaves.
 	for name, call := range map[string]func() error{
-		"SetInstanceProtection": func() error { return cl.SetInstanceProtection(ctx, "prod-ecs-asg", []string{cis[0].EC2InstanceID}, false) },
+		"SetInstanceProtection": func() error {
+			return cl.SetInstanceProtection(ctx, "prod-ecs-asg", []string{cis[0].EC2InstanceID}, false)
+		},
 		"CompleteLifecycleAction": func() error {
 			return cl.CompleteLifecycleAction(ctx, "prod-ecs-asg", model.ManagedDrainingHook, cis[0].EC2InstanceID, "CONTINUE")
 		},
