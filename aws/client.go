@@ -81,6 +81,9 @@ type Client struct {
 	// number never changes meaning, so this is safe to cache; a bare family
 	// name means "latest ACTIVE" and is never cached.
 	tdAlias map[string]string
+
+	revMu    sync.Mutex
+	revByARN map[string]model.ServiceRevision // service revisions are immutable
 }
 
 var _ API = (*Client)(nil)

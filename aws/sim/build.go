@@ -434,6 +434,7 @@ func (w *World) CreateService(s ServiceSpec) (model.Service, error) {
 		svc.cpStrategy = slices.Clone(c.defaultStrategy)
 	}
 	svc.deployments = []*deployment{w.newDeployment(svc, td)}
+	w.recordDeployment(svc, svc.deployments[0])
 	c.services[s.Name] = svc
 	c.serviceOrder = append(c.serviceOrder, s.Name)
 	return w.serviceModel(svc), nil

@@ -70,6 +70,16 @@
 //     check); after the grace period the scheduler stops it with reason
 //     "Task failed ELB health checks in (target-group …)".
 //
+// # Deployment history
+//
+// Every deployment a person starts (CreateService, UpdateService with a new
+// revision or forceNewDeployment) records a service deployment and the
+// service revision it deploys, served as ListServiceDeployments,
+// DescribeServiceDeployments and DescribeServiceRevisions (history.go). A
+// circuit-breaker rollback goes ROLLBACK_IN_PROGRESS and ends
+// ROLLBACK_SUCCESSFUL; without rollback, or replaced by a newer deployment,
+// a deployment ends STOPPED; otherwise SUCCESSFUL.
+//
 // # Auto Scaling and EC2
 //
 // TerminateInstanceInAutoScalingGroup stops the instance's tasks at once,

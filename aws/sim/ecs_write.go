@@ -64,6 +64,7 @@ func (w *World) UpdateService(in model.ServiceUpdate) (model.Service, error) {
 		old.updatedAt = w.now
 		s.td = td
 		s.deployments = append([]*deployment{w.newDeployment(s, td)}, s.deployments...)
+		w.recordDeployment(s, s.deployments[0])
 	}
 	s.deployments[0].desired = desired
 	s.deployments[0].updatedAt = w.now

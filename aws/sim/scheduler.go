@@ -310,6 +310,7 @@ func (w *World) circuitBreaker(s *service) {
 	stable := w.lastCompleted(s)
 	if !s.cfg.CircuitBreaker.Rollback || stable == nil {
 		p.noLaunch = true
+		w.recordFailed(s, p, nil, nil)
 		return
 	}
 	nd := w.newDeployment(s, stable.td)
@@ -318,6 +319,7 @@ func (w *World) circuitBreaker(s *service) {
 	s.deployments = append([]*deployment{nd}, s.deployments...)
 	s.td = stable.td
 	s.steady = false
+	w.recordFailed(s, p, nd, stable)
 }
 
 // lastCompleted is the most recent deployment that reached COMPLETED, kept on
@@ -358,6 +360,7 @@ func (w *World) settle(s *service) {
 		p.reason = "ECS deployment " + p.id + " completed."
 		p.updatedAt = w.now
 		s.stable = p
+		w.recordCompleted(p)
 		w.event(s, fmt.Sprintf("(service %s) (deployment %s) deployment completed.", s.name, p.id))
 	}
 	if done && (!s.steady || w.now.Sub(s.steadyAt) >= messageRepeat) {

@@ -61,6 +61,8 @@ type World struct {
 	logsEnabled bool
 
 	seq int64 // monotonic counter for event ids and the like
+
+	history historyStore // service deployments and revisions (history.go)
 }
 
 // New returns an empty world (no clusters) at opts.Start.

@@ -44,6 +44,12 @@ type Backend interface {
 	RunTask(in model.RunTaskInput) ([]model.Task, []model.Failure, error)
 	StopTask(cluster, task, reason string) (model.Task, error)
 	UpdateContainerInstancesState(cluster string, ids []string, status string) ([]model.ContainerInstance, []model.Failure, error)
+	// Deployment history: ListServiceDeployments returns ARNs newest first,
+	// narrowed to the statuses (none: all) and created in [after, before)
+	// (zero: unbounded).
+	ListServiceDeployments(cluster, service string, statuses []string, after, before time.Time) ([]string, error)
+	DescribeServiceDeployments(arns []string) ([]model.ServiceDeployment, []model.Failure)
+	DescribeServiceRevisions(arns []string) ([]model.ServiceRevision, []model.Failure)
 
 	// CloudWatch Logs
 	DescribeLogGroups(prefix string) []model.LogGroup

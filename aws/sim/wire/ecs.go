@@ -62,6 +62,9 @@ func init() {
 		"StopTask":                      ecsOp("ecs:mutate", ecsStopTask),
 		"UpdateContainerInstancesState": ecsOp("ecs:mutate", ecsUpdateContainerInstancesState),
 		"DescribeCapacityProviders":     ecsOp("ecs:cluster-read", ecsDescribeCapacityProviders),
+		"ListServiceDeployments":        ecsOp("ecs:service-read", ecsListServiceDeployments),
+		"DescribeServiceDeployments":    ecsOp("ecs:service-read", ecsDescribeServiceDeployments),
+		"DescribeServiceRevisions":      ecsOp("ecs:service-read", ecsDescribeServiceRevisions),
 	}
 }
 
