@@ -388,9 +388,9 @@ func (w *World) CreateService(s ServiceSpec) (model.Service, error) {
 	if _, dup := c.services[s.Name]; dup {
 		return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter, "Creation of service was not idempotent.")
 	}
-	td, ok := w.taskDefByID(s.TaskDefinition)
-	if !ok {
-		return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter, "TaskDefinition not found.")
+	td, err := w.usableTaskDef(s.TaskDefinition)
+	if err != nil {
+		return model.Service{}, err
 	}
 	for _, lb := range s.LoadBalancers {
 		if _, ok := w.tgs[lb.TargetGroupARN]; !ok {

@@ -95,6 +95,11 @@ func awslogs(w *World, group, prefix string) *model.LogConfiguration {
 }
 
 func mustRegister(w *World, td model.TaskDefinition) {
+	// The demo's revisions come from the console, which always names the
+	// network mode (ECS itself returns none when a request leaves it out).
+	if td.NetworkMode == "" {
+		td.NetworkMode = "bridge"
+	}
 	if _, err := w.RegisterTaskDefinition(td); err != nil {
 		panic(fmt.Sprintf("demo task definition %s: %v", td.Family, err))
 	}

@@ -23,6 +23,13 @@
 //		LoadBalancers: []model.LoadBalancer{{TargetGroupARN: tg, ContainerName: "web", ContainerPort: 80}}})
 //	w.Advance(time.Minute)
 //
+// RegisterTaskDefinition takes the model's view of a revision; the wire
+// server registers with RegisterTaskDefinitionFull, which keeps every field
+// of the SDK's RegisterTaskDefinitionInput (tags in the order given) and
+// validates as ECS does (pidMode host with FARGATE refused, nothing invented
+// for what a request leaves out). Deregistered revisions turn INACTIVE;
+// deleted ones stay DELETE_IN_PROGRESS while a task or service uses them.
+//
 // Other builder calls: AddTarget (a target with no task behind it),
 // DeregisterTarget (a running task missing from its target group),
 // SetInstanceImage (AMI and agent version of one instance), SetAgentConnected,

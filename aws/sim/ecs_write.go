@@ -25,9 +25,13 @@ func (w *World) UpdateService(in model.ServiceUpdate) (model.Service, error) {
 	}
 	td := s.td
 	if in.TaskDefinition != "" {
+		// The revision the service runs may be INACTIVE: it keeps it; only
+		// a move to another revision needs an ACTIVE one.
 		t, ok := w.taskDefByID(in.TaskDefinition)
-		if !ok {
-			return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter, "TaskDefinition not found.")
+		if !ok || t != s.td {
+			if t, err = w.usableTaskDef(in.TaskDefinition); err != nil {
+				return model.Service{}, err
+			}
 		}
 		td = t
 	}
@@ -87,9 +91,9 @@ func (w *World) StartTask(in model.StartTaskInput) ([]model.Task, []model.Failur
 	if len(in.ContainerInstances) > 10 {
 		return nil, nil, simapi.Errorf(simapi.CodeInvalidParameter, "containerInstances can have at most 10 items.")
 	}
-	td, ok := w.taskDefByID(in.TaskDefinition)
-	if !ok {
-		return nil, nil, simapi.Errorf(simapi.CodeInvalidParameter, "TaskDefinition not found.")
+	td, err := w.usableTaskDef(in.TaskDefinition)
+	if err != nil {
+		return nil, nil, err
 	}
 	group := in.Group
 	if group == "" {
@@ -133,9 +137,9 @@ func (w *World) RunTask(in model.RunTaskInput) ([]model.Task, []model.Failure, e
 	if count < 1 || count > 10 {
 		return nil, nil, simapi.Errorf(simapi.CodeInvalidParameter, "Count must be between 1 and 10.")
 	}
-	td, ok := w.taskDefByID(in.TaskDefinition)
-	if !ok {
-		return nil, nil, simapi.Errorf(simapi.CodeInvalidParameter, "TaskDefinition not found.")
+	td, err := w.usableTaskDef(in.TaskDefinition)
+	if err != nil {
+		return nil, nil, err
 	}
 	group := in.Group
 	if group == "" {

@@ -55,7 +55,7 @@ func NewLarge(seed int64, o LargeOptions) *World {
 	c := w.clusters["large"]
 	var tds []*taskDef
 	for i, word := range largeWords {
-		td, err := w.registerTaskDef(model.TaskDefinition{
+		td, err := w.registerTaskDef(inputFromModel(model.TaskDefinition{
 			Family: word,
 			Containers: []model.ContainerDefinition{{
 				Name: word, Image: fmt.Sprintf("123456789012.dkr.ecr.us-east-1.amazonaws.com/%s:1.%d.0", word, i),
@@ -64,7 +64,7 @@ func NewLarge(seed int64, o LargeOptions) *World {
 				LogConfiguration: &model.LogConfiguration{LogDriver: "awslogs", Options: map[string]string{
 					"awslogs-group": "/ecs/large/" + word, "awslogs-region": w.region, "awslogs-stream-prefix": "ecs"}},
 			}},
-		})
+		}))
 		if err != nil {
 			panic(err) // a static definition: cannot fail
 		}

@@ -3,6 +3,8 @@ package sim
 import (
 	"time"
 
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
 	"github.com/ecstui/ecstui/model"
 )
 
@@ -29,8 +31,12 @@ type cluster struct {
 	defaultStrategy   []model.CapacityProviderStrategyItem
 }
 
+// taskDef is one revision: ECS's full shape (what DescribeTaskDefinition
+// returns) and the model view the scheduler uses, derived from it.
 type taskDef struct {
 	model.TaskDefinition
+	full  ecstypes.TaskDefinition
+	tags  []ecstypes.Tag // in the order they were given
 	needs model.TaskNeeds
 }
 

@@ -228,7 +228,16 @@ func (w *World) cluster(id string) (*cluster, error) {
 }
 
 // taskDefByID resolves an ARN, family:revision or family (latest ACTIVE).
+// A revision whose deletion has finished is not found.
 func (w *World) taskDefByID(id string) (*taskDef, bool) {
+	td, ok := w.lookupTaskDef(id)
+	if !ok || w.gone(td) {
+		return nil, false
+	}
+	return td, true
+}
+
+func (w *World) lookupTaskDef(id string) (*taskDef, bool) {
 	if td, ok := w.taskDefs[id]; ok {
 		return td, true
 	}
@@ -248,9 +257,23 @@ func (w *World) taskDefByID(id string) (*taskDef, bool) {
 	}
 	revs = w.families[fam]
 	for i := len(revs) - 1; i >= 0; i-- {
-		if revs[i].Status == "ACTIVE" {
+		if revs[i].Status == tdActive {
 			return revs[i], true
 		}
 	}
 	return nil, false
+}
+
+// usableTaskDef resolves a revision that new tasks may start from: ECS
+// refuses INACTIVE and DELETE_IN_PROGRESS ones for new services, updates
+// and tasks.
+func (w *World) usableTaskDef(id string) (*taskDef, error) {
+	td, ok := w.taskDefByID(id)
+	if !ok {
+		return nil, simapi.Errorf(simapi.CodeInvalidParameter, "TaskDefinition not found.")
+	}
+	if td.Status != tdActive {
+		return nil, simapi.Errorf(simapi.CodeInvalidParameter, "TaskDefinition is inactive")
+	}
+	return td, nil
 }

@@ -97,25 +97,21 @@ func (a WorldAPI) RegisterTaskDefinition(_ context.Context, td model.TaskDefinit
 	return a.b.RegisterTaskDefinition(td)
 }
 
-// RegisterTaskDefinitionWithImages copies base with new images, refusing an
-// unknown container as the adapter does. The world holds only what the model
-// carries, so the model copy here is the whole revision.
+// RegisterTaskDefinitionWithImages copies base as the world holds it (every
+// field and tag) with new images, refusing an unknown container as the
+// adapter does.
 func (a WorldAPI) RegisterTaskDefinitionWithImages(_ context.Context, base string, images map[string]string) (model.TaskDefinition, error) {
 	td, err := a.b.DescribeTaskDefinition(base)
 	if err != nil {
 		return model.TaskDefinition{}, err
 	}
-	td.ARN, td.Revision, td.Status = "", 0, ""
-	td.Containers = slices.Clone(td.Containers)
 	for _, name := range slices.Sorted(maps.Keys(images)) {
-		i := slices.IndexFunc(td.Containers, func(c model.ContainerDefinition) bool { return c.Name == name })
-		if i < 0 {
+		if _, ok := td.Container(name); !ok {
 			return model.TaskDefinition{}, &aws.Error{Kind: aws.KindValidation, Service: "ecs", Op: "RegisterTaskDefinition",
 				Message: fmt.Sprintf("task definition %s has no container %q", base, name)}
 		}
-		td.Containers[i].Image = images[name]
 	}
-	return a.b.RegisterTaskDefinition(td)
+	return simapi.CopyTaskDefinition(a.b, base, images)
 }
 
 func (a WorldAPI) UpdateService(_ context.Context, in model.ServiceUpdate) (model.Service, error) {

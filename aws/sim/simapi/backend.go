@@ -12,6 +12,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
 	"github.com/ecstui/ecstui/model"
 )
 
@@ -39,6 +43,13 @@ type Backend interface {
 	ListTaskDefinitions(familyPrefix string, status string) []string // ARNs, oldest first
 	DescribeTaskDefinition(id string) (model.TaskDefinition, error)
 	RegisterTaskDefinition(td model.TaskDefinition) (model.TaskDefinition, error)
+	// Task definitions in ECS's full shape, as the wire serves them: every
+	// field of the SDK's RegisterTaskDefinitionInput is kept, tags in the
+	// order given.
+	RegisterTaskDefinitionFull(in *ecs.RegisterTaskDefinitionInput) (ecstypes.TaskDefinition, []ecstypes.Tag, error)
+	DescribeTaskDefinitionFull(id string) (ecstypes.TaskDefinition, []ecstypes.Tag, error)
+	DeregisterTaskDefinition(id string) (ecstypes.TaskDefinition, error)
+	DeleteTaskDefinitions(ids []string) ([]ecstypes.TaskDefinition, []model.Failure, error)
 	UpdateService(in model.ServiceUpdate) (model.Service, error)
 	StartTask(in model.StartTaskInput) ([]model.Task, []model.Failure, error)
 	RunTask(in model.RunTaskInput) ([]model.Task, []model.Failure, error)
@@ -128,3 +139,33 @@ const (
 	CodeTargetGroupNotFound = "TargetGroupNotFound"
 	CodeInvalidInstanceID   = "InvalidInstanceID.NotFound" // EC2
 )
+
+// CopyTaskDefinition registers a new revision that is base (ARN,
+// family:revision or family) exactly as the backend holds it, tags
+// included, with the named containers' images replaced: what a deploy does
+// through the wire, for in-process tests that have no SDK client. A name
+// that is not a container of base is ignored; callers check names first.
+func CopyTaskDefinition(b Backend, base string, images map[string]string) (model.TaskDefinition, error) {
+	td, tags, err := b.DescribeTaskDefinitionFull(base)
+	if err != nil {
+		return model.TaskDefinition{}, err
+	}
+	for i, c := range td.ContainerDefinitions {
+		if img, ok := images[aws.ToString(c.Name)]; ok {
+			td.ContainerDefinitions[i].Image = aws.String(img)
+		}
+	}
+	reg, _, err := b.RegisterTaskDefinitionFull(&ecs.RegisterTaskDefinitionInput{
+		ContainerDefinitions: td.ContainerDefinitions, Family: td.Family, Cpu: td.Cpu,
+		EnableFaultInjection: td.EnableFaultInjection, EphemeralStorage: td.EphemeralStorage,
+		ExecutionRoleArn: td.ExecutionRoleArn, InferenceAccelerators: td.InferenceAccelerators,
+		IpcMode: td.IpcMode, Memory: td.Memory, NetworkMode: td.NetworkMode, PidMode: td.PidMode,
+		PlacementConstraints: td.PlacementConstraints, ProxyConfiguration: td.ProxyConfiguration,
+		RequiresCompatibilities: td.RequiresCompatibilities, RuntimePlatform: td.RuntimePlatform,
+		Tags: tags, TaskRoleArn: td.TaskRoleArn, Volumes: td.Volumes,
+	})
+	if err != nil {
+		return model.TaskDefinition{}, err
+	}
+	return b.DescribeTaskDefinition(aws.ToString(reg.TaskDefinitionArn))
+}

@@ -56,6 +56,8 @@ func init() {
 		"ListTaskDefinitions":           ecsOp("ecs:taskdef-read", ecsListTaskDefinitions),
 		"DescribeTaskDefinition":        ecsOp("ecs:taskdef-read", ecsDescribeTaskDefinition),
 		"RegisterTaskDefinition":        ecsOp("ecs:mutate", ecsRegisterTaskDefinition),
+		"DeregisterTaskDefinition":      ecsOp("ecs:mutate", ecsDeregisterTaskDefinition),
+		"DeleteTaskDefinitions":         ecsOp("ecs:mutate", ecsDeleteTaskDefinitions),
 		"UpdateService":                 ecsOp("ecs:update-service", ecsUpdateService),
 		"StartTask":                     ecsOp("ecs:mutate", ecsStartTask),
 		"RunTask":                       ecsOp("ecs:mutate", ecsRunTask),
@@ -394,51 +396,6 @@ func ecsListTaskDefinitions(s *Server, body []byte) (any, error) {
 		TaskDefinitionArns []string `json:"taskDefinitionArns"`
 		NextToken          string   `json:"nextToken,omitempty"`
 	}{nonNil(page), next}, nil
-}
-
-type taskDefOut struct {
-	TaskDefinition jsTaskDefinition `json:"taskDefinition"`
-	Tags           []jsTag          `json:"tags,omitempty"`
-}
-
-func ecsDescribeTaskDefinition(s *Server, body []byte) (any, error) {
-	var in struct {
-		TaskDefinition string   `json:"taskDefinition"`
-		Include        []string `json:"include"`
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if in.TaskDefinition == "" {
-		return nil, invalid("Task Definition can not be blank.")
-	}
-	td, err := s.b.DescribeTaskDefinition(in.TaskDefinition)
-	if err != nil {
-		return nil, err
-	}
-	out := taskDefOut{TaskDefinition: taskDefinitionOf(td)}
-	if slices.Contains(in.Include, "TAGS") {
-		out.Tags = []jsTag{}
-	}
-	return out, nil
-}
-
-func ecsRegisterTaskDefinition(s *Server, body []byte) (any, error) {
-	var in jsTaskDefinition
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if in.Family == "" {
-		return nil, invalid("Family must be specified.")
-	}
-	if len(in.ContainerDefinitions) == 0 {
-		return nil, invalid("Container.name should not be null or empty.")
-	}
-	td, err := s.b.RegisterTaskDefinition(modelTaskDefinition(in))
-	if err != nil {
-		return nil, err
-	}
-	return taskDefOut{TaskDefinition: taskDefinitionOf(td)}, nil
 }
 
 func ecsUpdateService(s *Server, body []byte) (any, error) {

@@ -72,6 +72,7 @@ type Server struct {
 
 	srvMu sync.Mutex
 	srv   *http.Server
+	url   string
 }
 
 // New returns a server for b. It serves nothing until Start, but can be used
@@ -104,11 +105,19 @@ func (s *Server) Start(addr string) (string, error) {
 		return "", err
 	}
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	url := "http://" + ln.Addr().String()
 	s.srvMu.Lock()
-	s.srv = srv
+	s.srv, s.url = srv, url
 	s.srvMu.Unlock()
 	go func() { _ = srv.Serve(ln) }()
-	return "http://" + ln.Addr().String(), nil
+	return url, nil
+}
+
+// URL is the base URL Start returned ("" before Start).
+func (s *Server) URL() string {
+	s.srvMu.Lock()
+	defer s.srvMu.Unlock()
+	return s.url
 }
 
 // Close stops serving and ends open connections, including live tail streams.
@@ -210,12 +219,14 @@ func (s *Server) DenyAction(action string) {
 func (s *Server) Mutating(action string) bool { return mutatingActions[action] }
 
 var mutatingActions = map[string]bool{
-	"ecs:RegisterTaskDefinition":        true,
-	"ecs:UpdateService":                 true,
-	"ecs:StartTask":                     true,
-	"ecs:RunTask":                       true,
-	"ecs:StopTask":                      true,
-	"ecs:UpdateContainerInstancesState": true,
+	"ecs:RegisterTaskDefinition":                      true,
+	"ecs:DeregisterTaskDefinition":                    true,
+	"ecs:DeleteTaskDefinitions":                       true,
+	"ecs:UpdateService":                               true,
+	"ecs:StartTask":                                   true,
+	"ecs:RunTask":                                     true,
+	"ecs:StopTask":                                    true,
+	"ecs:UpdateContainerInstancesState":               true,
 	"autoscaling:TerminateInstanceInAutoScalingGroup": true,
 	"autoscaling:SetInstanceProtection":               true,
 	"autoscaling:CompleteLifecycleAction":             true,
