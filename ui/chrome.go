@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/ecstui/ecstui/aws/awsapi"
 	"github.com/ecstui/ecstui/textsafe"
+	"github.com/ecstui/ecstui/ui/page"
 	"github.com/ecstui/ecstui/ui/theme"
 )
 
@@ -262,12 +264,12 @@ func (r *root) footerLine(w int) string {
 		}
 		return r.st.HelpKey.Render(b.Help().Key) + " " + r.st.HelpDesc.Render(b.Help().Desc)
 	}
-	right := segments(w, "  ", item(r.keys.Help), item(r.keys.Quit))
-	var bs []key.Binding
-	if top := r.top(); top != nil {
-		bs = append(bs, top.KeyHelp()...)
+	bs, far := r.footerBindings()
+	var rights []string
+	for _, b := range far {
+		rights = append(rights, item(b))
 	}
-	bs = append(bs, r.keys.Command, r.keys.Filter, r.keys.Back)
+	right := segments(w, "  ", rights...)
 	var items []string
 	for _, b := range bs {
 		if it := item(b); it != "" {
@@ -276,6 +278,47 @@ func (r *root) footerLine(w int) string {
 	}
 	left := segments(w-lipgloss.Width(right)-2, "  ", items...)
 	return spread(left, right, w)
+}
+
+// footerBindings are the keys the footer offers: the page's own first, then
+// the console's that apply on this page — none while the page takes every
+// key (a form, a prompt), filter only on a filterable page, and none whose
+// key the page already names (a dialog's esc is said once, in the page's
+// words). far goes to the right edge.
+func (r *root) footerBindings() (left, far []key.Binding) {
+	top := r.top()
+	if top != nil {
+		left = top.KeyHelp()
+		if c, ok := top.(page.Capturing); ok && c.Capturing() {
+			return left, nil
+		}
+	}
+	console := []key.Binding{r.keys.Command}
+	if _, ok := top.(filterable); ok {
+		console = append(console, r.keys.Filter)
+	}
+	console = append(console, r.keys.Back)
+	return append(left, unshadowed(left, console)...), unshadowed(left, []key.Binding{r.keys.Help, r.keys.Quit})
+}
+
+// unshadowed returns the bindings of outer that share no key with inner: a
+// page's binding shadows the console's for the same key.
+func unshadowed(inner, outer []key.Binding) []key.Binding {
+	taken := map[string]bool{}
+	for _, b := range inner {
+		if b.Enabled() {
+			for _, k := range b.Keys() {
+				taken[k] = true
+			}
+		}
+	}
+	var out []key.Binding
+	for _, b := range outer {
+		if !slices.ContainsFunc(b.Keys(), func(k string) bool { return taken[k] }) {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // helpOverlay is generated from the keymap: the page's keys, the table keys
@@ -287,13 +330,15 @@ func (r *root) helpOverlay(w, h int) string {
 	hm.Styles.FullSeparator = r.st.HelpSep
 	hm.FullSeparator = "    "
 	var groups [][]key.Binding
+	var own []key.Binding
 	if top := r.top(); top != nil && len(top.KeyHelp()) > 0 {
-		groups = append(groups, top.KeyHelp())
+		own = top.KeyHelp()
+		groups = append(groups, own)
 	}
 	if _, ok := r.top().(tabular); ok {
 		groups = append(groups, r.keys.Table.Bindings())
 	}
-	groups = append(groups, r.keys.globalBindings())
+	groups = append(groups, unshadowed(own, r.keys.globalBindings()))
 	var cmds []string
 	for _, c := range commands() {
 		name := ":" + c.name

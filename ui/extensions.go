@@ -45,7 +45,7 @@ func (r *root) actionDeps(c Context, b Backend) (actions.Deps, bool) {
 	}
 	return actions.Deps{
 		API: api, Styles: r.st, Context: c.Name, Production: c.Production,
-		ReadOnly: r.d.ReadOnly || c.ReadOnly, Journal: j,
+		ReadOnly: r.d.ReadOnly || c.ReadOnly, Journal: j, Back: r.keys.Back,
 	}, true
 }
 

@@ -23,6 +23,10 @@ type KeyMap struct {
 	// Stopped toggles the tasks view between running and stopped tasks.
 	Stopped key.Binding
 
+	// ForceQuit quits from anywhere, prompts and dialogs included; it is not
+	// rebindable.
+	ForceQuit key.Binding
+
 	// Prompt is what ends a line being typed (command line, filter); it is
 	// not rebindable, since every other key is text there.
 	Prompt PromptKeys
@@ -53,6 +57,7 @@ func DefaultKeyMap() KeyMap {
 		Instances: b([]string{"i"}, "i", "instance"),
 		Logs:      b([]string{"l"}, "l", "logs"),
 		Stopped:   b([]string{"a"}, "a", "running/stopped"),
+		ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 		Prompt:    DefaultPromptKeys(),
 		Actions:   actions.DefaultKeys(),
 	}

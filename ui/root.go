@@ -369,7 +369,7 @@ func (r *root) startSpinIfBusy() tea.Cmd {
 }
 
 func (r *root) key(k tea.KeyPressMsg) tea.Cmd {
-	if k.String() == "ctrl+c" {
+	if key.Matches(k, r.keys.ForceQuit) {
 		return tea.Quit
 	}
 	switch r.mode {

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
+
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ops"
 	"github.com/ecstui/ecstui/ui/page"
@@ -34,6 +36,9 @@ type Deps struct {
 	Production bool   // confirmations require typing the resource name
 	ReadOnly   bool   // show plans, never confirm
 	Journal    *ops.Journal
+	// Back is the console's back key (default esc); the pages leave, step
+	// back or stop watching with it.
+	Back key.Binding
 	// Now and Wait default to the wall clock; tests pass the simulator's.
 	Now  func() time.Time
 	Wait func(ctx context.Context, d time.Duration) error

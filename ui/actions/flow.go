@@ -103,6 +103,7 @@ type flow struct {
 	d    Deps
 	spec spec
 	id   int64
+	keys flowKeys
 
 	stage         stage
 	width, height int
@@ -129,7 +130,7 @@ type flow struct {
 
 func newFlow(d Deps, s spec) *flow {
 	ctx, cancel := context.WithCancel(context.Background())
-	f := &flow{d: d, spec: s, id: flowIDs.Add(1), ctx: ctx, cancel: cancel, ctl: &control{}}
+	f := &flow{d: d, spec: s, id: flowIDs.Add(1), keys: newFlowKeys(d.Back), ctx: ctx, cancel: cancel, ctl: &control{}}
 	f.confirm = input.New(d.styles(), 256)
 	f.confirm.Blur()
 	return f
@@ -171,57 +172,51 @@ func (f *flow) confirmable() bool {
 	return !f.d.ReadOnly && (!f.plan.Blocked() || f.plan.Overridable)
 }
 
-var (
-	keyConfirm = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm"))
-	keyTyped   = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm typed name"))
-	keyEdit    = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit inputs"))
-	keyScroll  = key.NewBinding(key.WithKeys("up", "down", "k", "j"), key.WithHelp("↑/↓", "scroll"))
-	keyBack    = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
-	keyNext    = key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field"))
-	keyPlan    = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "plan"))
-	keyAbort   = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "abort"))
-	keyPause   = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause after batch"))
-	keyRetry   = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry failed nodes"))
-	keyRoll    = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "roll back"))
-	keyLeave   = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop watching"))
-	// Leaving a drain board stops the drain: ops drives it, not ECS.
-	keyLeaveDrain = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop (resumable)"))
-)
-
 func (f *flow) KeyHelp() []key.Binding {
+	k := &f.keys
 	switch f.stage {
 	case stageForm:
-		return []key.Binding{keyNext, keyPlan, keyBack}
+		return []key.Binding{k.Next, k.Prev, k.Plan, k.Back}
 	case stagePlan:
-		var k []key.Binding
+		var out []key.Binding
+		scroll := k.Scroll
 		if f.confirmable() {
 			if f.needsTyping() {
-				k = append(k, keyTyped)
+				out = append(out, k.Typed)
+				scroll = k.ArrowScroll
 			} else {
-				k = append(k, keyConfirm)
+				out = append(out, k.Confirm)
 			}
 		}
 		if len(f.fields) > 0 {
-			k = append(k, keyEdit)
+			out = append(out, k.Edit)
 		}
-		return append(k, keyScroll, keyBack)
+		return append(out, scroll, k.Back)
 	case stageRunning:
-		k := []key.Binding{keyAbort}
+		out := []key.Binding{k.Abort}
 		if f.spec.board == boardDrain {
-			return append(k, keyPause, keyLeaveDrain)
+			return append(out, k.Pause, k.LeaveDrain)
 		}
-		return append(k, keyLeave)
+		return append(out, k.Leave)
 	case stageDone:
-		var k []key.Binding
-		if f.spec.rollback != nil && f.result != nil && f.result.DeploymentID != "" && !f.d.ReadOnly {
-			k = append(k, keyRoll)
+		var out []key.Binding
+		if f.canRollBack() {
+			out = append(out, k.Roll)
 		}
-		if f.spec.retry != nil && f.result != nil && len(ops.FailedNodes(f.result.Nodes)) > 0 && !f.d.ReadOnly {
-			k = append(k, keyRetry)
+		if f.canRetry() {
+			out = append(out, k.Retry)
 		}
-		return append(k, keyScroll, keyBack)
+		return append(out, k.Scroll, k.Back)
 	}
-	return []key.Binding{keyBack}
+	return []key.Binding{k.Back}
+}
+
+func (f *flow) canRollBack() bool {
+	return f.spec.rollback != nil && f.result != nil && f.result.DeploymentID != "" && !f.d.ReadOnly
+}
+
+func (f *flow) canRetry() bool {
+	return f.spec.retry != nil && f.result != nil && len(ops.FailedNodes(f.result.Nodes)) > 0 && !f.d.ReadOnly
 }
 
 func (f *flow) Update(msg tea.Msg) (page.Page, tea.Cmd) {
@@ -290,29 +285,16 @@ func (f *flow) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 }
 
 func (f *flow) key(m tea.KeyPressMsg) (page.Page, tea.Cmd) {
-	k := m.String()
+	k := &f.keys
 	switch f.stage {
 	case stageForm:
 		return f.formKey(m)
 	case stagePlan:
 		if f.needsTyping() && f.confirmable() {
-			switch k {
-			case "esc":
-				return f.back()
-			case "enter":
-				if f.confirm.Value() == f.plan.Target {
-					return f, f.start()
-				}
-				return f, page.Status("type "+f.plan.Target+" exactly to confirm", true)
-			case "up", "down":
-				f.scrollBy(k)
-				return f, nil
-			}
-			f.confirm.Update(m)
-			return f, nil
+			return f.typedKey(m)
 		}
-		switch k {
-		case "y":
+		switch {
+		case key.Matches(m, k.Confirm):
 			if f.confirmable() {
 				return f, f.start()
 			}
@@ -320,41 +302,61 @@ func (f *flow) key(m tea.KeyPressMsg) (page.Page, tea.Cmd) {
 				return f, page.Status("read-only: this context cannot change anything", true)
 			}
 			return f, page.Status("refused: "+f.plan.Blockers[0], true)
-		case "e":
+		case key.Matches(m, k.Edit):
 			if len(f.fields) > 0 {
 				f.stage = stageForm
 			}
-		case "up", "down", "k", "j":
-			f.scrollBy(k)
-		case "esc":
+		case key.Matches(m, k.Up):
+			f.scrollBy(-1)
+		case key.Matches(m, k.Down):
+			f.scrollBy(1)
+		case key.Matches(m, k.Back):
 			return f.back()
 		}
 	case stageRunning:
-		switch k {
-		case "a":
+		switch {
+		case key.Matches(m, k.Abort):
 			f.cancel()
 			return f, page.Status("aborting: the executor stops at its next step", false)
-		case "p":
-			if f.spec.board == boardDrain {
-				f.ctl.paused.Store(true)
-				return f, page.Status("pausing after the current batch", false)
-			}
+		case key.Matches(m, k.Pause) && f.spec.board == boardDrain:
+			f.ctl.paused.Store(true)
+			return f, page.Status("pausing after the current batch", false)
 		}
 	case stageDone:
-		switch k {
-		case "R":
-			if f.spec.rollback != nil && !f.d.ReadOnly && f.result != nil && f.result.DeploymentID != "" {
-				return f, page.Open(f.spec.rollback())
+		switch {
+		case key.Matches(m, k.Roll) && f.canRollBack():
+			return f, page.Open(f.spec.rollback())
+		case key.Matches(m, k.Retry) && f.canRetry():
+			if p := f.spec.retry(*f.result); p != nil {
+				return f, page.Open(p)
 			}
-		case "r":
-			if f.spec.retry != nil && !f.d.ReadOnly && f.result != nil {
-				if p := f.spec.retry(*f.result); p != nil {
-					return f, page.Open(p)
-				}
-			}
-		case "up", "down", "k", "j":
-			f.scrollBy(k)
+		case key.Matches(m, k.Up):
+			f.scrollBy(-1)
+		case key.Matches(m, k.Down):
+			f.scrollBy(1)
 		}
+	}
+	return f, nil
+}
+
+// typedKey handles the plan of a confirmation by typed name: every key but
+// the arrows, enter and back is text.
+func (f *flow) typedKey(m tea.KeyPressMsg) (page.Page, tea.Cmd) {
+	k := &f.keys
+	switch {
+	case key.Matches(m, k.Back):
+		return f.back()
+	case key.Matches(m, k.Typed):
+		if f.confirm.Value() == f.plan.Target {
+			return f, f.start()
+		}
+		return f, page.Status("type "+f.plan.Target+" exactly to confirm", true)
+	case key.Matches(m, k.ArrowUp):
+		f.scrollBy(-1)
+	case key.Matches(m, k.ArrowDown):
+		f.scrollBy(1)
+	default:
+		f.confirm.Update(m)
 	}
 	return f, nil
 }
@@ -367,13 +369,7 @@ func (f *flow) back() (page.Page, tea.Cmd) {
 	return f, page.Back()
 }
 
-func (f *flow) scrollBy(k string) {
-	if k == "up" || k == "k" {
-		f.scroll = max(0, f.scroll-1)
-	} else {
-		f.scroll++
-	}
-}
+func (f *flow) scrollBy(n int) { f.scroll = max(0, f.scroll+n) }
 
 func (f *flow) buildInputs() {
 	f.inputs = make([]input.Line, len(f.fields))
@@ -389,19 +385,19 @@ func (f *flow) buildInputs() {
 }
 
 func (f *flow) formKey(m tea.KeyPressMsg) (page.Page, tea.Cmd) {
-	switch m.String() {
-	case "esc":
+	k := &f.keys
+	switch {
+	case key.Matches(m, k.Back):
 		return f, page.Back()
-	case "tab", "down":
+	case key.Matches(m, k.Next):
 		f.setFocus((f.focus + 1) % len(f.inputs))
-		return f, nil
-	case "shift+tab", "up":
+	case key.Matches(m, k.Prev):
 		f.setFocus((f.focus + len(f.inputs) - 1) % len(f.inputs))
-		return f, nil
-	case "enter":
+	case key.Matches(m, k.Plan):
 		return f, f.planCmd()
+	default:
+		f.inputs[f.focus].Update(m)
 	}
-	f.inputs[f.focus].Update(m)
 	return f, nil
 }
 

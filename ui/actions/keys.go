@@ -1,6 +1,10 @@
 package actions
 
-import "charm.land/bubbles/v2/key"
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
 
 // Keys are the bindings that open action pages from the browse views. They
 // are all dangerous (they lead to a change): in read-only sessions the UI
@@ -43,4 +47,52 @@ func (k Keys) ForReadOnly(readOnly bool) Keys {
 // All lists the bindings, for help and for remapping from config.
 func (k Keys) All() []key.Binding {
 	return []key.Binding{k.Deploy, k.Scale, k.Redeploy, k.Rollback, k.StopTask, k.Drain, k.DaemonStart}
+}
+
+// flowKeys are an action page's own bindings, by stage. KeyHelp shows them
+// and the page dispatches on them with key.Matches, so what the footer says
+// is what the keys do. The back bindings take the console's back key (esc
+// unless remapped) and name what it does at each stage.
+type flowKeys struct {
+	Next, Prev, Plan                key.Binding // form
+	Confirm, Typed, Edit            key.Binding // plan
+	Up, Down, Scroll                key.Binding // plan and board: arrows and k/j
+	ArrowUp, ArrowDown, ArrowScroll key.Binding // while a name is typed: arrows only
+	Abort, Pause                    key.Binding // running
+	Retry, Roll                     key.Binding // done
+	Back, Leave, LeaveDrain         key.Binding
+}
+
+func newFlowKeys(back key.Binding) flowKeys {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	backKeys := back.Keys()
+	if len(backKeys) == 0 {
+		backKeys = []string{"esc"}
+	}
+	backHelp := strings.Join(backKeys, "/")
+	up, down := []string{"up", "k"}, []string{"down", "j"}
+	return flowKeys{
+		Next:        b("tab", "next field", "tab", "down"),
+		Prev:        b("shift+tab", "previous field", "shift+tab", "up"),
+		Plan:        b("enter", "plan", "enter"),
+		Confirm:     b("y", "confirm", "y"),
+		Typed:       b("enter", "confirm typed name", "enter"),
+		Edit:        b("e", "edit inputs", "e"),
+		Up:          b("↑/k", "scroll up", up...),
+		Down:        b("↓/j", "scroll down", down...),
+		Scroll:      b("↑/↓", "scroll", append(up, down...)...),
+		ArrowUp:     b("↑", "scroll up", "up"),
+		ArrowDown:   b("↓", "scroll down", "down"),
+		ArrowScroll: b("↑/↓", "scroll", "up", "down"),
+		Abort:       b("a", "abort", "a"),
+		Pause:       b("p", "pause after batch", "p"),
+		Retry:       b("r", "retry failed nodes", "r"),
+		Roll:        b("R", "roll back", "R"),
+		Back:        b(backHelp, "back", backKeys...),
+		Leave:       b(backHelp, "stop watching", backKeys...),
+		// Leaving a drain board stops the drain: ops drives it, not ECS.
+		LeaveDrain: b(backHelp, "stop (resumable)", backKeys...),
+	}
 }
