@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 
 	"github.com/ecstui/ecstui/ui/actions"
+	"github.com/ecstui/ecstui/ui/logview"
 	"github.com/ecstui/ecstui/ui/table"
 )
 
@@ -30,6 +31,9 @@ type KeyMap struct {
 	// Prompt is what ends a line being typed (command line, filter); it is
 	// not rebindable, since every other key is text there.
 	Prompt PromptKeys
+
+	// LogView is the log viewer's keys (configured as logs_NAME).
+	LogView logview.KeyMap
 
 	// Actions open ui/actions pages; disabled in read-only contexts.
 	// baseActions is the configured set, Actions the one in force.
@@ -59,6 +63,7 @@ func DefaultKeyMap() KeyMap {
 		Stopped:   b([]string{"a"}, "a", "running/stopped"),
 		ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 		Prompt:    DefaultPromptKeys(),
+		LogView:   logview.DefaultKeyMap(),
 		Actions:   actions.DefaultKeys(),
 	}
 }
@@ -76,8 +81,41 @@ func DefaultPromptKeys() PromptKeys {
 	}
 }
 
+// logsPrefix starts the configuration names of the log viewer's keys
+// (logs_follow, logs_search, …).
+const logsPrefix = "logs_"
+
 // keyActions names every rebindable binding for configuration.
 func (k *KeyMap) keyActions() map[string]*key.Binding {
+	acts := k.consoleActions()
+	for n, b := range k.logActions() {
+		acts[n] = b
+	}
+	return acts
+}
+
+func (k *KeyMap) logActions() map[string]*key.Binding {
+	acts := map[string]*key.Binding{}
+	for n, b := range k.LogView.Actions() {
+		acts[logsPrefix+n] = b
+	}
+	return acts
+}
+
+// keyScopes are the sets of bindings that are live together, so no two of
+// a set may share a key: the browse views with the root's keys, and the log
+// viewer's keys with the root keys it cannot shadow (the root takes them
+// first). A log viewer key may reuse a browse key: "p" pauses there.
+func (k *KeyMap) keyScopes() []map[string]*key.Binding {
+	console, logs := k.consoleActions(), k.logActions()
+	for _, n := range []string{"quit", "command", "help", "back"} {
+		logs[n] = console[n]
+	}
+	return []map[string]*key.Binding{console, logs}
+}
+
+// consoleActions names the root's, the browse views' and the actions' keys.
+func (k *KeyMap) consoleActions() map[string]*key.Binding {
 	return map[string]*key.Binding{
 		"up": &k.Table.Up, "down": &k.Table.Down, "page_up": &k.Table.PageUp, "page_down": &k.Table.PageDown,
 		"top": &k.Table.Top, "bottom": &k.Table.Bottom, "sort_next": &k.Table.SortNext, "sort_reverse": &k.Table.SortReverse,
@@ -123,6 +161,20 @@ func (k *KeyMap) rebind(cfg map[string][]string) error {
 		b.SetKeys(keys...)
 		b.SetHelp(strings.Join(keys, "/"), b.Help().Desc)
 	}
+	for _, scope := range k.keyScopes() {
+		if err := distinctKeys(scope); err != nil {
+			return err
+		}
+	}
+	if err := k.LogView.Check(); err != nil {
+		return fmt.Errorf("keys: %s%w", logsPrefix, err)
+	}
+	k.baseActions = k.Actions
+	return nil
+}
+
+// distinctKeys reports a key bound to two actions of acts.
+func distinctKeys(acts map[string]*key.Binding) error {
 	owner := map[string]string{}
 	all := make([]string, 0, len(acts))
 	for n := range acts {
@@ -137,7 +189,6 @@ func (k *KeyMap) rebind(cfg map[string][]string) error {
 			owner[kk] = n
 		}
 	}
-	k.baseActions = k.Actions
 	return nil
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -287,6 +288,12 @@ func TestKeyRemap(t *testing.T) {
 	if !h.quit {
 		t.Fatal("x does not quit")
 	}
+	// The log viewer's keys are remapped the same way; they may reuse a key
+	// the browse views use (S sorts there, saves here).
+	h = newHarness(t, fixtureBackend(), func(d *Deps) { d.Keys = map[string][]string{"logs_save": {"S"}, "LOGS_COPY": {"c"}} })
+	if lv := h.r.keys.LogView; !slices.Equal(lv.Save.Keys(), []string{"S"}) || !slices.Equal(lv.Copy.Keys(), []string{"c"}) || lv.Save.Help().Key != "S" {
+		t.Errorf("log viewer keys not remapped: save %v copy %v", lv.Save.Keys(), lv.Copy.Keys())
+	}
 	for _, c := range []struct {
 		keys map[string][]string
 		want string
@@ -295,6 +302,9 @@ func TestKeyRemap(t *testing.T) {
 		{map[string][]string{"quit": {}}, "has no keys"},
 		{map[string][]string{"quit": {"d"}}, `"d" is bound to both`},
 		{map[string][]string{"deploy": {"s"}}, `"s" is bound to both`},
+		{map[string][]string{"logs_pause": {"q"}}, `"q" is bound to both "logs_pause" and "quit"`},
+		{map[string][]string{"logs_pause": {"w"}}, `"w" is bound to both "logs_pause" and "logs_wrap"`},
+		{map[string][]string{"logs_since": {"a", "b"}}, "logs_since needs 7 keys"},
 	} {
 		d := defaultDeps(fixtureBackend())
 		d.Keys = c.keys

@@ -1,6 +1,8 @@
 package logview
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,17 +14,22 @@ import (
 	"github.com/ecstui/ecstui/ui/page"
 )
 
-type keyMap struct {
+// KeyMap is the viewer's bindings; the console rebinds them from the
+// configuration by the names Actions gives.
+type KeyMap struct {
 	Follow, Pause, Up, Down, PageUp, PageDown, Top, Bottom key.Binding
-	Since, Filter, Search, Next, Prev, Wrap, Time, JSON    key.Binding
-	Save, Copy                                             key.Binding
+	// Since has one key per preset, in the order of Presets.
+	Since                                                    key.Binding
+	Filter, Search, Next, Prev, Wrap, Time, JSON, Save, Copy key.Binding
 }
 
-func defaultKeys() keyMap {
+// DefaultKeyMap is less-like: f/end follow, / search, n/N next/previous, 0-6
+// since presets.
+func DefaultKeyMap() KeyMap {
 	b := func(help, desc string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
-	return keyMap{
+	return KeyMap{
 		Follow:   b("f/end", "follow", "f", "end"),
 		Pause:    b("p/space", "pause", "p", "space"),
 		Up:       b("k/↑", "up", "k", "up"),
@@ -44,7 +51,29 @@ func defaultKeys() keyMap {
 	}
 }
 
-func (k keyMap) help() []key.Binding {
+// Actions names every binding for configuration.
+func (k *KeyMap) Actions() map[string]*key.Binding {
+	return map[string]*key.Binding{
+		"follow": &k.Follow, "pause": &k.Pause, "up": &k.Up, "down": &k.Down,
+		"page_up": &k.PageUp, "page_down": &k.PageDown, "top": &k.Top, "bottom": &k.Bottom,
+		"since": &k.Since, "filter": &k.Filter, "search": &k.Search, "next": &k.Next, "prev": &k.Prev,
+		"wrap": &k.Wrap, "time": &k.Time, "json": &k.JSON, "save": &k.Save, "copy": &k.Copy,
+	}
+}
+
+// Check reports what makes k unusable: Since needs one key per preset.
+func (k KeyMap) Check() error {
+	if n := len(k.Since.Keys()); n != len(Presets) {
+		names := make([]string, len(Presets))
+		for i, p := range Presets {
+			names[i] = p.Name
+		}
+		return fmt.Errorf("since needs %d keys, one per preset (%s), not %d", len(Presets), strings.Join(names, ", "), n)
+	}
+	return nil
+}
+
+func (k KeyMap) help() []key.Binding {
 	return []key.Binding{k.Follow, k.Pause, k.Search, k.Next, k.Filter, k.Since, k.Wrap, k.Time, k.JSON,
 		k.Save, k.Copy, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
 }
@@ -78,7 +107,10 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.follow = false
 		m.cur, m.top = 0, 0
 	case key.Matches(msg, k.Since):
-		i := int(msg.String()[0] - '0')
+		i := slices.Index(k.Since.Keys(), msg.String())
+		if i < 0 || i >= len(Presets) {
+			return nil
+		}
 		m.since = Presets[i].Since
 		return m.restart()
 	case key.Matches(msg, k.Filter):
@@ -140,13 +172,19 @@ func (m *Model) openPrompt(kind promptKind, text string) {
 	m.input.SetValue(text)
 }
 
+// Prompt keys end a search or filter pattern; every other key is text.
+var (
+	promptAccept = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply"))
+	promptCancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+)
+
 // promptKey edits the open prompt.
 func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
+	switch {
+	case key.Matches(msg, promptCancel):
 		m.prompt = promptNone
 		return nil
-	case "enter":
+	case key.Matches(msg, promptAccept):
 		kind, text := m.prompt, strings.TrimSpace(m.input.Value())
 		m.prompt = promptNone
 		if kind == promptFilter {

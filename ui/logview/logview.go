@@ -41,11 +41,20 @@ type Deps struct {
 	// SaveDir is where `s` writes (the console passes ops.StateDir()/logs;
 	// default the working directory).
 	SaveDir string
+	// Keys are the viewer's bindings (default DefaultKeyMap()).
+	Keys *KeyMap
 	// Location formats timestamps (default time.Local).
 	Location *time.Location
 	// FrameInterval is the least time between two deliveries (default 50ms;
 	// negative: deliver at once, for tests).
 	FrameInterval time.Duration
+}
+
+func (d Deps) keys() KeyMap {
+	if d.Keys == nil {
+		return DefaultKeyMap()
+	}
+	return *d.Keys
 }
 
 // Presets are the since presets on keys 0–6; 0 means tail (new lines only).
@@ -70,7 +79,7 @@ type Model struct {
 	d      Deps
 	st     *theme.Styles
 	target logs.Target
-	keys   keyMap
+	keys   KeyMap
 	sty    styles
 
 	ctx    context.Context
@@ -126,7 +135,7 @@ func New(d Deps, target logs.Target) page.Page {
 		since = 5 * time.Minute
 	}
 	m := &Model{
-		d: d, st: d.Styles, target: target, keys: defaultKeys(), sty: newStyles(d.Styles),
+		d: d, st: d.Styles, target: target, keys: d.keys(), sty: newStyles(d.Styles),
 		buf: logs.NewBuffer(d.Capacity), follow: true, since: since, showTime: true,
 	}
 	m.ctx, m.cancel = context.WithCancel(d.Ctx)

@@ -154,6 +154,28 @@ func TestViewerGoldens(t *testing.T) {
 	}
 }
 
+func TestViewerRemappedKeys(t *testing.T) {
+	f := newFake()
+	f.addService("web", 1, "app")
+	k := DefaultKeyMap()
+	k.Since.SetKeys("!", "@", "#", "$", "%", "^", "&")
+	k.Wrap.SetKeys("W")
+	d := deps(f, t.TempDir())
+	d.Keys = &k
+	p := New(d, logs.Target{Cluster: "c", Service: "web"})
+	defer p.Close()
+	p.SetSize(width, height)
+	m := p.(*Model)
+	press(p, "$", "W", "w")
+	if m.since != 15*time.Minute || !m.wrap {
+		t.Errorf("remapped keys: since %v wrap %v, want 15m and wrapped", m.since, m.wrap)
+	}
+	press(p, "2")
+	if m.since != 15*time.Minute {
+		t.Errorf("the default since key still works: since %v", m.since)
+	}
+}
+
 func TestViewerPasteIntoSearch(t *testing.T) {
 	_, p := service(t)
 	m := p.(*Model)
