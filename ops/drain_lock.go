@@ -40,6 +40,11 @@ func (e *HeldError) Error() string {
 // never left owned by a process that is gone.
 type fileLock struct{ f *os.File }
 
+// lockPatience is how long taking a lock keeps trying: long enough to wait
+// out another process's probe (DrainRun.Owner holds a shared lock for a
+// moment), far shorter than any real owner holds it.
+const lockPatience = 500 * time.Millisecond
+
 // tryLock takes the lock at path and records owner in it, or reports the
 // owner recorded by the process that holds it.
 func tryLock(path string, owner Owner) (*fileLock, *Owner, error) {
@@ -50,19 +55,22 @@ func tryLock(path string, owner Owner) (*fileLock, *Owner, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	held, err := flockNB(f)
-	if err != nil {
-		f.Close()
-		return nil, nil, fmt.Errorf("lock %s: %w", path, err)
-	}
-	if held {
-		defer f.Close()
-		var o Owner
-		b, _ := os.ReadFile(path)
-		if json.Unmarshal(b, &o) != nil {
-			o = Owner{Run: "(unknown: the owner is still writing its record)"}
+	deadline := time.Now().Add(lockPatience)
+	for {
+		held, err := flockNB(f, false)
+		if err != nil {
+			f.Close()
+			return nil, nil, fmt.Errorf("lock %s: %w", path, err)
 		}
-		return nil, &o, nil
+		if !held {
+			break
+		}
+		if time.Now().After(deadline) {
+			f.Close()
+			o := readOwner(path)
+			return nil, &o, nil
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	b, _ := json.Marshal(owner)
 	if err := f.Truncate(0); err == nil {
@@ -73,6 +81,16 @@ func tryLock(path string, owner Owner) (*fileLock, *Owner, error) {
 		}
 	}
 	return &fileLock{f: f}, nil, nil
+}
+
+// readOwner reads the owner record of a held lock.
+func readOwner(path string) Owner {
+	var o Owner
+	b, _ := os.ReadFile(path)
+	if json.Unmarshal(b, &o) != nil {
+		o = Owner{Run: "(unknown: the owner is still writing its record)"}
+	}
+	return o
 }
 
 // release gives the lock back (closing the file drops the flock).
@@ -168,16 +186,22 @@ func cmpStr(a, b string) int {
 // Owner reports the live process that owns the run, if any. A run whose
 // state says running but that no live process owns was interrupted (its
 // process crashed or was killed).
+//
+// The probe takes a shared lock for a moment and writes nothing, so it never
+// disturbs the owner's record; an owner starting at that moment waits it out
+// (lockPatience).
 func (d *DrainRun) Owner() (Owner, bool) {
-	l, held, err := tryLock(runLockPath(d.ID), Owner{})
+	path := runLockPath(d.ID)
+	f, err := os.Open(path)
 	if err != nil {
+		return Owner{}, false // never locked
+	}
+	defer f.Close()
+	held, err := flockNB(f, true)
+	if err != nil || !held {
 		return Owner{}, false
 	}
-	if held != nil {
-		return *held, true
-	}
-	l.release()
-	return Owner{}, false
+	return readOwner(path), true
 }
 
 // DisplayStatus is the status a person should read: RunInterrupted for a

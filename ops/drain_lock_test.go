@@ -111,3 +111,41 @@ func TestFailedStateSaveStopsTheDrain(t *testing.T) {
 		t.Errorf("%d terminations after the state could not be saved", n)
 	}
 }
+
+// TestOwnerProbeNeverDisturbsTheOwner: `drain --list` and the early resume
+// check probe the lock; a probe neither overwrites the owner's record nor
+// makes a starting owner fail.
+func TestOwnerProbeNeverDisturbsTheOwner(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	run := &DrainRun{ID: "probe-test", Status: RunRunning, Instances: []InstanceProgress{{EC2InstanceID: "i-1"}}}
+	stop := make(chan struct{})
+	probed := make(chan int)
+	go func() {
+		n := 0
+		for {
+			select {
+			case <-stop:
+				probed <- n
+				return
+			default:
+				run.Owner()
+				n++
+			}
+		}
+	}()
+	for i := range 20 {
+		lease, err := run.Acquire(time.Now())
+		if err != nil {
+			t.Fatalf("acquire %d while another caller probes: %v", i, err)
+		}
+		o, live := run.Owner()
+		if !live || o.PID != os.Getpid() || o.Run != run.ID {
+			t.Fatalf("owner %+v live %v, want this process", o, live)
+		}
+		lease.Release()
+	}
+	close(stop)
+	if n := <-probed; n == 0 {
+		t.Fatal("the probe never ran")
+	}
+}

@@ -8,11 +8,16 @@ import (
 	"syscall"
 )
 
-// flockNB takes an exclusive flock on f without waiting. held reports that
-// another open file description (another process) has it.
-func flockNB(f *os.File) (held bool, err error) {
+// flockNB takes a flock on f without waiting: exclusive, or shared for a
+// probe. held reports that another open file description (another process,
+// or another open in this one) has a conflicting lock.
+func flockNB(f *os.File, shared bool) (held bool, err error) {
+	how := syscall.LOCK_EX
+	if shared {
+		how = syscall.LOCK_SH
+	}
 	for {
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		err = syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
 		if !errors.Is(err, syscall.EINTR) {
 			break
 		}

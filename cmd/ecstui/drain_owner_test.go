@@ -177,7 +177,7 @@ func TestOneDrainOwnerAcrossProcesses(t *testing.T) {
 	pids := []int{a.Process.Pid, b.Process.Pid}
 	host, _ := os.Hostname()
 	if l := outs[loser]; !strings.Contains(l, fmt.Sprintf("pid %d on host %s", pids[winner], host)) || !strings.Contains(l, "since") {
-		t.Errorf("the refused process does not name the owner (pid %d on host %s):\n%s", pids[winner], host, l)
+		t.Errorf("the refused process does not name the owner (pid %d on host %s); codes %v pids %v\n--- A\n%s\n--- B\n%s", pids[winner], host, codes, pids, outs[0], outs[1])
 	}
 	floorMu.Lock()
 	if floor := size - 1; minActive < floor {
