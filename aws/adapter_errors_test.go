@@ -248,9 +248,13 @@ func TestEnrichmentFailureKeepsTheInstances(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.deny, func(t *testing.T) {
-			cl, srv := awstest.Start(t, sim.NewDemo(1))
-			cluster := demoCluster(t, cl)
-			want, _, err := cl.ContainerInstances(context.Background(), cluster, "")
+			// The expected answer comes from another client: this one must
+			// not have the instances' details cached (hostcache.go).
+			w := sim.NewDemo(1)
+			warm, _ := awstest.Start(t, w)
+			cl, srv := awstest.Start(t, w)
+			cluster := demoCluster(t, warm)
+			want, _, err := warm.ContainerInstances(context.Background(), cluster, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -307,9 +311,13 @@ func TestTaskDefinitionCache(t *testing.T) {
 }
 
 func TestEnrichmentSkipsInstancesEC2NoLongerKnows(t *testing.T) {
-	cl, srv := awstest.Start(t, sim.NewDemo(1))
-	cluster := demoCluster(t, cl)
-	want, _, err := cl.ContainerInstances(context.Background(), cluster, "")
+	// The expected answer comes from another client: this one must not have
+	// the instances' details cached (hostcache.go).
+	w := sim.NewDemo(1)
+	warm, _ := awstest.Start(t, w)
+	cl, srv := awstest.Start(t, w)
+	cluster := demoCluster(t, warm)
+	want, _, err := warm.ContainerInstances(context.Background(), cluster, "")
 	if err != nil || len(want) < 2 {
 		t.Fatal(want, err)
 	}

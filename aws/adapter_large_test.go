@@ -185,3 +185,39 @@ func TestLargeListingWithinTheThrottleBudget(t *testing.T) {
 		t.Errorf("calls per operation under AWS's budgets:\n got  %v\n want %v", got, want)
 	}
 }
+
+// TestEnrichmentIsCachedByInstanceID: a second listing of the same
+// instances asks EC2 and Auto Scaling nothing; only ECS is asked again.
+func TestEnrichmentIsCachedByInstanceID(t *testing.T) {
+	t.Parallel()
+	w := sim.NewLarge(1, sim.LargeOptions{Services: 20, Tasks: 40, Instances: 120})
+	cl, srv := awstest.Start(t, w)
+	ctx := context.Background()
+	first, _, err := cl.ContainerInstances(ctx, largeCluster, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if srv.Calls("ec2:DescribeInstances") != 1 || srv.Calls("autoscaling:DescribeAutoScalingInstances") != 3 {
+		t.Fatalf("first listing: %v", srv.CallCounts())
+	}
+	srv.ResetCounts()
+	again, _, err := cl.ContainerInstances(ctx, largeCluster, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Calls("ec2:DescribeInstances") + srv.Calls("autoscaling:DescribeAutoScalingInstances"); n != 0 {
+		t.Errorf("the second listing made %d enrichment calls, want 0: %v", n, srv.CallCounts())
+	}
+	for i := range again {
+		if again[i].PrivateIP != first[i].PrivateIP || again[i].AutoScalingGroup != first[i].AutoScalingGroup || again[i].AMIID == "" {
+			t.Fatalf("instance %d enriched differently from cache: %+v vs %+v", i, again[i], first[i])
+		}
+	}
+	srv.ResetCounts()
+	if _, _, err := cl.DescribeContainerInstances(ctx, largeCluster, []string{first[0].ARN}); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Calls("ec2:DescribeInstances") + srv.Calls("autoscaling:DescribeAutoScalingInstances"); n != 0 {
+		t.Errorf("describing a known instance made %d enrichment calls", n)
+	}
+}

@@ -84,6 +84,9 @@ type Client struct {
 
 	revMu    sync.Mutex
 	revByARN map[string]model.ServiceRevision // service revisions are immutable
+
+	// hosts caches what EC2 and Auto Scaling say about each instance.
+	hosts hostCache
 }
 
 var _ API = (*Client)(nil)

@@ -51,13 +51,16 @@ func (c *Client) enrichEC2(ctx context.Context, cis []model.ContainerInstance, i
 	if len(ids) == 0 {
 		return nil
 	}
-	hosts, err := c.EC2Instances(ctx, ids)
-	if err != nil {
-		return []model.Failure{{Reason: ReasonEC2Enrichment, Detail: "private IPs and AMIs unknown: " + err.Error()}}
-	}
-	byID := make(map[string]model.EC2Instance, len(hosts))
-	for _, h := range hosts {
-		byID[h.InstanceID] = h
+	byID, missing := c.hosts.ec2Known(ids)
+	if len(missing) > 0 {
+		hosts, err := c.EC2Instances(ctx, missing)
+		if err != nil {
+			return []model.Failure{{Reason: ReasonEC2Enrichment, Detail: "private IPs and AMIs unknown: " + err.Error()}}
+		}
+		c.hosts.keepEC2(hosts)
+		for _, h := range hosts {
+			byID[h.InstanceID] = h
+		}
 	}
 	for i := range cis {
 		ci := &cis[i]
@@ -84,11 +87,15 @@ func (c *Client) asgGroups(ctx context.Context, ids []string) (map[string]model.
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	asgs, err := c.autoScalingInstances(ctx, ids)
+	groupOf, missing := c.hosts.groupsKnown(ids)
+	if len(missing) == 0 {
+		return groupOf, nil
+	}
+	asgs, err := c.autoScalingInstances(ctx, missing)
 	if err != nil {
 		return nil, []model.Failure{{Reason: ReasonASGEnrichment, Detail: "Auto Scaling groups unknown: " + err.Error()}}
 	}
-	groupOf := make(map[string]model.ASGInstance, len(asgs))
+	c.hosts.keepGroups(missing, asgs)
 	for _, a := range asgs {
 		groupOf[a.InstanceID] = a
 	}
