@@ -26,6 +26,8 @@ type Reader interface {
 	// onBatch, when non-nil, receives each described batch as it arrives so a
 	// view can show the first rows early; it is called from adapter goroutines.
 	Services(ctx context.Context, cluster string, onBatch func([]model.Service)) ([]model.Service, []model.Failure, error)
+	// ListServicesPage returns one page of service ARNs and the next token.
+	ListServicesPage(ctx context.Context, cluster, token string) ([]string, string, error)
 	// DescribeServices describes named services (any count; batched by 10).
 	DescribeServices(ctx context.Context, cluster string, names []string) ([]model.Service, []model.Failure, error)
 	// Tasks lists and describes the tasks matching f (DesiredStatus RUNNING by default).
@@ -35,6 +37,8 @@ type Reader interface {
 	// ContainerInstances lists and describes every container instance (status
 	// "" = all), enriched with private IP and AMI (EC2) and ASG name (Auto Scaling).
 	ContainerInstances(ctx context.Context, cluster string, status string) ([]model.ContainerInstance, []model.Failure, error)
+	// ListContainerInstancesPage returns one page of instance ARNs and the next token.
+	ListContainerInstancesPage(ctx context.Context, cluster, status, token string) ([]string, string, error)
 	// DescribeContainerInstances describes instances by ARN or id, enriched as above.
 	DescribeContainerInstances(ctx context.Context, cluster string, ids []string) ([]model.ContainerInstance, []model.Failure, error)
 	// TaskDefinition describes one revision (ARN or family:revision); cached by ARN.

@@ -305,3 +305,25 @@ func familyOfARN(arn string) string {
 	}
 	return s
 }
+
+// ListServicesPage returns one page (up to 100) of a cluster's service
+// ARNs and the token of the next ("" at the end): a refresh that finds new
+// and removed services one call at a time, at the pace its budget allows.
+func (c *Client) ListServicesPage(ctx context.Context, cluster, token string) ([]string, string, error) {
+	out, err := c.ecs.ListServices(ctx, &ecs.ListServicesInput{Cluster: optStr(cluster), MaxResults: maxPage, NextToken: optStr(token)})
+	if err != nil {
+		return nil, "", wrapErr(err)
+	}
+	return out.ServiceArns, str(out.NextToken), nil
+}
+
+// ListContainerInstancesPage returns one page (up to 100) of a cluster's
+// container instance ARNs (status "" = all) and the next token.
+func (c *Client) ListContainerInstancesPage(ctx context.Context, cluster, status, token string) ([]string, string, error) {
+	out, err := c.ecs.ListContainerInstances(ctx, &ecs.ListContainerInstancesInput{
+		Cluster: optStr(cluster), MaxResults: maxPage, Status: ecstypes.ContainerInstanceStatus(status), NextToken: optStr(token)})
+	if err != nil {
+		return nil, "", wrapErr(err)
+	}
+	return out.ContainerInstanceArns, str(out.NextToken), nil
+}

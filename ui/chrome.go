@@ -143,10 +143,31 @@ func (r *root) refreshLabel() string {
 	case s.Busy:
 		return r.spin.View() + st.Muted.Render(" refreshing · "+age(now, s.LastOK)+" ago")
 	case s.Loaded:
-		return st.Muted.Render("⟳ " + age(now, s.LastOK) + " ago")
+		return st.Muted.Render("⟳ "+age(now, s.LastOK)+" ago") + r.sweepPart(s)
 	}
 	return ""
 }
+
+// sweepPart says, for a list refreshed piecemeal, how old its oldest row is
+// and how much of the account's API budget the console spends: rows off
+// screen are only as fresh as the last full sweep, and sorting or
+// filtering works on them all.
+func (r *root) sweepPart(s refreshState) string {
+	if s.Oldest.IsZero() || r.env == nil {
+		return ""
+	}
+	st := r.st
+	b := r.env.budgetStatus()
+	out := st.Muted.Render(" · full sweep " + age(r.env.clock(), s.Oldest) + " ago · api " +
+		pct(b.InUse) + " of " + pct(b.Share))
+	if len(b.Throttled) > 0 {
+		out += st.Stale.Render(" · THROTTLED · backing off")
+	}
+	return out
+}
+
+// pct formats a fraction as a whole percentage.
+func pct(f float64) string { return itoa(int(f*100+0.5)) + "%" }
 
 // stalePart says how old the kept data is.
 func stalePart(st *theme.Styles, s refreshState, now time.Time) string {

@@ -350,3 +350,41 @@ func fixtureBackend() *fakeBackend {
 		},
 	}
 }
+
+// page returns ids[token:] in pages of 100, the token being the offset.
+func fakePage(ids []string, token string) ([]string, string) {
+	from := 0
+	if token != "" {
+		fmt.Sscanf(token, "%d", &from)
+	}
+	to := min(from+100, len(ids))
+	next := ""
+	if to < len(ids) {
+		next = fmt.Sprint(to)
+	}
+	return ids[from:to], next
+}
+
+func (f *fakeBackend) ListServicesPage(_ context.Context, c, token string) ([]string, string, error) {
+	if err := f.call("ListServicesPage"); err != nil {
+		return nil, "", err
+	}
+	var ids []string
+	for _, s := range f.services[c] {
+		ids = append(ids, s.ARN)
+	}
+	out, next := fakePage(ids, token)
+	return out, next, nil
+}
+
+func (f *fakeBackend) ListContainerInstancesPage(_ context.Context, c, _, token string) ([]string, string, error) {
+	if err := f.call("ListContainerInstancesPage"); err != nil {
+		return nil, "", err
+	}
+	var ids []string
+	for _, ci := range f.instances[c] {
+		ids = append(ids, ci.ARN)
+	}
+	out, next := fakePage(ids, token)
+	return out, next, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,7 +25,10 @@ type listSpec[T any] struct {
 	// key names the data for the scheduler: pages with one key share runs.
 	key string
 	// cost estimates one fetch's calls from the item count last shown.
-	cost    func(n int) sched.Cost
+	cost func(n int) sched.Cost
+	// sweep, when set, refreshes the list piecemeal once a whole fetch
+	// costs more than the budget's burst (sweep.go).
+	sweep   *sweepSpec[T]
 	noun    string // "services", for loading and empty text
 	columns []table.Column
 	fetch   func(ctx context.Context, b Backend) ([]T, []model.Failure, error)
@@ -73,6 +77,8 @@ type listPage[T any] struct {
 	partialRows bool
 	// moved: the user moved the cursor, so streaming rows do not reset it.
 	moved bool
+	// sw refreshes a large list piecemeal (nil: whole fetches).
+	sw *sweeper[T]
 }
 
 func newListPage[T any](e *env, spec listSpec[T]) *listPage[T] {
@@ -111,6 +117,9 @@ func newListPage[T any](e *env, spec listSpec[T]) *listPage[T] {
 			return listData[T]{items: items, failures: fails}, nil
 		}
 	}
+	if spec.sweep != nil {
+		p.poller.piecemeal = p.piecemealNeeds
+	}
 	p.tbl = table.New(e.st, &e.keys.Table, spec.columns)
 	p.tbl.SetEmptyText("no " + spec.noun)
 	return p
@@ -119,6 +128,12 @@ func newListPage[T any](e *env, spec listSpec[T]) *listPage[T] {
 func (p *listPage[T]) Init() tea.Cmd { return p.fetch() }
 
 func (p *listPage[T]) Update(msg tea.Msg) (page.Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case fetchedMsg:
+		if p.sw != nil && strings.HasPrefix(msg.key, p.sw.key) {
+			return nil, p.sweepReply(msg)
+		}
+	}
 	switch msg := msg.(type) {
 	case fetchedMsg, partialMsg:
 		final, partial := p.receive(msg)
@@ -145,6 +160,9 @@ func (p *listPage[T]) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 	case tea.KeyPressMsg:
 		if p.tbl.Update(msg) {
 			p.moved = true
+			if p.sw != nil {
+				return nil, p.sync() // other rows on screen now
+			}
 			return nil, nil
 		}
 		item, ok := p.selected()
@@ -247,7 +265,11 @@ func (p *listPage[T]) Cluster() string { return p.spec.cluster }
 // Capabilities used by the root.
 
 func (p *listPage[T]) Refresh() tea.Cmd           { return p.refresh() }
-func (p *listPage[T]) RefreshState() refreshState { return p.state() }
+func (p *listPage[T]) RefreshState() refreshState {
+	s := p.state()
+	s.Oldest = p.oldestRow()
+	return s
+}
 func (p *listPage[T]) Shown() tea.Cmd             { return p.show() }
 func (p *listPage[T]) Hidden()                    { p.hide() }
 func (p *listPage[T]) TableKeys() bool            { return true }
@@ -268,4 +290,50 @@ func (p *listPage[T]) CopyText() (string, bool) {
 func (p *listPage[T]) SetFilter(text string, re *regexp.Regexp, invert bool) {
 	p.filter = text
 	p.tbl.SetFilter(re, invert)
+}
+
+// piecemealNeeds are a large list's needs (sweep.go): once loaded, when a
+// whole fetch costs more than the budget's burst of its bucket.
+func (p *listPage[T]) piecemealNeeds() ([]sched.Need, bool) {
+	if !p.loaded || p.spec.sweep == nil {
+		return nil, false
+	}
+	if p.sw == nil {
+		b := p.spec.sweep.bucket
+		if p.spec.cost(len(p.items))[b] <= p.env.loop.sched.Burst(b) {
+			return nil, false
+		}
+		p.sw = newSweeper(*p.spec.sweep, p.spec.key+"#")
+		p.sw.adopt(p.items, p.env.clock())
+	}
+	return p.sw.needs(p.env, p.items, p.tbl.OnScreen()), true
+}
+
+// sweepReply applies a piecemeal refresh's answer.
+func (p *listPage[T]) sweepReply(m fetchedMsg) tea.Cmd {
+	if m.err != nil {
+		p.err = m.err
+		return p.sync()
+	}
+	p.err = nil
+	switch d := m.data.(type) {
+	case sweepList:
+		p.items = p.sw.applyList(p.items, d, p.env.clock())
+	case sweepRows[T]:
+		p.items = p.sw.applyRows(p.items, d, p.env.clock())
+		if strings.Contains(m.key, "#rows:") {
+			p.lastOK = p.env.now()
+		}
+	}
+	p.rebuildRows()
+	return p.sync()
+}
+
+// oldestRow is when the least recently refreshed row was fetched (zero
+// when the list is refreshed whole).
+func (p *listPage[T]) oldestRow() time.Time {
+	if p.sw == nil {
+		return time.Time{}
+	}
+	return p.sw.oldest()
 }

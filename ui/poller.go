@@ -59,6 +59,9 @@ type poller[T any] struct {
 	cost func(data T, loaded bool) sched.Cost
 	// once: the data never changes (a task definition revision): no refresh.
 	once bool
+	// piecemeal, when set and answering true, replaces the need of a whole
+	// fetch with the needs it returns (see sweep.go).
+	piecemeal func() ([]sched.Need, bool)
 
 	visible bool
 	loaded  bool
@@ -76,6 +79,11 @@ func newPoller[T any](e *env, key string, load func(ctx context.Context, b Backe
 func (p *poller[T]) need() []sched.Need {
 	if !p.visible || (p.once && p.loaded) {
 		return nil
+	}
+	if p.piecemeal != nil {
+		if n, ok := p.piecemeal(); ok {
+			return n
+		}
 	}
 	class := sched.Visible
 	if !p.loaded {
@@ -173,6 +181,9 @@ type refreshState struct {
 	Busy   bool
 	LastOK time.Time
 	Err    error
+	// Oldest is when the least recently refreshed row was fetched, for a
+	// list refreshed piecemeal (zero otherwise: every row is LastOK old).
+	Oldest time.Time
 }
 
 func (p *poller[T]) state() refreshState {

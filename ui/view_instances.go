@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ecstui/ecstui/aws/quota"
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ui/actions"
 	"github.com/ecstui/ecstui/ui/page"
@@ -131,6 +132,19 @@ func newInstancesPage(e *env, cluster string) *instancesPage {
 		columns: instanceColumns,
 		fetch: func(ctx context.Context, b Backend) ([]model.ContainerInstance, []model.Failure, error) {
 			return b.ContainerInstances(ctx, cluster, "")
+		},
+		sweep: &sweepSpec[model.ContainerInstance]{
+			bucket: quota.InstanceRead, batch: 100,
+			id: func(ci model.ContainerInstance) string { return ci.ARN },
+			hot: func(ci model.ContainerInstance) bool {
+				return ci.Status == "DRAINING" || ci.PendingTasksCount > 0
+			},
+			list: func(ctx context.Context, b Backend, token string) ([]string, string, error) {
+				return b.ListContainerInstancesPage(ctx, cluster, "", token)
+			},
+			describe: func(ctx context.Context, b Backend, ids []string) ([]model.ContainerInstance, []model.Failure, error) {
+				return b.DescribeContainerInstances(ctx, cluster, ids)
+			},
 		},
 		row: instanceRow,
 		enter: func(e *env, ci model.ContainerInstance) page.Page {

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ecstui/ecstui/aws/quota"
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ui/actions"
 	"github.com/ecstui/ecstui/ui/page"
@@ -128,6 +129,16 @@ func serviceRow(_ *env, s model.Service, now time.Time) table.Row {
 	}}
 }
 
+// deploying reports a service an on-call engineer watches: a deployment in
+// progress, or an older one still draining.
+func deploying(s model.Service) bool {
+	if len(s.Deployments) > 1 {
+		return true
+	}
+	d, ok := s.PrimaryDeployment()
+	return ok && d.RolloutState == model.RolloutInProgress
+}
+
 // servicesPage is the services of one cluster.
 type servicesPage struct {
 	*listPage[model.Service]
@@ -157,6 +168,17 @@ func newServicesPage(e *env, cluster string) *servicesPage {
 		},
 		stream: func(ctx context.Context, b Backend, onBatch func([]model.Service)) ([]model.Service, []model.Failure, error) {
 			return b.Services(ctx, cluster, onBatch)
+		},
+		sweep: &sweepSpec[model.Service]{
+			bucket: quota.ServiceRead, batch: 10,
+			id:  func(s model.Service) string { return s.ARN },
+			hot: deploying,
+			list: func(ctx context.Context, b Backend, token string) ([]string, string, error) {
+				return b.ListServicesPage(ctx, cluster, token)
+			},
+			describe: func(ctx context.Context, b Backend, ids []string) ([]model.Service, []model.Failure, error) {
+				return b.DescribeServices(ctx, cluster, ids)
+			},
 		},
 		row: serviceRow,
 		enter: func(e *env, s model.Service) page.Page {

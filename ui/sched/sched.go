@@ -69,6 +69,9 @@ type Need struct {
 	// Every is the period wanted (0: the refresh interval). A need runs at
 	// most this often; after failures, at doubling periods up to a minute.
 	Every time.Duration
+	// Since, when set, is when the data was last fetched by other means (a
+	// first load that also fetched it): the need is first due a period after.
+	Since time.Time
 	// Run makes the calls. emit may be called with partial results (a big
 	// first load streams its first rows); the final result is returned.
 	Run func(ctx context.Context, emit func(any)) (any, error)
@@ -266,6 +269,9 @@ func (s *Scheduler) merged() map[string]Need {
 			if n.Class < m.Class {
 				m.Class, m.Run, m.Cost = n.Class, n.Run, n.Cost
 			}
+			if n.Since.Before(m.Since) {
+				m.Since = n.Since
+			}
 			m.Every = min(m.Every, n.Every)
 			out[n.Key] = m
 		}
@@ -292,10 +298,17 @@ func period(n Need, failures int) time.Duration {
 
 // dueAt is when key may next run ignoring the budget (zero: now).
 func (s *Scheduler) dueAt(n Need, st *needState) time.Time {
-	if !st.ran || st.forced {
+	if st.forced {
 		return time.Time{}
 	}
-	return st.lastDone.Add(period(n, st.failures))
+	base := n.Since
+	if st.ran && st.lastDone.After(base) {
+		base = st.lastDone
+	}
+	if base.IsZero() {
+		return time.Time{}
+	}
+	return base.Add(period(n, st.failures))
 }
 
 // Due returns the runs to start now and spends their budget: first loads

@@ -330,3 +330,14 @@ func textWidth(s string) int {
 	}
 	return len(s)
 }
+
+// OnScreen returns the indices (into the rows given to SetRows) of the rows
+// in the visible window: what a refresh must keep fresh first.
+func (m *Model) OnScreen() []int {
+	h := m.bodyHeight()
+	var out []int
+	for i := m.offset; i < len(m.view) && i < m.offset+h; i++ {
+		out = append(out, m.view[i])
+	}
+	return out
+}
