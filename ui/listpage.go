@@ -264,7 +264,7 @@ func (p *listPage[T]) Cluster() string { return p.spec.cluster }
 
 // Capabilities used by the root.
 
-func (p *listPage[T]) Refresh() tea.Cmd           { return p.refresh() }
+func (p *listPage[T]) Refresh() tea.Cmd { return p.refresh() }
 func (p *listPage[T]) RefreshState() refreshState {
 	s := p.state()
 	s.Oldest = p.oldestRow()
