@@ -132,12 +132,36 @@ func (w *World) schedule(s *service) {
 		w.scheduleDaemon(s)
 		return
 	}
-	primary := s.deployments[0]
-	primary.desired = s.desired
-	var stopped []*task
+	s.deployments[0].desired = s.desired
+	p := &schedulePass{s: s}
+	p.stopped = w.replaceFailingTasks(s)
+	w.circuitBreaker(s)
+	p.sortTasks()
+	w.scaleInPrimary(p)
+	w.launchPrimary(p)
+	w.stopReplaced(p)
+	w.reportPass(p)
+	w.settle(s)
+}
 
-	// Tasks that fail their container or load balancer health checks are
-	// replaced once the grace period is over.
+// schedulePass is one scheduler run over a REPLICA service: its tasks sorted
+// by what the rules do with them, the bounds the deployment configuration
+// sets, and what the run stopped and started.
+type schedulePass struct {
+	s       *service
+	primary *deployment
+	// Tasks meant to run: all of them, the PRIMARY deployment's on ACTIVE
+	// instances, and the rest, which are to be replaced.
+	active, prim, toReplace []*task
+	healthyN                int // healthy tasks among active
+	maxTotal, minHealthy    int // maximumPercent and minimumHealthyPercent as task counts
+	stopped, started        []*task
+}
+
+// replaceFailingTasks stops the tasks that fail their container or load
+// balancer health checks once the grace period is over.
+func (w *World) replaceFailingTasks(s *service) []*task {
+	var stopped []*task
 	for _, t := range sortedTasks(s.tasks) {
 		if t.desiredStatus != model.StatusRunning || t.lastStatus != model.StatusRunning {
 			continue
@@ -159,95 +183,113 @@ func (w *World) schedule(s *service) {
 		w.stopTask(t, "ServiceSchedulerInitiated", fmt.Sprintf("Task failed ELB health checks in (target-group %s)", tr.tg.ARN))
 		stopped = append(stopped, t)
 	}
+	return stopped
+}
 
-	w.circuitBreaker(s)
-	primary = s.deployments[0]
-
-	var active, prim, toReplace []*task
-	healthyN := 0
+// sortTasks classifies the service's tasks after the circuit breaker has
+// had its say (a rollback changes the PRIMARY deployment).
+func (p *schedulePass) sortTasks() {
+	s := p.s
+	p.primary = s.deployments[0]
 	for _, t := range sortedTasks(s.tasks) {
 		if t.desiredStatus != model.StatusRunning {
 			continue
 		}
-		active = append(active, t)
+		p.active = append(p.active, t)
 		if healthy(t) {
-			healthyN++
+			p.healthyN++
 		}
 		switch {
-		case t.dep != primary:
-			toReplace = append(toReplace, t)
+		case t.dep != p.primary:
+			p.toReplace = append(p.toReplace, t)
 		case t.inst.status != model.InstanceActive:
-			toReplace = append(toReplace, t)
+			p.toReplace = append(p.toReplace, t)
 		default:
-			prim = append(prim, t)
+			p.prim = append(p.prim, t)
 		}
 	}
-	maxTotal := s.desired * s.cfg.MaximumPercent / 100
-	minHealthy := (s.desired*s.cfg.MinimumHealthyPercent + 99) / 100
+	p.maxTotal = s.desired * s.cfg.MaximumPercent / 100
+	p.minHealthy = (s.desired*s.cfg.MinimumHealthyPercent + 99) / 100
+}
 
-	// Scale in: surplus PRIMARY tasks go, the least advanced first.
-	if extra := len(prim) - s.desired; extra > 0 {
-		victims := slices.Clone(prim)
-		slices.SortStableFunc(victims, func(a, b *task) int { return progress(a) - progress(b) })
-		for _, t := range victims[:extra] {
-			w.stopTask(t, "ServiceSchedulerInitiated", "Scaling activity initiated by (deployment "+primary.id+")")
-			stopped = append(stopped, t)
-			prim = slices.DeleteFunc(prim, func(x *task) bool { return x == t })
-			active = slices.DeleteFunc(active, func(x *task) bool { return x == t })
-			if healthy(t) {
-				healthyN--
-			}
+// scaleInPrimary stops surplus PRIMARY tasks, the least advanced first.
+func (w *World) scaleInPrimary(p *schedulePass) {
+	extra := len(p.prim) - p.s.desired
+	if extra <= 0 {
+		return
+	}
+	victims := slices.Clone(p.prim)
+	slices.SortStableFunc(victims, func(a, b *task) int { return progress(a) - progress(b) })
+	for _, t := range victims[:extra] {
+		w.stopTask(t, "ServiceSchedulerInitiated", "Scaling activity initiated by (deployment "+p.primary.id+")")
+		p.stopped = append(p.stopped, t)
+		p.prim = slices.DeleteFunc(p.prim, func(x *task) bool { return x == t })
+		p.active = slices.DeleteFunc(p.active, func(x *task) bool { return x == t })
+		if healthy(t) {
+			p.healthyN--
 		}
 	}
+}
 
-	// Launch PRIMARY tasks within maximumPercent.
-	var started []*task
+// launchPrimary starts PRIMARY tasks within maximumPercent, unless the
+// deployment launches nothing more or is backing off after failures.
+func (w *World) launchPrimary(p *schedulePass) {
+	s, primary := p.s, p.primary
 	s.unplaced = 0
-	if !primary.noLaunch && !w.now.Before(primary.nextLaunch) {
-		n := min(s.desired-len(prim), maxTotal-len(active))
-		for range max(n, 0) {
-			p := w.choose(s.cluster, primary.td, placementGroup{svc: s}, s.strategy, s.cons)
-			if p.inst == nil {
-				s.unplaced = n - len(started)
-				w.eventOnce(s, "place", fmt.Sprintf("(service %s) was unable to place a task because no container instance met all of its requirements. %s For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.", s.name, p.why))
+	if primary.noLaunch || w.now.Before(primary.nextLaunch) {
+		return
+	}
+	n := min(s.desired-len(p.prim), p.maxTotal-len(p.active))
+	for range max(n, 0) {
+		pl := w.choose(s.cluster, primary.td, placementGroup{svc: s}, s.strategy, s.cons)
+		if pl.inst == nil {
+			s.unplaced = n - len(p.started)
+			w.eventOnce(s, "place", fmt.Sprintf("(service %s) was unable to place a task because no container instance met all of its requirements. %s For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.", s.name, pl.why))
+			break
+		}
+		w.clearMessages(s, "place")
+		t := w.newTask(s.cluster, primary.td, pl.inst, "service:"+s.name, primary.id, s, primary)
+		p.started = append(p.started, t)
+		p.active = append(p.active, t)
+	}
+	if s.desired > len(p.prim)+len(p.started) && p.maxTotal <= len(p.active) && len(p.started) == 0 &&
+		p.healthyN <= p.minHealthy && len(p.toReplace) > 0 && !hasUnhealthy(p.toReplace) {
+		w.eventOnce(s, "config", fmt.Sprintf("(service %s) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.", s.name))
+	}
+}
+
+// stopReplaced stops tasks of older deployments and of DRAINING instances
+// within minimumHealthyPercent, unhealthy ones first; a failed deployment
+// without rollback stops nothing more.
+func (w *World) stopReplaced(p *schedulePass) {
+	if p.primary.noLaunch && len(p.s.deployments) > 1 {
+		return
+	}
+	victims := slices.Clone(p.toReplace)
+	slices.SortStableFunc(victims, func(a, b *task) int { return boolInt(healthy(a)) - boolInt(healthy(b)) })
+	for _, t := range victims {
+		if healthy(t) {
+			if p.healthyN-1 < p.minHealthy {
 				break
 			}
-			w.clearMessages(s, "place")
-			t := w.newTask(s.cluster, primary.td, p.inst, "service:"+s.name, primary.id, s, primary)
-			started = append(started, t)
-			active = append(active, t)
+			p.healthyN--
 		}
-		if s.desired > len(prim)+len(started) && maxTotal <= len(active) && len(started) == 0 &&
-			healthyN <= minHealthy && len(toReplace) > 0 && !hasUnhealthy(toReplace) {
-			w.eventOnce(s, "config", fmt.Sprintf("(service %s) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.", s.name))
+		reason := "Scaling activity initiated by (deployment " + t.dep.id + ")"
+		if t.inst.status == model.InstanceDraining {
+			reason = "Task stopped because the container instance was drained"
 		}
+		w.stopTask(t, "ServiceSchedulerInitiated", reason)
+		p.stopped = append(p.stopped, t)
 	}
+}
 
-	// Stop replaced tasks within minimumHealthyPercent; a failed deployment
-	// without rollback stops nothing more.
-	if !primary.noLaunch || len(s.deployments) == 1 {
-		victims := slices.Clone(toReplace)
-		slices.SortStableFunc(victims, func(a, b *task) int { return boolInt(healthy(a)) - boolInt(healthy(b)) })
-		for _, t := range victims {
-			if healthy(t) {
-				if healthyN-1 < minHealthy {
-					break
-				}
-				healthyN--
-			}
-			reason := "Scaling activity initiated by (deployment " + t.dep.id + ")"
-			if t.inst.status == model.InstanceDraining {
-				reason = "Task stopped because the container instance was drained"
-			}
-			w.stopTask(t, "ServiceSchedulerInitiated", reason)
-			stopped = append(stopped, t)
-		}
-	}
-
+// reportPass sends the service events ECS sends for a scheduler run.
+func (w *World) reportPass(p *schedulePass) {
+	s := p.s
 	w.reportTargets(s)
-	if len(stopped) > 0 {
+	if len(p.stopped) > 0 {
 		lb := 0
-		for _, t := range stopped {
+		for _, t := range p.stopped {
 			if len(t.targets) > 0 {
 				lb++
 			}
@@ -255,12 +297,11 @@ func (w *World) schedule(s *service) {
 		if lb > 0 {
 			w.event(s, fmt.Sprintf("(service %s) has begun draining connections on %d tasks.", s.name, lb))
 		}
-		w.event(s, fmt.Sprintf("(service %s) has stopped %d running tasks: %s.", s.name, len(stopped), taskList(stopped)))
+		w.event(s, fmt.Sprintf("(service %s) has stopped %d running tasks: %s.", s.name, len(p.stopped), taskList(p.stopped)))
 	}
-	if len(started) > 0 {
-		w.event(s, fmt.Sprintf("(service %s) has started %d tasks: %s.", s.name, len(started), taskList(started)))
+	if len(p.started) > 0 {
+		w.event(s, fmt.Sprintf("(service %s) has started %d tasks: %s.", s.name, len(p.started), taskList(p.started)))
 	}
-	w.settle(s)
 }
 
 func hasUnhealthy(ts []*task) bool {

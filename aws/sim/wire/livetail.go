@@ -33,43 +33,52 @@ type jsTailUpdate struct {
 	SessionResults []jsTailEvent `json:"sessionResults"`
 }
 
-// logsStartLiveTail answers with an event stream: the initial-response frame
-// the SDK requires, sessionStart, then a sessionUpdate per interval until the
-// client goes away, the server closes, or the session times out.
-func logsStartLiveTail(s *Server, w http.ResponseWriter, r *http.Request, body []byte) (any, error) {
-	var in struct {
-		LogGroupIdentifiers   []string `json:"logGroupIdentifiers"`
-		LogStreamNames        []string `json:"logStreamNames"`
-		LogStreamNamePrefixes []string `json:"logStreamNamePrefixes"`
-		LogEventFilterPattern string   `json:"logEventFilterPattern"`
+// liveTailRequest is a StartLiveTail request.
+type liveTailRequest struct {
+	LogGroupIdentifiers   []string `json:"logGroupIdentifiers"`
+	LogStreamNames        []string `json:"logStreamNames"`
+	LogStreamNamePrefixes []string `json:"logStreamNamePrefixes"`
+	LogEventFilterPattern string   `json:"logEventFilterPattern"`
+}
+
+// groups checks the request as CloudWatch does and returns the group names
+// to tail, with the identifier the client used for each (events name their
+// group the way the client named it).
+func (in liveTailRequest) groups() (names []string, ident map[string]string, err error) {
+	switch {
+	case len(in.LogGroupIdentifiers) == 0:
+		return nil, nil, invalid("logGroupIdentifiers must contain at least 1 item.")
+	case len(in.LogGroupIdentifiers) > maxTailGroups:
+		return nil, nil, invalid("logGroupIdentifiers can have at most %d items.", maxTailGroups)
+	case len(in.LogStreamNames) > 0 && len(in.LogStreamNamePrefixes) > 0:
+		return nil, nil, invalid("logStreamNames and logStreamNamePrefixes are mutually exclusive.")
+	case (len(in.LogStreamNames) > 0 || len(in.LogStreamNamePrefixes) > 0) && len(in.LogGroupIdentifiers) != 1:
+		return nil, nil, invalid("logStreamNames and logStreamNamePrefixes need exactly one log group.")
 	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if len(in.LogGroupIdentifiers) == 0 {
-		return nil, invalid("logGroupIdentifiers must contain at least 1 item.")
-	}
-	if len(in.LogGroupIdentifiers) > maxTailGroups {
-		return nil, invalid("logGroupIdentifiers can have at most %d items.", maxTailGroups)
-	}
-	if len(in.LogStreamNames) > 0 && len(in.LogStreamNamePrefixes) > 0 {
-		return nil, invalid("logStreamNames and logStreamNamePrefixes are mutually exclusive.")
-	}
-	if (len(in.LogStreamNames) > 0 || len(in.LogStreamNamePrefixes) > 0) && len(in.LogGroupIdentifiers) != 1 {
-		return nil, invalid("logStreamNames and logStreamNamePrefixes need exactly one log group.")
-	}
-	// Events name their group the way the client named it.
-	ident := map[string]string{}
-	names := make([]string, 0, len(in.LogGroupIdentifiers))
+	ident = map[string]string{}
 	for _, id := range in.LogGroupIdentifiers {
 		if strings.HasPrefix(id, "arn:") && strings.HasSuffix(id, "*") {
-			return nil, invalid("The ARN %s in logGroupIdentifiers must not end with an asterisk (*).", id)
+			return nil, nil, invalid("The ARN %s in logGroupIdentifiers must not end with an asterisk (*).", id)
 		}
 		n := groupName(id)
 		ident[n] = id
 		names = append(names, n)
 	}
+	return names, ident, nil
+}
 
+// logsStartLiveTail answers with an event stream: the initial-response frame
+// the SDK requires, sessionStart, then a sessionUpdate per interval until the
+// client goes away, the server closes, or the session times out.
+func logsStartLiveTail(s *Server, w http.ResponseWriter, r *http.Request, body []byte) (any, error) {
+	var in liveTailRequest
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	names, ident, err := in.groups()
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.tailMax)
 	defer cancel()
 	events, err := s.b.TailLogs(ctx, names, in.LogStreamNames, in.LogStreamNamePrefixes, in.LogEventFilterPattern)
@@ -81,36 +90,17 @@ func logsStartLiveTail(s *Server, w http.ResponseWriter, r *http.Request, body [
 	h.Set("Content-Type", "application/vnd.amazon.eventstream")
 	h.Set("X-Amzn-Requestid", s.requestID())
 	w.WriteHeader(http.StatusOK)
-	flusher, _ := w.(http.Flusher)
-	enc := eventstream.NewEncoder()
-	send := func(headers eventstream.Headers, payload any) bool {
-		b, err := json.Marshal(payload)
-		if err != nil {
-			return false
-		}
-		if err := enc.Encode(w, eventstream.Message{Headers: headers, Payload: b}); err != nil {
-			return false
-		}
-		if flusher != nil {
-			flusher.Flush()
-		}
-		return true
-	}
-	event := func(typ string) eventstream.Headers {
-		return eventstream.Headers{
-			{Name: ":message-type", Value: eventstream.StringValue("event")},
-			{Name: ":event-type", Value: eventstream.StringValue(typ)},
-			{Name: ":content-type", Value: eventstream.StringValue("application/json")},
-		}
-	}
-
-	if !send(eventstream.Headers{
-		{Name: ":message-type", Value: eventstream.StringValue("event")},
-		{Name: ":event-type", Value: eventstream.StringValue("initial-response")},
-	}, struct{}{}) {
+	st := newTailStream(w)
+	if !st.send(tailHeaders("event", "initial-response", ""), struct{}{}) || !st.send(tailEvent("sessionStart"), s.sessionStart(in)) {
 		return nil, nil
 	}
-	start := struct {
+	s.streamTail(ctx, r.Context(), st, events, ident)
+	return nil, nil
+}
+
+// sessionStart is the first event of a session: what it tails.
+func (s *Server) sessionStart(in liveTailRequest) any {
+	return struct {
 		RequestID             string   `json:"requestId"`
 		SessionID             string   `json:"sessionId"`
 		LogGroupIdentifiers   []string `json:"logGroupIdentifiers"`
@@ -118,18 +108,16 @@ func logsStartLiveTail(s *Server, w http.ResponseWriter, r *http.Request, body [
 		LogStreamNamePrefixes []string `json:"logStreamNamePrefixes,omitempty"`
 		LogEventFilterPattern string   `json:"logEventFilterPattern,omitempty"`
 	}{s.requestID(), s.requestID(), in.LogGroupIdentifiers, in.LogStreamNames, in.LogStreamNamePrefixes, in.LogEventFilterPattern}
-	if !send(event("sessionStart"), start) {
-		return nil, nil
-	}
+}
 
+// streamTail sends the events gathered in each interval as a sessionUpdate
+// until the events end, the client goes away (client), or the session
+// outlives CloudWatch's limit (ctx), which ends it with SessionTimeoutException.
+func (s *Server) streamTail(ctx, client context.Context, st *tailStream, events <-chan model.LogEvent, ident map[string]string) {
 	timedOut := func() {
-		// The session outlived CloudWatch's limit, not the client.
-		if ctx.Err() == context.DeadlineExceeded && r.Context().Err() == nil {
-			send(eventstream.Headers{
-				{Name: ":message-type", Value: eventstream.StringValue("exception")},
-				{Name: ":exception-type", Value: eventstream.StringValue("SessionTimeoutException")},
-				{Name: ":content-type", Value: eventstream.StringValue("application/json")},
-			}, map[string]string{"message": "Live Tail session timed out after " + s.tailMax.String() + "."})
+		if ctx.Err() == context.DeadlineExceeded && client.Err() == nil {
+			st.send(tailHeaders("exception", "", "SessionTimeoutException"),
+				map[string]string{"message": "Live Tail session timed out after " + s.tailMax.String() + "."})
 		}
 	}
 	tick := time.NewTicker(s.tailInterval)
@@ -140,20 +128,65 @@ func logsStartLiveTail(s *Server, w http.ResponseWriter, r *http.Request, body [
 		case e, ok := <-events:
 			if !ok {
 				timedOut()
-				return nil, nil
+				return
 			}
 			batch = append(batch, e)
 		case <-tick.C:
-			if !send(event("sessionUpdate"), tailUpdate(batch, ident)) {
-				return nil, nil
+			if !st.send(tailEvent("sessionUpdate"), tailUpdate(batch, ident)) {
+				return
 			}
 			batch = batch[:0]
 		case <-ctx.Done():
 			timedOut()
-			return nil, nil
+			return
 		}
 	}
 }
+
+// tailStream writes event-stream frames, flushing each one.
+type tailStream struct {
+	w       http.ResponseWriter
+	flusher http.Flusher
+	enc     *eventstream.Encoder
+}
+
+func newTailStream(w http.ResponseWriter) *tailStream {
+	f, _ := w.(http.Flusher)
+	return &tailStream{w: w, flusher: f, enc: eventstream.NewEncoder()}
+}
+
+// send writes one frame with a JSON payload; false means the client is gone.
+func (t *tailStream) send(headers eventstream.Headers, payload any) bool {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return false
+	}
+	if err := t.enc.Encode(t.w, eventstream.Message{Headers: headers, Payload: b}); err != nil {
+		return false
+	}
+	if t.flusher != nil {
+		t.flusher.Flush()
+	}
+	return true
+}
+
+// tailHeaders are a frame's headers: an event (with its type) or an
+// exception (with its type); JSON content unless it is the initial response.
+func tailHeaders(messageType, eventType, exceptionType string) eventstream.Headers {
+	h := eventstream.Headers{{Name: ":message-type", Value: eventstream.StringValue(messageType)}}
+	if eventType != "" {
+		h = append(h, eventstream.Header{Name: ":event-type", Value: eventstream.StringValue(eventType)})
+	}
+	if exceptionType != "" {
+		h = append(h, eventstream.Header{Name: ":exception-type", Value: eventstream.StringValue(exceptionType)})
+	}
+	if eventType != "initial-response" {
+		h = append(h, eventstream.Header{Name: ":content-type", Value: eventstream.StringValue("application/json")})
+	}
+	return h
+}
+
+func tailEvent(typ string) eventstream.Headers { return tailHeaders("event", typ, "") }
 
 // tailUpdate renders one interval's events, sampling evenly when there are
 // more than CloudWatch would send.
