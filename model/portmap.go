@@ -145,26 +145,6 @@ type PortMap struct {
 	Summary PortMapSummary
 }
 
-type instInfo struct {
-	arn, ec2, ip, az string
-}
-
-type targetKey struct {
-	tg, id string
-	port   int
-}
-
-type staticPort struct {
-	port  int
-	proto string
-}
-
-// lbLink is one load balancer entry of a service.
-type lbLink struct {
-	tg, container string
-	port          int
-}
-
 // BuildPortMap joins tasks, task definitions, instances and target health
 // into one row per host port binding, adds a row per stale target, and
 // flags stale targets, unregistered tasks, static host port conflicts and
@@ -172,122 +152,23 @@ type lbLink struct {
 // output, rows sorted by service, task, container, port.
 func BuildPortMap(in PortMapInput) PortMap {
 	var pm PortMap
-	insts := map[string]instInfo{} // by container instance ARN
-	byEC2 := map[string]instInfo{}
-	for _, ci := range in.Instances {
-		info := instInfo{arn: ci.ARN, ec2: ci.EC2InstanceID, ip: ci.PrivateIP, az: ci.AvailabilityZone}
-		insts[ci.ARN] = info
-		if ci.EC2InstanceID != "" {
-			byEC2[ci.EC2InstanceID] = info
-		}
-	}
-	tgNames := map[string]string{}
-	tgType := map[string]string{}
-	for _, tg := range in.TargetGroups {
-		tgNames[tg.ARN] = tg.Name
-		tgType[tg.ARN] = tg.TargetType
-	}
-	targets := map[targetKey]TargetHealth{}
-	for _, th := range in.TargetHealth {
-		targets[targetKey{th.TargetGroupARN, th.TargetID, th.Port}] = th
-	}
-	svcByName := map[string]Service{}
-	links := map[string][]lbLink{} // service → LB entries
-	tgServices := map[string][]string{}
-	for _, s := range in.Services {
-		svcByName[s.Name] = s
-		for _, lb := range s.LoadBalancers {
-			if lb.TargetGroupARN == "" {
-				continue
-			}
-			links[s.Name] = append(links[s.Name], lbLink{tg: lb.TargetGroupARN, container: lb.ContainerName, port: lb.ContainerPort})
-			tgServices[lb.TargetGroupARN] = appendUnique(tgServices[lb.TargetGroupARN], s.Name)
-		}
-	}
-
-	matched := map[targetKey]bool{}
+	j := newPortJoin(in)
 	for _, t := range in.Tasks {
-		svc := t.ServiceName()
-		td, hasTD := in.TaskDefinitions[t.TaskDefinitionARN]
-		inst := insts[t.ContainerInstanceARN]
-		for _, c := range t.Containers {
-			for _, b := range c.NetworkBindings {
-				row := PortMapRow{
-					Service: svc, TaskARN: t.ARN, TaskID: t.ID, TaskDefinition: ResourceID(t.TaskDefinitionARN),
-					Container: c.Name, ContainerPort: b.ContainerPort, HostPort: b.HostPort,
-					Protocol: protoOf(b.Protocol), TaskStatus: t.LastStatus,
-					ContainerInstanceARN: t.ContainerInstanceARN, InstanceID: inst.ec2, PrivateIP: inst.ip,
-					AZ: firstOf(t.AvailabilityZone, inst.az),
-				}
-				row.Dynamic = isDynamic(td, hasTD, c.Name, b)
-				for _, l := range links[svc] {
-					if l.container != c.Name || l.port != b.ContainerPort {
-						continue
-					}
-					row.TargetGroupARN, row.TargetGroup = l.tg, tgNames[l.tg]
-					if row.TargetGroup == "" {
-						row.TargetGroup = tgNameFromARN(l.tg)
-					}
-					k := targetKey{l.tg, inst.ec2, b.HostPort}
-					if th, ok := targets[k]; ok && inst.ec2 != "" {
-						matched[k] = true
-						row.TargetState, row.TargetReason = th.State, th.Reason
-					} else if t.LastStatus == StatusRunning && t.DesiredStatus != StatusStopped {
-						row.Flags |= FlagUnregistered
-						pm.Issues = append(pm.Issues, PortIssue{
-							Kind: IssueUnregistered, Service: svc, TargetGroup: row.TargetGroup,
-							InstanceID: inst.ec2, Port: b.HostPort,
-							Detail: fmt.Sprintf("task %s of %s (container %s, host port %d on %s) is running but not registered in target group %s",
-								shortTask(t.ID), svc, c.Name, b.HostPort, firstOf(inst.ec2, "an unknown instance"), row.TargetGroup),
-						})
-					}
-					break
-				}
-				pm.Rows = append(pm.Rows, row)
-			}
-		}
+		j.addTask(&pm, t)
 	}
+	j.addStaleTargets(&pm, in.TargetHealth)
+	flagFleetIssues(in, &pm)
+	sortPortRows(pm.Rows)
+	pm.Summary = Summarise(pm)
+	return pm
+}
 
-	// Targets nobody matched: registered with no running task behind them.
-	// (Targets of type ip belong to awsvpc tasks, which have no host binding
-	// to match against.)
-	seen := map[targetKey]bool{}
-	for _, th := range in.TargetHealth {
-		k := targetKey{th.TargetGroupARN, th.TargetID, th.Port}
-		svcs, ours := tgServices[th.TargetGroupARN]
-		if !ours || matched[k] || seen[k] || tgType[th.TargetGroupARN] == "ip" {
-			continue
-		}
-		seen[k] = true
-		name := firstOf(tgNames[th.TargetGroupARN], tgNameFromARN(th.TargetGroupARN))
-		inst := byEC2[th.TargetID]
-		row := PortMapRow{
-			Service: strings.Join(svcs, ","), HostPort: th.Port, Protocol: "tcp",
-			ContainerInstanceARN: inst.arn, InstanceID: th.TargetID, PrivateIP: inst.ip, AZ: firstOf(th.AZ, inst.az),
-			TargetGroupARN: th.TargetGroupARN, TargetGroup: name, TargetState: th.State, TargetReason: th.Reason,
-			Dynamic: th.Port >= EphemeralPortMin && th.Port <= EphemeralPortMax,
-		}
-		for _, s := range svcs {
-			for _, l := range links[s] {
-				if l.tg == th.TargetGroupARN {
-					row.Container, row.ContainerPort = l.container, l.port
-				}
-			}
-		}
-		// A draining target is on its way out: expected, not stale.
-		if th.State != TargetDraining {
-			row.Flags |= FlagStaleTarget
-			pm.Issues = append(pm.Issues, PortIssue{
-				Kind: IssueStaleTarget, Service: row.Service, TargetGroup: name, InstanceID: th.TargetID, Port: th.Port,
-				Detail: fmt.Sprintf("target %s:%d in %s (%s) has no running task behind it",
-					th.TargetID, th.Port, name, firstOf(th.State, "unknown")),
-			})
-		}
-		pm.Rows = append(pm.Rows, row)
-	}
-
-	conflictPorts := staticConflicts(in, &pm)
-	blocked := blockedServices(in, &pm)
+// flagFleetIssues finds what no single row shows — static ports two task
+// definitions demand, services whose next task fits nowhere — and flags the
+// rows concerned.
+func flagFleetIssues(in PortMapInput, pm *PortMap) {
+	conflictPorts := staticConflicts(in, pm)
+	blocked := blockedServices(in, pm)
 	for i := range pm.Rows {
 		r := &pm.Rows[i]
 		if r.TaskARN != "" && !r.Dynamic && conflictPorts[staticPort{r.HostPort, r.Protocol}] {
@@ -297,28 +178,6 @@ func BuildPortMap(in PortMapInput) PortMap {
 			r.Flags |= FlagRolloutBlocked
 		}
 	}
-
-	sort.SliceStable(pm.Rows, func(i, j int) bool {
-		a, b := pm.Rows[i], pm.Rows[j]
-		if a.Service != b.Service {
-			return a.Service < b.Service
-		}
-		if (a.TaskARN == "") != (b.TaskARN == "") {
-			return a.TaskARN != "" // stale targets after the service's tasks
-		}
-		if a.TaskID != b.TaskID {
-			return a.TaskID < b.TaskID
-		}
-		if a.Container != b.Container {
-			return a.Container < b.Container
-		}
-		if a.InstanceID != b.InstanceID {
-			return a.InstanceID < b.InstanceID
-		}
-		return a.HostPort < b.HostPort
-	})
-	pm.Summary = Summarise(pm)
-	return pm
 }
 
 // portDemand is one task definition's claim on a static host port.
