@@ -207,9 +207,9 @@ func (c *Client) StartInstanceRefresh(ctx context.Context, in model.RefreshInput
 	if d := in.Desired; d != nil {
 		req.DesiredConfiguration = &asgtypes.DesiredConfiguration{LaunchTemplate: &asgtypes.LaunchTemplateSpecification{
 			LaunchTemplateId: optStr(d.ID), LaunchTemplateName: optStr(d.Name), Version: optStr(d.Version)}}
-		if d.ID != "" {
+		if d.Name != "" {
 			// AWS takes the id or the name, not both.
-			req.DesiredConfiguration.LaunchTemplate.LaunchTemplateName = nil
+			req.DesiredConfiguration.LaunchTemplate.LaunchTemplateId = nil
 		}
 	}
 	out, err := c.asg.StartInstanceRefresh(ctx, req)

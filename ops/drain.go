@@ -49,6 +49,13 @@ type InstanceProgress struct {
 	Standalone        []string `json:"standalone,omitempty"` // ids of standalone tasks still there
 	Replacement       string   `json:"replacement,omitempty"`
 	Note              string   `json:"note,omitempty"`
+
+	// Group is the instance's Auto Scaling group; TerminatedAt when ecstui
+	// terminated it; Lifecycle its last Auto Scaling lifecycle state seen
+	// (drain_capacity.go).
+	Group        string    `json:"group,omitempty"`
+	TerminatedAt time.Time `json:"terminated_at,omitzero"`
+	Lifecycle    string    `json:"lifecycle,omitempty"`
 }
 
 // DrainRun is the persisted state of a (rolling) drain-and-replace, written
@@ -70,6 +77,19 @@ type DrainRun struct {
 	Services []string  `json:"services,omitempty"`
 	Created  time.Time `json:"created"`
 	Updated  time.Time `json:"updated"`
+
+	// On groups that are not classic (drain_capacity.go): ECSDrains lets
+	// ECS drain on termination; Desired is each group's desired capacity
+	// last seen and Lowered the groups whose desired capacity managed
+	// scaling lowered during the run; Hooks their termination hooks;
+	// ProtectGroups the groups where the run protects its replacements from
+	// scale-in, and Protected those it protected.
+	ECSDrains     bool                   `json:"ecs_drains,omitempty"`
+	Desired       map[string]int         `json:"desired,omitempty"`
+	Lowered       []string               `json:"lowered,omitempty"`
+	Hooks         map[string][]HookRef   `json:"hooks,omitempty"`
+	ProtectGroups []string               `json:"protect_groups,omitempty"`
+	Protected     []ProtectedReplacement `json:"protected,omitempty"`
 
 	path string
 }
@@ -269,9 +289,17 @@ func (r *Runner) Drain(ctx context.Context, api DrainAPI, p Plan, run *DrainRun,
 			err = fmt.Errorf("saving the final drain state: %w", serr)
 		}
 	}
+	if err == nil && run.Status == RunDone {
+		r.releaseProtection(ctx, api, run, &res)
+		if serr := run.Save(r.now()); serr != nil {
+			err = fmt.Errorf("saving the final drain state: %w", serr)
+		}
+	}
 	res.Instances = slices.Clone(run.Instances)
 	for _, ip := range run.Instances {
 		switch ip.State {
+		case DrainNotReplaced:
+			res.Done = append(res.Done, ip.EC2InstanceID+" drained and terminated; "+ip.Note)
 		case DrainReplaced:
 			res.Done = append(res.Done, fmt.Sprintf("%s drained, terminated, replaced by %s", ip.EC2InstanceID, ip.Replacement))
 		case DrainTerminated:
@@ -301,7 +329,7 @@ func (r *Runner) drainLoop(ctx context.Context, api DrainAPI, run *DrainRun, ctl
 		// In-flight instances first (a resumed run), then the next pending batch.
 		var batch []int
 		for i, ip := range run.Instances {
-			if ip.State == DrainDraining || ip.State == DrainTerminating || ip.State == DrainTerminated {
+			if ip.State == DrainDraining || ip.State == DrainTerminating || ip.State == DrainTerminated || ip.State == DrainECS {
 				batch = append(batch, i)
 			}
 		}
@@ -363,6 +391,18 @@ func (r *Runner) drainBatch(ctx context.Context, api DrainAPI, run *DrainRun, ba
 			run.Status, run.Reason = RunPaused, "headroom check before the next batch: "+h
 			return save()
 		}
+		if why := r.refreshBlocks(ctx, api, run); why != "" {
+			run.Status, run.Reason = RunPaused, why
+			return save()
+		}
+		if run.ECSDrains {
+			if err := r.terminateForECS(ctx, api, run, batch, save); err != nil {
+				return err
+			}
+			pending = nil
+		}
+	}
+	if len(pending) > 0 {
 		r.step("drain", "setting %s DRAINING", plural(len(pending), "instance", "instances"))
 		var fails []model.Failure
 		for i := 0; i < len(pending); i += 10 { // ECS takes at most 10 per call
@@ -401,11 +441,19 @@ func (r *Runner) drainBatch(ctx context.Context, api DrainAPI, run *DrainRun, ba
 					return err
 				}
 				busy = busy || !done
+			case DrainECS:
+				if err := r.ecsDrainStep(ctx, api, run, ip); err != nil {
+					return err
+				}
+				busy = true
 			case DrainTerminated:
 				busy = true
 			}
 		}
 		if err := r.adoptReplacements(ctx, api, run, batch); err != nil {
+			return err
+		}
+		if err := r.observeGroups(ctx, api, run, batch); err != nil {
 			return err
 		}
 		if err := run.Save(r.now()); err != nil {
@@ -414,7 +462,7 @@ func (r *Runner) drainBatch(ctx context.Context, api DrainAPI, run *DrainRun, ba
 		r.emit(Event{Step: "drain", Message: run.Status, Instances: slices.Clone(run.Instances), Services: serviceCounts(ctx, api, run)})
 		left := slices.ContainsFunc(batch, func(i int) bool {
 			s := run.Instances[i].State
-			return s == DrainDraining || s == DrainTerminating || s == DrainTerminated
+			return s == DrainDraining || s == DrainTerminating || s == DrainTerminated || s == DrainECS
 		})
 		if !left {
 			return nil
@@ -490,9 +538,12 @@ func (r *Runner) drainStep(ctx context.Context, api DrainAPI, run *DrainRun, ip 
 	}
 	r.step("terminate", "terminating %s without decrementing desired capacity", ip.EC2InstanceID)
 	if _, err := api.TerminateInstanceInAutoScalingGroup(ctx, ip.EC2InstanceID, false); err != nil {
-		return false, fmt.Errorf("terminate %s: %w", ip.EC2InstanceID, err)
+		if !r.terminatedElsewhere(ctx, api, ip) {
+			return false, fmt.Errorf("terminate %s: %w", ip.EC2InstanceID, err)
+		}
+		r.step("terminate", "%s is already terminating (Auto Scaling took it out of service)", ip.EC2InstanceID)
 	}
-	ip.State, ip.Note = DrainTerminated, "waiting for the replacement to register ACTIVE"
+	ip.State, ip.TerminatedAt, ip.Note = DrainTerminated, r.now(), "waiting for the replacement to register ACTIVE"
 	return false, nil
 }
 

@@ -17,6 +17,9 @@ type ClusterState struct {
 	Instances []model.ContainerInstance
 	Tasks     []model.Task
 	Needs     map[string]model.TaskNeeds // by task definition ARN
+	// Capacity is how the instances' groups are managed (capacity.go); nil
+	// when the reader cannot tell.
+	Capacity *Capacity
 }
 
 // ClusterReader is what gathering a ClusterState reads.
@@ -45,6 +48,10 @@ func GatherCluster(ctx context.Context, r ClusterReader, cluster string) (Cluste
 			return st, fmt.Errorf("task definition %s: %w", t.TaskDefinitionARN, err)
 		}
 		st.Needs[t.TaskDefinitionARN] = model.NeedsOf(td)
+	}
+	if cr, ok := r.(CapacityReader); ok {
+		c := GatherCapacity(ctx, cr, cluster, st.groupsOf(st.Instances))
+		st.Capacity = &c
 	}
 	return st, nil
 }
@@ -156,9 +163,10 @@ func (st ClusterState) Headroom(batch []model.ContainerInstance) string {
 		plural(len(free), "ACTIVE instance", "ACTIVE instances"), unplaced, plural(len(moved), "service task", "service tasks"), why, fix)
 }
 
-// PlanDrain plans draining and replacing the selected instances, batch at a
-// time (batch 1 for a single instance).
-func PlanDrain(st ClusterState, sel Selection, batch int, stopStandalone bool) Plan {
+// planDrainBase plans draining and replacing the selected instances, batch
+// at a time (batch 1 for a single instance), as on a classic group;
+// PlanDrain adds what the groups' management implies (drain_capacity.go).
+func planDrainBase(st ClusterState, sel Selection, batch int, stopStandalone bool) Plan {
 	p := Plan{Action: ActionDrain, Cluster: st.Cluster, Target: sel.String()}
 	p.checkInt(DrainBatch, batch)
 	targets, missing := st.Select(sel)

@@ -43,6 +43,11 @@ type Plan struct {
 	Blockers    []string
 	Overridable bool
 	Commands    []string // the equivalent AWS CLI commands
+	// Strategies compares the ways to do the action (a rolling drain: drain
+	// or instance refresh) and names the one recommended.
+	Strategies []string
+	// Refresh is the instance refresh a refresh plan starts.
+	Refresh *model.RefreshInput `json:"-"`
 
 	// What the executor will send.
 	Register *Registration        `json:"-"`
@@ -84,6 +89,7 @@ func (p Plan) Text() string {
 		section("Placement preview ("+p.Preview.Verdict+")", p.Preview.Lines)
 		section("Suggestions", p.Preview.Suggestions)
 	}
+	section("Strategies", p.Strategies)
 	section("Warnings", p.Warnings)
 	blockTitle := "Refused"
 	if p.Overridable {

@@ -40,6 +40,7 @@ type Result struct {
 	Nodes     []NodeResult       `json:"nodes,omitempty"`
 	Instances []InstanceProgress `json:"instances,omitempty"`
 	DrainID   string             `json:"drain_id,omitempty"`
+	RefreshID string             `json:"refresh_id,omitempty"`
 
 	Err error `json:"-"`
 }
@@ -60,6 +61,8 @@ type Event struct {
 	// Services are the services whose tasks a drain is moving, so a board
 	// can show their replacements starting elsewhere.
 	Services []ServiceCount
+	// Refresh is an instance refresh being watched (refresh.go).
+	Refresh *RefreshProgress
 }
 
 // ServiceCount is a service's task counts at one observation.
@@ -215,4 +218,6 @@ type API interface {
 	DrainAPI
 	DaemonAPI
 	TaskAPI
+	RefreshAPI
+	drainCapacityAPI
 }

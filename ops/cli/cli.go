@@ -256,6 +256,9 @@ func progressPrinter(w io.Writer, wait bool) func(ops.Event) {
 				fmt.Fprintf(w, "  event %s %s\n", se.CreatedAt.UTC().Format("15:04:05"), textsafe.CleanLine(se.Message))
 			}
 		}
+		if ev.Refresh != nil {
+			msg = refreshLine(ev)
+		}
 		if ev.Instances != nil {
 			var parts []string
 			for _, ip := range ev.Instances {

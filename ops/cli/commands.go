@@ -213,14 +213,19 @@ func drainCmd(env *Env) *cobra.Command {
 	var instances []string
 	var batch int
 	var stopStandalone, list bool
+	var rf refreshFlags
 	cmd := &cobra.Command{
-		Use:   "drain --cluster C (--instance ID… | --ami AMI | --agent-version V) [--batch N] | --resume ID",
+		Use:   "drain --cluster C (--instance ID… | --ami AMI | --agent-version V) [--batch N] [--strategy drain|refresh] | --resume ID",
 		Short: "Drain container instances and replace them through their Auto Scaling group",
 		Long: "Sets instances DRAINING, waits until their tasks have left (standalone tasks are only stopped with\n" +
 			"--stop-standalone), terminates each empty instance without decrementing desired capacity and waits for\n" +
 			"its replacement to register ACTIVE, batch by batch with a capacity check before each. State is saved\n" +
-			"under $XDG_STATE_HOME/ecstui/drain-ID.json; --resume ID carries on after a crash or an abort.",
-		Example: "  ecstui drain --cluster demo --instance i-0abc --yes\n  ecstui drain --cluster demo --ami ami-old --batch 2 --stop-standalone\n  ecstui drain --resume 20261123T031500-a1b2c3",
+			"under $XDG_STATE_HOME/ecstui/drain-ID.json; --resume ID carries on after a crash or an abort.\n" +
+			"On a group behind a capacity provider the plan says what managed scaling, termination protection and\n" +
+			"lifecycle hooks will do. --strategy refresh starts an Auto Scaling instance refresh instead (the group\n" +
+			"needs ECS managed draining) and watches it; --watch, --cancel and --rollback act on the one in progress.",
+		Example: "  ecstui drain --cluster demo --instance i-0abc --yes\n  ecstui drain --cluster demo --ami ami-old --batch 2 --stop-standalone\n  ecstui drain --resume 20261123T031500-a1b2c3\n" +
+			"  ecstui drain --cluster prod --ami ami-old --strategy refresh --checkpoints 50,100 --checkpoint-delay 10m\n  ecstui drain --cluster prod --strategy refresh --watch",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if list {
 				return listDrainRuns(env)
@@ -229,8 +234,22 @@ func drainCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			refresh, err := rf.refreshMode()
+			if err != nil {
+				return err
+			}
 			var run *ops.DrainRun
 			sel := ops.Selection{IDs: instances, AMI: ami, AgentVersion: agent}
+			if refresh {
+				if resume != "" {
+					return fmt.Errorf("--resume carries on a drain run; a refresh runs in AWS: --strategy refresh --watch")
+				}
+				if err := pickCluster(&cluster, s); err != nil {
+					return err
+				}
+				return runRefresh(cmd, env, s, &c, &rf, cluster, sel, stopStandalone)
+			}
+			o := ops.DrainOptions{Batch: batch, StopStandalone: stopStandalone, ECSDrains: rf.letECSDrain}
 			if resume != "" {
 				if run, err = ops.LoadDrainRun(resume); err != nil {
 					return err
@@ -243,6 +262,7 @@ func drainCmd(env *Env) *cobra.Command {
 					return &ExitError{Code: exitCode(ops.OutcomeRefused), Outcome: ops.OutcomeRefused, Msg: msg}
 				}
 				cluster, batch, stopStandalone = run.Cluster, run.Batch, run.StopStandalone
+				o = ops.DrainOptions{Batch: batch, StopStandalone: stopStandalone, ECSDrains: run.ECSDrains}
 				sel = ops.Selection{}
 				for _, ip := range run.Instances {
 					if ip.State != ops.DrainReplaced {
@@ -265,7 +285,7 @@ func drainCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p := ops.PlanDrain(st, sel, batch, stopStandalone)
+			p := ops.PlanDrainWith(st, sel, o)
 			if run != nil {
 				p.Summary = "resume drain " + run.ID + ": " + p.Summary
 				// Terminated instances are gone from the selection; their
@@ -274,7 +294,7 @@ func drainCmd(env *Env) *cobra.Command {
 			}
 			return env.execute(cmd, s, &c, p, func(ctx context.Context, r *ops.Runner) ops.Result {
 				if run == nil {
-					run = ops.NewDrainRun(st, sel, batch, stopStandalone, r.Clock(), s.Context)
+					run = ops.NewDrainRunWith(st, sel, o, r.Clock(), s.Context)
 					fmt.Fprintf(env.errw(), "drain run %s (resume with: ecstui drain --resume %s)\n", run.ID, run.ID)
 				}
 				return r.Drain(ctx, s.API, p, run, ops.DrainControl{})
@@ -290,7 +310,8 @@ func drainCmd(env *Env) *cobra.Command {
 	f.BoolVar(&stopStandalone, "stop-standalone", false, "stop tasks that are not part of a service (draining does not move them)")
 	f.StringVar(&resume, "resume", "", "carry on a drain run by id")
 	f.BoolVar(&list, "list", false, "list the saved drain runs and exit")
-	c.bind(cmd, false)
+	rf.bind(f)
+	c.bind(cmd, true)
 	return cmd
 }
 

@@ -241,3 +241,40 @@ func (f *fakeAPI) TerminateInstanceInAutoScalingGroup(_ context.Context, id stri
 		Status: model.InstanceActive, AgentConnected: true, Remaining: model.Resources{CPU: 1024, Memory: 2048}})
 	return model.ScalingActivity{ActivityID: "act-1"}, nil
 }
+
+// The fake's Auto Scaling side: classic groups, no capacity provider, no
+// hooks, no refresh (the capacity flows are tested on the simulator).
+
+func (f *fakeAPI) DescribeClusters(context.Context, []string) ([]model.Cluster, []model.Failure, error) {
+	return nil, nil, nil
+}
+
+func (f *fakeAPI) CapacityProviders(context.Context, []string) ([]model.CapacityProvider, []model.Failure, error) {
+	return nil, nil, nil
+}
+
+func (f *fakeAPI) AutoScalingGroups(context.Context, []string) ([]model.AutoScalingGroup, error) {
+	return nil, nil
+}
+
+func (f *fakeAPI) LifecycleHooks(context.Context, string) ([]model.LifecycleHook, error) {
+	return nil, nil
+}
+
+func (f *fakeAPI) InstanceRefreshes(context.Context, string, int) ([]model.InstanceRefresh, error) {
+	return nil, nil
+}
+
+func (f *fakeAPI) SetInstanceProtection(context.Context, string, []string, bool) error { return nil }
+
+func (f *fakeAPI) StartInstanceRefresh(context.Context, model.RefreshInput) (string, error) {
+	return "", fmt.Errorf("the fake has no instance refresh")
+}
+
+func (f *fakeAPI) CancelInstanceRefresh(context.Context, string) (string, error) {
+	return "", fmt.Errorf("the fake has no instance refresh")
+}
+
+func (f *fakeAPI) RollbackInstanceRefresh(context.Context, string) (string, error) {
+	return "", fmt.Errorf("the fake has no instance refresh")
+}
