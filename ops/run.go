@@ -21,6 +21,10 @@ const (
 	// OutcomePartial: the action stopped with work left that needs a person
 	// (standalone tasks still on a draining instance, a paused rolling drain).
 	OutcomePartial Outcome = "partial"
+	// OutcomeUnknown: the change was made but how it ends was not observed:
+	// watching stopped or timed out, or the endpoint does not report the
+	// state that would tell. ECS carries on either way.
+	OutcomeUnknown Outcome = "unknown"
 )
 
 // Result is how an executor ended, with a record of what was done and what

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -99,9 +100,30 @@ type revisionLister interface {
 	TaskDefinitionRevisions(ctx context.Context, family string) ([]string, error)
 }
 
+// expectation is what an update asked ECS for, as facts a watch can check:
+// the change is done only when the PRIMARY deployment shows all of them.
+type expectation struct {
+	taskDefinition string // the revision the PRIMARY must run
+	desired        *int   // the desired count asked for, when one was
+	newDeployment  bool   // a new deployment must appear (new revision, forced)
+}
+
+// unconfirmedLimit is how many observations a PRIMARY deployment at its
+// count but without a rollout state is watched before the outcome is
+// reported unknown: such an endpoint never says the deployment completed.
+const unconfirmedLimit = 3
+
 // UpdateService executes a deploy, rollback, scale or redeploy plan: register
 // the new revision when the plan has one, call UpdateService, and (when
 // watch) follow the deployment it started by id until it ends.
+//
+// Success is reported only for what was observed: the PRIMARY deployment
+// runs the revision asked for, ECS says its rollout COMPLETED, and it runs
+// its desired count. A deployment that fails, is rolled back or replaced,
+// or never appears is a failure; a watch that stops or times out, or an
+// endpoint that reports no rollout state, is OutcomeUnknown — ECS carries on
+// either way, and the result says so. Without watch, success means ECS
+// accepted the update and showed the deployment it started.
 func (r *Runner) UpdateService(ctx context.Context, api ServiceAPI, p Plan, watch bool) Result {
 	if res, refused := r.refuse(p); refused {
 		return res
@@ -111,6 +133,7 @@ func (r *Runner) UpdateService(ctx context.Context, api ServiceAPI, p Plan, watc
 		return r.finish(p, res, fmt.Errorf("the plan has no service update"), "planning")
 	}
 	upd := *p.Update
+	exp := expectation{desired: upd.DesiredCount, newDeployment: upd.ForceNewDeployment}
 	if p.Register != nil {
 		r.step("register", "registering a new revision of %s: a copy of %s with new images", p.Register.Expected.Family, model.ResourceID(p.Register.Base))
 		td, err := api.RegisterTaskDefinitionWithImages(ctx, p.Register.Base, p.Register.Images)
@@ -131,6 +154,11 @@ func (r *Runner) UpdateService(ctx context.Context, api ServiceAPI, p Plan, watc
 		res.NotDone = append(res.NotDone, "update service "+upd.Service)
 		return r.finish(p, res, err, "reading the service")
 	}
+	prevPrimary, _ := before.PrimaryDeployment()
+	exp.taskDefinition = firstNonEmpty(prevPrimary.TaskDefinitionARN, before.TaskDefinitionARN)
+	if upd.TaskDefinition != "" {
+		exp.taskDefinition, exp.newDeployment = upd.TaskDefinition, true
+	}
 	r.step("update", "updating service %s", upd.Service)
 	svc, err := api.UpdateService(ctx, upd)
 	if err != nil {
@@ -138,11 +166,39 @@ func (r *Runner) UpdateService(ctx context.Context, api ServiceAPI, p Plan, watc
 		return r.finish(p, res, err, "updating the service")
 	}
 	res.Done = append(res.Done, "updated service "+upd.Service)
+	if exp.desired != nil && svc.DesiredCount != *exp.desired {
+		res.Outcome = OutcomeFailed
+		res.Message = fmt.Sprintf("ECS answered the update with desired count %d, not the %d asked for", svc.DesiredCount, *exp.desired)
+		return r.finish(p, res, nil, "")
+	}
 
 	// A new deployment exists when the PRIMARY's id changed.
-	prevPrimary, _ := before.PrimaryDeployment()
 	primary, _ := svc.PrimaryDeployment()
 	newDeployment := primary.ID != "" && primary.ID != prevPrimary.ID
+	if exp.newDeployment && !newDeployment && watch {
+		// ECS lists the new deployment in its answer; look once more before
+		// concluding that none was started.
+		if err := r.wait(ctx); err != nil {
+			return r.stoppedWatching(p, res, err, "the update was sent; no new deployment was seen yet")
+		}
+		again, err := DescribeService(ctx, api, upd.Cluster, upd.Service)
+		if err != nil {
+			return r.finish(p, res, err, "reading the service after the update")
+		}
+		svc, primary = again, model.Deployment{}
+		primary, _ = again.PrimaryDeployment()
+		newDeployment = primary.ID != "" && primary.ID != prevPrimary.ID
+	}
+	if exp.newDeployment && !newDeployment {
+		runs := model.ResourceID(firstNonEmpty(primary.TaskDefinitionARN, svc.TaskDefinitionARN))
+		res.NotDone = append(res.NotDone, "roll out "+model.ResourceID(exp.taskDefinition))
+		res.Outcome, res.Message = OutcomeFailed, fmt.Sprintf("ECS accepted the update but started no new deployment: service %s still runs %s", upd.Service, runs)
+		if !watch {
+			res.Outcome = OutcomeUnknown
+			res.Message += " (not watching)"
+		}
+		return r.finish(p, res, nil, "")
+	}
 	if newDeployment {
 		res.DeploymentID = primary.ID
 		r.step("update", "deployment %s started", primary.ID)
@@ -158,9 +214,33 @@ func (r *Runner) UpdateService(ctx context.Context, api ServiceAPI, p Plan, watc
 	}
 	seen := eventIDs(before.Events)
 	if newDeployment {
-		return r.watchDeployment(ctx, api, p, res, upd.Cluster, upd.Service, primary.ID, seen)
+		return r.watchDeployment(ctx, api, p, res, upd.Cluster, upd.Service, primary.ID, seen, exp)
 	}
-	return r.watchSteady(ctx, api, p, res, upd.Cluster, upd.Service, seen)
+	return r.watchSteady(ctx, api, p, res, upd.Cluster, upd.Service, seen, exp)
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// stoppedWatching ends a watch that ctx cut short (the user left or quit):
+// the change was made and ECS carries on with it, so the outcome is unknown,
+// never "aborted".
+func (r *Runner) stoppedWatching(p Plan, res Result, err error, state string) Result {
+	res.Outcome = OutcomeUnknown
+	res.Message = "stopped watching; ECS continues: " + state
+	res.NotDone = append(res.NotDone, "see it through: ECS carries on without ecstui")
+	if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		res.Err = err
+	}
+	r.Record(p, res)
+	r.emit(Event{Step: "done", Message: string(res.Outcome) + ": " + res.Message})
+	return res
 }
 
 func eventIDs(ev []model.ServiceEvent) map[string]bool {
@@ -180,7 +260,9 @@ func newEvents(svc model.Service, seen map[string]bool) []model.ServiceEvent {
 			out = append(out, e)
 		}
 	}
+	// ECS lists events newest first; order by time anyway, not trusting it.
 	slices.Reverse(out)
+	slices.SortStableFunc(out, func(a, b model.ServiceEvent) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	return out
 }
 
@@ -198,17 +280,43 @@ func progressOf(svc model.Service, id string, ev []model.ServiceEvent) *RolloutP
 	return rp
 }
 
-// watchDeployment follows one deployment by id. COMPLETED is success; FAILED
-// or being replaced by a rollback is failure, even though the service then
+// verdict judges one observation of the deployment the update made against
+// what was asked: done (success), failed, unconfirmed (at its count, but the
+// endpoint reports no rollout state), or still going ("").
+func verdict(svc model.Service, d model.Deployment, exp expectation) (state, why string) {
+	primary, _ := svc.PrimaryDeployment()
+	atCount := d.RunningCount == d.DesiredCount && d.PendingCount == 0 && (exp.desired == nil || d.DesiredCount == *exp.desired)
+	switch {
+	case d.RolloutState == model.RolloutCompleted && d.Status != model.DeploymentPrimary:
+		return "failed", fmt.Sprintf("deployment %s completed but is not PRIMARY: the service runs %s (deployment %s)", d.ID, model.ResourceID(primary.TaskDefinitionARN), primary.ID)
+	case d.RolloutState == model.RolloutCompleted && exp.taskDefinition != "" && d.TaskDefinitionARN != exp.taskDefinition:
+		return "failed", fmt.Sprintf("deployment %s completed running %s, not %s", d.ID, model.ResourceID(d.TaskDefinitionARN), model.ResourceID(exp.taskDefinition))
+	case d.RolloutState == model.RolloutCompleted && atCount:
+		return "done", ""
+	case d.RolloutState == "" && d.Status == model.DeploymentPrimary && len(svc.Deployments) == 1 && atCount &&
+		(exp.taskDefinition == "" || d.TaskDefinitionARN == exp.taskDefinition):
+		return "unconfirmed", fmt.Sprintf("deployment %s runs %s at %d/%d tasks, but ECS reports no rollout state, so its completion is not confirmed",
+			d.ID, model.ResourceID(d.TaskDefinitionARN), d.RunningCount, d.DesiredCount)
+	}
+	return "", ""
+}
+
+// watchDeployment follows one deployment by id. COMPLETED on the PRIMARY
+// with the revision asked for and its count running is success; FAILED or
+// being replaced by a rollback is failure, even though the service then
 // reaches a steady state on the old revision.
-func (r *Runner) watchDeployment(ctx context.Context, api ServiceReader, p Plan, res Result, cluster, service, id string, seen map[string]bool) Result {
+func (r *Runner) watchDeployment(ctx context.Context, api ServiceReader, p Plan, res Result, cluster, service, id string, seen map[string]bool, exp expectation) Result {
 	deadline := r.now().Add(r.timeout())
 	var ourTD string
 	stall := stallDetector{}
+	unconfirmed := 0
 	for {
 		svc, err := DescribeService(ctx, api, cluster, service)
 		if err != nil {
 			res.NotDone = append(res.NotDone, "see deployment "+id+" through")
+			if ctx.Err() != nil {
+				return r.stoppedWatching(p, res, err, "deployment "+id+" was in progress")
+			}
 			return r.finish(p, res, err, "watching deployment "+id)
 		}
 		ev := newEvents(svc, seen)
@@ -222,11 +330,23 @@ func (r *Runner) watchDeployment(ctx context.Context, api ServiceReader, p Plan,
 			ourTD = d.TaskDefinitionARN
 		}
 		primary, _ := svc.PrimaryDeployment()
+		state, why := "", ""
+		if listed {
+			state, why = verdict(svc, d, exp)
+		}
 		switch {
-		case listed && d.RolloutState == model.RolloutCompleted:
+		case state == "done":
 			res.Outcome = OutcomeSuccess
 			res.Message = fmt.Sprintf("deployment %s completed: %d/%d tasks running %s", id, d.RunningCount, d.DesiredCount, model.ResourceID(d.TaskDefinitionARN))
 			return r.finish(p, res, nil, "")
+		case state == "failed":
+			res.Outcome, res.Message = OutcomeFailed, why
+			return r.finish(p, res, nil, "")
+		case state == "unconfirmed":
+			if unconfirmed++; unconfirmed >= unconfirmedLimit {
+				res.Outcome, res.Message = OutcomeUnknown, why
+				return r.finish(p, res, nil, "")
+			}
 		case listed && d.RolloutState == model.RolloutFailed:
 			res.Outcome = OutcomeFailed
 			res.Message = fmt.Sprintf("deployment %s failed: %s", id, strings.TrimRight(d.RolloutStateReason, ". "))
@@ -234,12 +354,6 @@ func (r *Runner) watchDeployment(ctx context.Context, api ServiceReader, p Plan,
 				res.RolledBack = true
 				res.Message += fmt.Sprintf("; the circuit breaker rolled back to %s", model.ResourceID(primary.TaskDefinitionARN))
 			}
-			return r.finish(p, res, nil, "")
-		case listed && d.RolloutState == "" && d.Status == model.DeploymentPrimary && len(svc.Deployments) == 1 &&
-			d.RunningCount == d.DesiredCount && d.PendingCount == 0:
-			// Endpoints that report no rollout state: a lone PRIMARY at its count is done.
-			res.Outcome = OutcomeSuccess
-			res.Message = fmt.Sprintf("deployment %s reached %d/%d running tasks", id, d.RunningCount, d.DesiredCount)
 			return r.finish(p, res, nil, "")
 		case !listed:
 			res.Outcome = OutcomeFailed
@@ -254,42 +368,57 @@ func (r *Runner) watchDeployment(ctx context.Context, api ServiceReader, p Plan,
 			return r.finish(p, res, nil, "")
 		}
 		if r.now().After(deadline) {
-			res.Outcome = OutcomeFailed
-			res.Message = fmt.Sprintf("gave up watching after %s: deployment %s still %s (%d/%d running); it continues in ECS", r.timeout(), id, d.RolloutState, d.RunningCount, d.DesiredCount)
+			res.Outcome = OutcomeUnknown
+			res.Message = fmt.Sprintf("gave up watching after %s: deployment %s still %s (%d/%d running); it continues in ECS", r.timeout(), id, orDash(d.RolloutState), d.RunningCount, d.DesiredCount)
 			res.NotDone = append(res.NotDone, "deployment "+id+" did not finish while watched")
 			return r.finish(p, res, nil, "")
 		}
 		if err := r.wait(ctx); err != nil {
-			res.NotDone = append(res.NotDone, "deployment "+id+" was still in progress when watching stopped; it continues in ECS")
-			return r.finish(p, res, err, "watching deployment "+id)
+			return r.stoppedWatching(p, res, err, fmt.Sprintf("deployment %s was %s with %d/%d tasks running", id, orDash(d.RolloutState), d.RunningCount, d.DesiredCount))
 		}
 	}
 }
 
-// watchSteady follows a service until a single deployment runs the desired count.
-func (r *Runner) watchSteady(ctx context.Context, api ServiceReader, p Plan, res Result, cluster, service string, seen map[string]bool) Result {
+// watchSteady follows an update that starts no deployment (a new desired
+// count) until the PRIMARY deployment, alone, runs the revision and count
+// asked for and ECS says its rollout is COMPLETED.
+func (r *Runner) watchSteady(ctx context.Context, api ServiceReader, p Plan, res Result, cluster, service string, seen map[string]bool, exp expectation) Result {
 	deadline := r.now().Add(r.timeout())
+	unconfirmed := 0
 	for {
 		svc, err := DescribeService(ctx, api, cluster, service)
 		if err != nil {
+			if ctx.Err() != nil {
+				return r.stoppedWatching(p, res, err, "the service was changing")
+			}
 			return r.finish(p, res, err, "watching service "+service)
 		}
 		primary, _ := svc.PrimaryDeployment()
 		rp := progressOf(svc, primary.ID, newEvents(svc, seen))
 		r.emit(Event{Step: "watch", Message: rolloutLine(rp), Rollout: rp})
-		if len(svc.Deployments) <= 1 && svc.RunningCount == svc.DesiredCount && svc.PendingCount == 0 {
+		state, why := verdict(svc, primary, exp)
+		steady := len(svc.Deployments) == 1 && svc.RunningCount == svc.DesiredCount && svc.PendingCount == 0
+		switch {
+		case state == "done" && steady:
 			res.Outcome = OutcomeSuccess
-			res.Message = fmt.Sprintf("service %s is steady at %d running tasks", service, svc.RunningCount)
+			res.Message = fmt.Sprintf("service %s is steady at %d running tasks of %s", service, svc.RunningCount, model.ResourceID(primary.TaskDefinitionARN))
 			return r.finish(p, res, nil, "")
+		case state == "failed":
+			res.Outcome, res.Message = OutcomeFailed, why
+			return r.finish(p, res, nil, "")
+		case state == "unconfirmed" && steady:
+			if unconfirmed++; unconfirmed >= unconfirmedLimit {
+				res.Outcome, res.Message = OutcomeUnknown, why
+				return r.finish(p, res, nil, "")
+			}
 		}
 		if r.now().After(deadline) {
-			res.Outcome = OutcomeFailed
-			res.Message = fmt.Sprintf("gave up watching after %s: %d of %d tasks running, %d pending", r.timeout(), svc.RunningCount, svc.DesiredCount, svc.PendingCount)
+			res.Outcome = OutcomeUnknown
+			res.Message = fmt.Sprintf("gave up watching after %s: %d of %d tasks running, %d pending; ECS continues", r.timeout(), svc.RunningCount, svc.DesiredCount, svc.PendingCount)
 			return r.finish(p, res, nil, "")
 		}
 		if err := r.wait(ctx); err != nil {
-			res.NotDone = append(res.NotDone, "the service had not reached its desired count when watching stopped; ECS carries on")
-			return r.finish(p, res, err, "watching service "+service)
+			return r.stoppedWatching(p, res, err, fmt.Sprintf("service %s had %d of %d tasks running", service, svc.RunningCount, svc.DesiredCount))
 		}
 	}
 }
@@ -339,6 +468,9 @@ func (r *Runner) StopTask(ctx context.Context, api TaskAPI, p Plan, reason strin
 	for watch {
 		ts, _, err := api.DescribeTasks(ctx, p.Cluster, []string{p.Target})
 		if err != nil {
+			if ctx.Err() != nil {
+				return r.stoppedWatching(p, res, err, "the stop of task "+p.Target+" was requested")
+			}
 			return r.finish(p, res, err, "watching the task stop")
 		}
 		if len(ts) > 0 {
@@ -348,12 +480,12 @@ func (r *Runner) StopTask(ctx context.Context, api TaskAPI, p Plan, reason strin
 			}
 		}
 		if r.now().After(deadline) {
-			res.Outcome = OutcomeFailed
-			res.Message = "the task did not reach STOPPED while watched"
+			res.Outcome = OutcomeUnknown
+			res.Message = "the task did not reach STOPPED while watched; ECS continues"
 			return r.finish(p, res, nil, "")
 		}
 		if err := r.wait(ctx); err != nil {
-			return r.finish(p, res, err, "watching the task stop")
+			return r.stoppedWatching(p, res, err, "the stop of task "+p.Target+" was requested")
 		}
 	}
 	res.Outcome = OutcomeSuccess

@@ -61,14 +61,26 @@ func TestWatchDeploymentOutcomes(t *testing.T) {
 		}, OutcomeFailed, false, "failed: tasks failed to start"},
 		{"never finishes", []model.Service{
 			svcWith(dep("new", "PRIMARY", ours, "IN_PROGRESS", "", 1, 2), dep("old", "ACTIVE", old, "COMPLETED", "", 1, 2)),
-		}, OutcomeFailed, false, "gave up watching"},
+		}, OutcomeUnknown, false, "gave up watching"},
+		{"completed on another revision", []model.Service{
+			svcWith(dep("new", "PRIMARY", old, "COMPLETED", "", 2, 2)),
+		}, OutcomeFailed, false, "completed running auth:3, not auth:4"},
+		{"completed but not primary", []model.Service{
+			svcWith(dep("other", "PRIMARY", "td/auth:5", "IN_PROGRESS", "", 0, 2), dep("new", "ACTIVE", ours, "COMPLETED", "", 2, 2)),
+		}, OutcomeFailed, false, "is not PRIMARY"},
+		{"completed but short of its count", []model.Service{
+			svcWith(dep("new", "PRIMARY", ours, "COMPLETED", "", 1, 2)),
+		}, OutcomeUnknown, false, "gave up watching"},
+		{"no rollout state at its count", []model.Service{
+			svcWith(dep("new", "PRIMARY", ours, "", "", 2, 2)),
+		}, OutcomeUnknown, false, "reports no rollout state"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			clock := simStart
 			r := &Runner{Now: func() time.Time { return clock }, Poll: time.Minute, Timeout: 10 * time.Minute,
 				Wait: func(context.Context, time.Duration) error { clock = clock.Add(time.Minute); return nil }}
-			res := r.watchDeployment(context.Background(), &scripted{obs: c.obs}, Plan{Action: ActionDeploy}, Result{}, "prod", "auth", "new", map[string]bool{})
+			res := r.watchDeployment(context.Background(), &scripted{obs: c.obs}, Plan{Action: ActionDeploy}, Result{}, "prod", "auth", "new", map[string]bool{}, expectation{taskDefinition: ours, newDeployment: true})
 			if res.Outcome != c.outcome || res.RolledBack != c.rolledBack || !strings.Contains(res.Message, c.msg) {
 				t.Errorf("got %s rolledBack=%v %q; want %s %v containing %q", res.Outcome, res.RolledBack, res.Message, c.outcome, c.rolledBack, c.msg)
 			}
@@ -76,13 +88,20 @@ func TestWatchDeploymentOutcomes(t *testing.T) {
 	}
 }
 
-func TestWatchAbortedLeavesARecord(t *testing.T) {
+// TestStoppedWatchingIsNotAborted: leaving a watch (esc, q, ctrl+c) stops
+// ecstui watching, not the deployment: the result and the journal say so.
+func TestStoppedWatchingIsNotAborted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &Runner{Wait: func(ctx context.Context, _ time.Duration) error { cancel(); return ctx.Err() }}
+	j := &Journal{Path: t.TempDir() + "/journal.jsonl"}
+	r := &Runner{Wait: func(ctx context.Context, _ time.Duration) error { cancel(); return ctx.Err() }, Journal: j}
 	obs := []model.Service{svcWith(dep("new", "PRIMARY", "td/auth:4", "IN_PROGRESS", "", 1, 2))}
-	res := r.watchDeployment(ctx, &scripted{obs: obs}, Plan{Action: ActionDeploy}, Result{}, "prod", "auth", "new", map[string]bool{})
-	if res.Outcome != OutcomeAborted || len(res.NotDone) == 0 || !strings.Contains(res.NotDone[0], "continues in ECS") {
-		t.Errorf("got %s %v", res.Outcome, res.NotDone)
+	res := r.watchDeployment(ctx, &scripted{obs: obs}, Plan{Action: ActionDeploy}, Result{}, "prod", "auth", "new", map[string]bool{}, expectation{taskDefinition: "td/auth:4"})
+	if res.Outcome != OutcomeUnknown || !strings.HasPrefix(res.Message, "stopped watching; ECS continues: deployment new was IN_PROGRESS with 1/2") {
+		t.Errorf("got %s %q", res.Outcome, res.Message)
+	}
+	entries, err := j.Read()
+	if err != nil || len(entries) != 1 || entries[0].Outcome != OutcomeUnknown || !strings.Contains(entries[0].Message, "stopped watching; ECS continues") {
+		t.Errorf("journal %+v %v", entries, err)
 	}
 }
 
@@ -99,8 +118,60 @@ func TestWatchReportsAPlacementStall(t *testing.T) {
 				stalled = append(stalled, e.Message)
 			}
 		}}
-	res := r.watchDeployment(context.Background(), &scripted{obs: []model.Service{withEvent, stuck}}, Plan{Action: ActionDeploy}, Result{}, "prod", "auth", "new", map[string]bool{})
-	if res.Outcome != OutcomeFailed || len(stalled) != 1 || !strings.Contains(stalled[0], "unable to place a task") {
+	res := r.watchDeployment(context.Background(), &scripted{obs: []model.Service{withEvent, stuck}}, Plan{Action: ActionDeploy}, Result{}, "prod", "auth", "new", map[string]bool{}, expectation{taskDefinition: "td/web:2"})
+	if res.Outcome != OutcomeUnknown || len(stalled) != 1 || !strings.Contains(stalled[0], "unable to place a task") {
 		t.Errorf("outcome %s (%s), stall reports %q", res.Outcome, res.Message, stalled)
+	}
+}
+
+// ignoring is an endpoint that accepts every update and changes nothing
+// (as an independent AWS mock did): the service keeps its deployment.
+type ignoring struct {
+	ServiceReader
+	svc model.Service
+}
+
+func (i ignoring) DescribeServices(context.Context, string, []string) ([]model.Service, []model.Failure, error) {
+	return []model.Service{i.svc}, nil, nil
+}
+
+func (i ignoring) RegisterTaskDefinitionWithImages(context.Context, string, map[string]string) (model.TaskDefinition, error) {
+	return model.TaskDefinition{ARN: "td/auth:4", Family: "auth", Revision: 4}, nil
+}
+
+func (i ignoring) UpdateService(context.Context, model.ServiceUpdate) (model.Service, error) {
+	return i.svc, nil
+}
+
+// TestAnIgnoredUpdateIsNeverSuccess: when no new deployment appears, or the
+// desired count is not what was asked, the outcome is failed (or unknown
+// when not watching), never success.
+func TestAnIgnoredUpdateIsNeverSuccess(t *testing.T) {
+	svc := svcWith(dep("old", "PRIMARY", "td/auth:3", "COMPLETED", "", 2, 2))
+	svc.RunningCount = 2
+	api := ignoring{svc: svc}
+	clock := simStart
+	r := &Runner{Now: func() time.Time { return clock }, Poll: time.Minute, Timeout: 10 * time.Minute,
+		Wait: func(context.Context, time.Duration) error { clock = clock.Add(time.Minute); return nil }}
+	deploy := Plan{Action: ActionDeploy, Update: &model.ServiceUpdate{Cluster: "prod", Service: "auth"},
+		Register: &Registration{Base: "td/auth:3", Images: map[string]string{"web": "nginx:2"}}}
+	for _, watch := range []bool{true, false} {
+		res := r.UpdateService(context.Background(), api, deploy, watch)
+		want := OutcomeFailed
+		if !watch {
+			want = OutcomeUnknown
+		}
+		if res.Outcome != want || !strings.Contains(res.Message, "started no new deployment: service auth still runs auth:3") {
+			t.Errorf("deploy (watch %v): %s %q", watch, res.Outcome, res.Message)
+		}
+	}
+	five := 5
+	scale := Plan{Action: ActionScale, Update: &model.ServiceUpdate{Cluster: "prod", Service: "auth", DesiredCount: &five}}
+	if res := r.UpdateService(context.Background(), api, scale, true); res.Outcome != OutcomeFailed || !strings.Contains(res.Message, "desired count 2, not the 5 asked for") {
+		t.Errorf("scale: %s %q", res.Outcome, res.Message)
+	}
+	redeploy := Plan{Action: ActionRedeploy, Update: &model.ServiceUpdate{Cluster: "prod", Service: "auth", ForceNewDeployment: true}}
+	if res := r.UpdateService(context.Background(), api, redeploy, true); res.Outcome != OutcomeFailed {
+		t.Errorf("redeploy: %s %q", res.Outcome, res.Message)
 	}
 }

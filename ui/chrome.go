@@ -266,6 +266,8 @@ func (r *root) statusLine(w int) string {
 			line += st.Suggestion.Render("  regex, !inverts · enter keeps · esc cancels")
 		}
 		return fitLine(line, w)
+	case modeConfirmQuit:
+		return r.confirmQuitLine(w)
 	}
 	if r.status == "" {
 		return ""

@@ -33,7 +33,8 @@ func commands() []command {
 		{name: "ports", aliases: []string{"portmap", "pm"}, args: "[service]", help: "port map of the cluster (or a service)", run: cmdPorts},
 		{name: "logs", aliases: []string{"log"}, help: "logs of the selected task/service/container", run: cmdLogs},
 		{name: "help", aliases: []string{"h"}, help: "key and command help", run: func(r *root, _ []string) tea.Cmd { r.mode = modeHelp; return nil }},
-		{name: "quit", aliases: []string{"q", "q!", "exit"}, help: "quit", run: func(*root, []string) tea.Cmd { return tea.Quit }},
+		{name: "quit", aliases: []string{"q", "exit"}, help: "quit (asks first while a change is watched)", run: func(r *root, _ []string) tea.Cmd { return r.quit() }},
+		{name: "quit!", aliases: []string{"q!"}, help: "quit without asking", run: func(*root, []string) tea.Cmd { return tea.Quit }},
 	}
 }
 

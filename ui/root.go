@@ -29,6 +29,7 @@ const (
 	modeCommand
 	modeFilter
 	modeHelp
+	modeConfirmQuit // q while a page runs a change: y quits, anything else stays
 )
 
 // connectedMsg is the reply to Connect.
@@ -72,6 +73,7 @@ type root struct {
 	bodyW, bodyH  int // the size last given to the pages
 
 	mode       mode
+	quitWhat   string // what quitting would leave, while modeConfirmQuit asks
 	input      input.Line
 	inputErr   string
 	prevFilter string
@@ -382,6 +384,8 @@ func (r *root) key(k tea.KeyPressMsg) tea.Cmd {
 			r.mode = modeNormal
 		}
 		return nil
+	case modeConfirmQuit:
+		return r.confirmQuitKey(k)
 	}
 	top := r.top()
 	if c, ok := top.(page.Capturing); ok && c.Capturing() {
@@ -389,7 +393,7 @@ func (r *root) key(k tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(k, r.keys.Quit):
-		return tea.Quit
+		return r.quit()
 	case key.Matches(k, r.keys.Command):
 		r.openCommandLine()
 		return nil

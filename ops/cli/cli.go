@@ -169,8 +169,16 @@ func (e *Env) execute(cmd *cobra.Command, s *Session, c *common, p ops.Plan, run
 		}
 		return &ExitError{Code: exitCode(res.Outcome), Outcome: res.Outcome, Msg: fmt.Sprintf("%s %s: %s", p.Action, res.Outcome, res.Message)}
 	}
+	overridden := p.Overridable && c.force != "" && c.force == p.Target
 	if c.dryRun {
 		res := ops.Result{Action: p.Action, Outcome: ops.OutcomeDryRun, Message: "nothing was changed"}
+		if p.Blocked() && !overridden {
+			// A dry run answers "would this run?": a plan the real run
+			// refuses exits as refused here too.
+			res.Outcome = ops.OutcomeRefused
+			res.Message = "dry run, nothing was changed; the plan would be refused: " + strings.Join(p.Blockers, "; ")
+			res.NotDone = p.Changes
+		}
 		r.Record(p, res)
 		return finish(res)
 	}
@@ -180,7 +188,7 @@ func (e *Env) execute(cmd *cobra.Command, s *Session, c *common, p ops.Plan, run
 		return finish(res)
 	}
 	if p.Blocked() {
-		if !p.Overridable || c.force != p.Target {
+		if !overridden {
 			res := ops.Result{Action: p.Action, Outcome: ops.OutcomeRefused, Message: "refused: " + strings.Join(p.Blockers, "; "), NotDone: p.Changes}
 			if p.Overridable {
 				res.Message += " (to proceed anyway: --force-unsafe " + p.Target + ")"
@@ -209,6 +217,8 @@ func exitCode(o ops.Outcome) int {
 		return 4
 	case ops.OutcomePartial:
 		return 5
+	case ops.OutcomeUnknown:
+		return 6
 	}
 	return 1
 }

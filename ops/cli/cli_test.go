@@ -171,6 +171,8 @@ func TestCLI(t *testing.T) {
 			outcome: ops.OutcomeSuccess, mutations: "UpdateService", errHas: []string{"Type auth to apply"}},
 		{name: "blocked plan is refused", args: []string{"deploy", "--cluster", "demo", "--service", "auth", "--image", "nope=x", "--yes"},
 			outcome: ops.OutcomeRefused, outHas: []string{`has no container "nope"`}},
+		{name: "dry run of a refused plan exits as refused", args: []string{"deploy", "--cluster", "demo", "--service", "auth", "--image", "nope=x", "--dry-run"},
+			outcome: ops.OutcomeRefused, outHas: []string{"the plan would be refused", `has no container "nope"`}},
 		{name: "daemon start", args: []string{"daemon", "start", "--cluster", "demo", "--task-definition", "auth", "--yes"},
 			outcome: ops.OutcomeSuccess, mutations: "StartTask", outHas: []string{"started on 1, failed on 0, already running on 2"}},
 	}
@@ -203,7 +205,7 @@ func TestCLI(t *testing.T) {
 				t.Fatalf("journal: %d entries, %v", len(entries), jerr)
 			}
 			want := c.outcome
-			if strings.Contains(strings.Join(c.args, " "), "--dry-run") {
+			if strings.Contains(strings.Join(c.args, " "), "--dry-run") && want == ops.OutcomeSuccess {
 				want = ops.OutcomeDryRun
 			}
 			if entries[0].Outcome != want || entries[0].Context != "demo" {

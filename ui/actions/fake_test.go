@@ -163,7 +163,10 @@ func (f *fakeAPI) UpdateService(_ context.Context, in model.ServiceUpdate) (mode
 	defer f.mu.Unlock()
 	f.mutate("UpdateService")
 	if in.DesiredCount != nil {
+		// ECS applies a new count to the PRIMARY deployment too.
 		f.svc.DesiredCount = *in.DesiredCount
+		f.svc.Deployments[0].DesiredCount = *in.DesiredCount
+		f.svc.Deployments[0].RunningCount = *in.DesiredCount
 	}
 	if in.TaskDefinition != "" || in.ForceNewDeployment {
 		old := f.svc.Deployments[0]

@@ -3,6 +3,7 @@ package actions
 import (
 	"context"
 	"sync/atomic"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -123,7 +124,8 @@ type flow struct {
 	scroll  int
 
 	ctl    *control
-	events chan any // ops.Event…, then one ops.Result
+	events chan any      // ops.Event…, then one ops.Result
+	ran    chan struct{} // closed when the executor has returned (and journaled)
 	board  board
 	result *ops.Result
 }
@@ -155,7 +157,37 @@ func (f *flow) Title() string {
 
 func (f *flow) SetSize(w, h int) { f.width, f.height = w, h }
 
-func (f *flow) Close() { f.cancel() }
+// closeWait bounds how long closing a page waits for its executor to stop
+// and journal what it did (it stops at its next step once cancelled).
+const closeWait = 5 * time.Second
+
+// Close cancels the page's work. A running executor is waited for (briefly),
+// so that quitting the console still leaves its record in the journal:
+// "stopped watching; ECS continues" for a deployment, "aborted" for a drain.
+func (f *flow) Close() {
+	f.cancel()
+	if f.ran == nil {
+		return
+	}
+	select {
+	case <-f.ran:
+	case <-time.After(closeWait):
+	}
+}
+
+// Watching says what quitting does while the page runs an action.
+func (f *flow) Watching() string {
+	if f.stage != stageRunning {
+		return ""
+	}
+	switch f.spec.board {
+	case boardDrain:
+		return f.Title() + " is running: quitting stops it between steps (resumable: ecstui drain --list)"
+	case boardDaemon:
+		return f.Title() + " is running: quitting stops it; nodes not started yet stay without it"
+	}
+	return f.Title() + " is being watched: quitting stops watching; ECS continues without ecstui"
+}
 
 // Capturing: the form and the production confirmation take every key.
 func (f *flow) Capturing() bool {
@@ -437,7 +469,13 @@ func (f *flow) start() tea.Cmd {
 		}
 	}
 	plan, extra, run, ctl := f.plan, f.extra, f.spec.run, f.ctl
-	go func() { events <- run(ctx, r, plan, extra, ctl) }()
+	ran := make(chan struct{})
+	f.ran = ran
+	go func() {
+		res := run(ctx, r, plan, extra, ctl)
+		close(ran)
+		events <- res
+	}()
 	f.board = board{action: plan.Action}
 	return f.waitCmd()
 }

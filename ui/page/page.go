@@ -36,6 +36,14 @@ type Capturing interface {
 	Capturing() bool
 }
 
+// Watcher is implemented by pages that drive or watch a change in progress
+// (an action's progress board). While Watching returns a sentence, quitting
+// asks first, showing it: it says what quitting does to the change (ECS
+// carries on with a deployment; a drain stops, resumable).
+type Watcher interface {
+	Watching() string
+}
+
 // OpenMsg asks the root to push a page on the navigation stack.
 type OpenMsg struct{ Page Page }
 
