@@ -300,8 +300,13 @@ func (m *Model) Close() {
 	}
 }
 
-// KeyHelp lists the viewer's keys.
-func (m *Model) KeyHelp() []key.Binding { return m.keys.help() }
+// KeyHelp lists the viewer's keys, or the prompt's while one is open.
+func (m *Model) KeyHelp() []key.Binding {
+	if m.prompt != promptNone {
+		return []key.Binding{promptAccept, promptCancel}
+	}
+	return m.keys.help()
+}
 
 // saveDir is where saved logs go.
 func (m *Model) saveDir() string {

@@ -180,6 +180,9 @@ func TestViewerPasteIntoSearch(t *testing.T) {
 	_, p := service(t)
 	m := p.(*Model)
 	press(p, "/")
+	if help := p.KeyHelp(); len(help) != 2 || help[0].Help().Key != "enter" || help[1].Help().Key != "esc" {
+		t.Errorf("while the prompt is open the keys are enter and esc, not %v", help)
+	}
 	p.Update(tea.PasteMsg{Content: "api/orders\x1b[2J 500\n"})
 	press(p, "enter")
 	if m.query != "api/orders 500" || m.buf.At(m.cur).Message != "GET /api/orders 500" {
