@@ -179,7 +179,7 @@ func (r *Runner) UpdateService(ctx context.Context, api ServiceAPI, p Plan, watc
 		// ECS lists the new deployment in its answer; look once more before
 		// concluding that none was started.
 		if err := r.wait(ctx); err != nil {
-			return r.stoppedWatching(p, res, err, "the update was sent; no new deployment was seen yet")
+			return r.stoppedWatchingECS(p, res, err, "the update was sent; no new deployment was seen yet")
 		}
 		again, err := DescribeService(ctx, api, upd.Cluster, upd.Service)
 		if err != nil {
@@ -228,10 +228,10 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-// stoppedWatching ends a watch that ctx cut short (the user left or quit):
+// stoppedWatchingECS ends a watch that ctx cut short (the user left or quit):
 // the change was made and ECS carries on with it, so the outcome is unknown,
 // never "aborted".
-func (r *Runner) stoppedWatching(p Plan, res Result, err error, state string) Result {
+func (r *Runner) stoppedWatchingECS(p Plan, res Result, err error, state string) Result {
 	res.Outcome = OutcomeUnknown
 	res.Message = "stopped watching; ECS continues: " + state
 	res.NotDone = append(res.NotDone, "see it through: ECS carries on without ecstui")
@@ -315,7 +315,7 @@ func (r *Runner) watchDeployment(ctx context.Context, api ServiceReader, p Plan,
 		if err != nil {
 			res.NotDone = append(res.NotDone, "see deployment "+id+" through")
 			if ctx.Err() != nil {
-				return r.stoppedWatching(p, res, err, "deployment "+id+" was in progress")
+				return r.stoppedWatchingECS(p, res, err, "deployment "+id+" was in progress")
 			}
 			return r.finish(p, res, err, "watching deployment "+id)
 		}
@@ -374,7 +374,7 @@ func (r *Runner) watchDeployment(ctx context.Context, api ServiceReader, p Plan,
 			return r.finish(p, res, nil, "")
 		}
 		if err := r.wait(ctx); err != nil {
-			return r.stoppedWatching(p, res, err, fmt.Sprintf("deployment %s was %s with %d/%d tasks running", id, orDash(d.RolloutState), d.RunningCount, d.DesiredCount))
+			return r.stoppedWatchingECS(p, res, err, fmt.Sprintf("deployment %s was %s with %d/%d tasks running", id, orDash(d.RolloutState), d.RunningCount, d.DesiredCount))
 		}
 	}
 }
@@ -389,7 +389,7 @@ func (r *Runner) watchSteady(ctx context.Context, api ServiceReader, p Plan, res
 		svc, err := DescribeService(ctx, api, cluster, service)
 		if err != nil {
 			if ctx.Err() != nil {
-				return r.stoppedWatching(p, res, err, "the service was changing")
+				return r.stoppedWatchingECS(p, res, err, "the service was changing")
 			}
 			return r.finish(p, res, err, "watching service "+service)
 		}
@@ -418,7 +418,7 @@ func (r *Runner) watchSteady(ctx context.Context, api ServiceReader, p Plan, res
 			return r.finish(p, res, nil, "")
 		}
 		if err := r.wait(ctx); err != nil {
-			return r.stoppedWatching(p, res, err, fmt.Sprintf("service %s had %d of %d tasks running", service, svc.RunningCount, svc.DesiredCount))
+			return r.stoppedWatchingECS(p, res, err, fmt.Sprintf("service %s had %d of %d tasks running", service, svc.RunningCount, svc.DesiredCount))
 		}
 	}
 }
@@ -469,7 +469,7 @@ func (r *Runner) StopTask(ctx context.Context, api TaskAPI, p Plan, reason strin
 		ts, _, err := api.DescribeTasks(ctx, p.Cluster, []string{p.Target})
 		if err != nil {
 			if ctx.Err() != nil {
-				return r.stoppedWatching(p, res, err, "the stop of task "+p.Target+" was requested")
+				return r.stoppedWatchingECS(p, res, err, "the stop of task "+p.Target+" was requested")
 			}
 			return r.finish(p, res, err, "watching the task stop")
 		}
@@ -485,7 +485,7 @@ func (r *Runner) StopTask(ctx context.Context, api TaskAPI, p Plan, reason strin
 			return r.finish(p, res, nil, "")
 		}
 		if err := r.wait(ctx); err != nil {
-			return r.stoppedWatching(p, res, err, "the stop of task "+p.Target+" was requested")
+			return r.stoppedWatchingECS(p, res, err, "the stop of task "+p.Target+" was requested")
 		}
 	}
 	res.Outcome = OutcomeSuccess
