@@ -23,6 +23,8 @@ type KeyMap struct {
 	Describe, Tasks, Ports, Instances, Logs key.Binding
 	// Stopped toggles the tasks view between running and stopped tasks.
 	Stopped key.Binding
+	// WatchRefresh follows the instance refresh of a cluster's group (instances view).
+	WatchRefresh key.Binding
 
 	// ForceQuit quits from anywhere, prompts and dialogs included; it is not
 	// rebindable.
@@ -65,6 +67,9 @@ func DefaultKeyMap() KeyMap {
 		Prompt:    DefaultPromptKeys(),
 		LogView:   logview.DefaultKeyMap(),
 		Actions:   actions.DefaultKeys(),
+
+		// A watch changes nothing: not an action key, fine in read-only.
+		WatchRefresh: b([]string{"w"}, "w", "watch instance refresh"),
 	}
 }
 
@@ -125,7 +130,7 @@ func (k *KeyMap) consoleActions() map[string]*key.Binding {
 		"logs": &k.Logs, "stopped": &k.Stopped,
 		"deploy": &k.Actions.Deploy, "scale": &k.Actions.Scale, "redeploy": &k.Actions.Redeploy,
 		"rollback": &k.Actions.Rollback, "stop_task": &k.Actions.StopTask, "drain": &k.Actions.Drain,
-		"daemon_start": &k.Actions.DaemonStart,
+		"daemon_start": &k.Actions.DaemonStart, "rollout": &k.Actions.Rollout, "watch_refresh": &k.WatchRefresh,
 	}
 }
 

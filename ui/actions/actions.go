@@ -227,12 +227,11 @@ func NewRollingDrain(d Deps, cluster string, sel ops.Selection, batch int) page.
 
 func newDrainFlow(d Deps, cluster string, sel ops.Selection, batch int, title string) *flow {
 	type drainPlan struct {
-		st    ops.ClusterState
-		sel   ops.Selection
-		stop  bool
-		batch int
+		st  ops.ClusterState
+		sel ops.Selection
+		o   ops.DrainOptions
 	}
-	fields := func(any) []field {
+	fields := func(state any) []field {
 		var f []field
 		if len(sel.IDs) == 0 {
 			// A selection by image: prefilled from the row the user came
@@ -244,6 +243,9 @@ func newDrainFlow(d Deps, cluster string, sel ops.Selection, batch int, title st
 		f = append(f, field{key: "stop", label: "stop standalone tasks (y/n)", value: "n", hint: "draining does not move tasks outside services"})
 		if len(sel.IDs) != 1 {
 			f = append(f, field{key: "batch", label: "batch size", value: strconv.Itoa(max(1, batch))})
+		}
+		if drainsOnTermination(state.(ops.ClusterState), sel) {
+			f = append(f, field{key: "ecs", label: "let ECS drain (y/n)", value: "n", hint: "managed draining: terminate at once, ECS drains from Terminating:Wait"})
 		}
 		return f
 	}
@@ -269,16 +271,30 @@ func newDrainFlow(d Deps, cluster string, sel ops.Selection, batch int, title st
 				}
 				b = n
 			}
-			return ops.PlanDrain(st, sel, b, stop), drainPlan{st: st, sel: sel, stop: stop, batch: b}, nil
+			o := ops.DrainOptions{Batch: b, StopStandalone: stop, ECSDrains: strings.HasPrefix(strings.ToLower(v.get("ecs")), "y")}
+			return ops.PlanDrainWith(st, sel, o), drainPlan{st: st, sel: sel, o: o}, nil
 		},
 		run: func(ctx context.Context, r *ops.Runner, p ops.Plan, extra any, ctl *control) ops.Result {
 			dp := extra.(drainPlan)
-			run := ops.NewDrainRun(dp.st, dp.sel, dp.batch, dp.stop, r.Clock(), d.Context)
+			run := ops.NewDrainRunWith(dp.st, dp.sel, dp.o, r.Clock(), d.Context)
 			ctl.drainID = run.ID
 			return r.Drain(ctx, d.API, p, run, ops.DrainControl{Paused: ctl.paused.Load})
 		},
 		board: boardDrain,
+		watch: func() page.Page { return NewRefreshWatch(d, cluster) },
 	})
+}
+
+// drainsOnTermination reports whether a selected instance's group has ECS
+// managed draining (so ECS could drain it on termination).
+func drainsOnTermination(st ops.ClusterState, sel ops.Selection) bool {
+	targets, _ := st.Select(sel)
+	for _, ci := range targets {
+		if st.Capacity.Group(ci.AutoScalingGroup).ManagedDraining() {
+			return true
+		}
+	}
+	return false
 }
 
 // NewResumeDrain carries on a persisted drain run (see `ecstui drain --resume`).
@@ -308,7 +324,7 @@ func NewResumeDrain(d Deps, id string) page.Page {
 			if len(sel.IDs) == 0 {
 				return ops.Plan{}, nil, fmt.Errorf("drain %s already finished: every instance was replaced", id)
 			}
-			p := ops.PlanDrain(rs.st, sel, rs.run.Batch, rs.run.StopStandalone)
+			p := ops.PlanDrainWith(rs.st, sel, ops.DrainOptions{Batch: rs.run.Batch, StopStandalone: rs.run.StopStandalone, ECSDrains: rs.run.ECSDrains})
 			p.Summary = "resume drain " + id + ": " + p.Summary
 			// Instances terminated before the stop are gone from the cluster:
 			// waiting for their replacements is part of the resumed run.

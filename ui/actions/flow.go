@@ -2,6 +2,8 @@ package actions
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -32,6 +34,7 @@ const (
 	boardRollout
 	boardDrain
 	boardDaemon
+	boardRefresh
 )
 
 // field is one form input. value is the exact pre-filled value (an image
@@ -72,6 +75,16 @@ type spec struct {
 	retry    func(res ops.Result) page.Page // offered after a daemon start with failures
 	// titleFromPlan titles the page "action plan.Target" once planned.
 	titleFromPlan bool
+
+	// Instance refreshes (refresh.go): boardFor picks the board from the
+	// plan (a rollout's strategy); autoStart runs at once once planned (a
+	// watch, which changes nothing); watch is offered on a plan refused
+	// because a refresh is in progress; cancelRefresh and rollbackRefresh
+	// are offered on a refresh board.
+	boardFor                       func(p ops.Plan) boardKind
+	autoStart                      bool
+	watch                          func() page.Page
+	cancelRefresh, rollbackRefresh func() page.Page
 }
 
 // Messages, tagged with the flow's id so a reply never reaches another page.
@@ -223,11 +236,17 @@ func (f *flow) KeyHelp() []key.Binding {
 		if len(f.fields) > 0 {
 			out = append(out, k.Edit)
 		}
+		if f.canWatch() {
+			out = append(out, k.Watch)
+		}
 		return append(out, scroll, k.Back)
 	case stageRunning:
 		out := []key.Binding{k.Abort}
 		if f.spec.board == boardDrain {
 			return append(out, k.Pause, k.LeaveDrain)
+		}
+		if f.spec.cancelRefresh != nil && !f.d.ReadOnly {
+			out = append(out, k.CancelRefresh, k.RollbackRefresh)
 		}
 		return append(out, k.Leave)
 	case stageDone:
@@ -245,6 +264,13 @@ func (f *flow) KeyHelp() []key.Binding {
 
 func (f *flow) canRollBack() bool {
 	return f.spec.rollback != nil && f.result != nil && f.result.DeploymentID != "" && !f.d.ReadOnly
+}
+
+// canWatch: the plan was refused because an instance refresh is in progress.
+func (f *flow) canWatch() bool {
+	return f.spec.watch != nil && slices.ContainsFunc(f.plan.Blockers, func(b string) bool {
+		return strings.Contains(b, "instance refresh is") && strings.Contains(b, "in progress")
+	})
 }
 
 func (f *flow) canRetry() bool {
@@ -284,6 +310,12 @@ func (f *flow) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 		}
 		f.err = nil
 		f.plan, f.extra, f.stage, f.scroll = m.plan, m.extra, stagePlan, 0
+		if f.spec.boardFor != nil {
+			f.spec.board = f.spec.boardFor(m.plan)
+		}
+		if f.spec.autoStart {
+			return f, f.start()
+		}
 		f.confirm.Reset()
 		if f.needsTyping() && f.confirmable() {
 			f.confirm.Focus()
@@ -338,6 +370,8 @@ func (f *flow) key(m tea.KeyPressMsg) (page.Page, tea.Cmd) {
 			if len(f.fields) > 0 {
 				f.stage = stageForm
 			}
+		case key.Matches(m, k.Watch) && f.canWatch():
+			return f, page.Open(f.spec.watch())
 		case key.Matches(m, k.Up):
 			f.scrollBy(-1)
 		case key.Matches(m, k.Down):
@@ -353,6 +387,10 @@ func (f *flow) key(m tea.KeyPressMsg) (page.Page, tea.Cmd) {
 		case key.Matches(m, k.Pause) && f.spec.board == boardDrain:
 			f.ctl.paused.Store(true)
 			return f, page.Status("pausing after the current batch", false)
+		case key.Matches(m, k.CancelRefresh) && f.spec.cancelRefresh != nil && !f.d.ReadOnly:
+			return f, page.Open(f.spec.cancelRefresh())
+		case key.Matches(m, k.RollbackRefresh) && f.spec.rollbackRefresh != nil && !f.d.ReadOnly:
+			return f, page.Open(f.spec.rollbackRefresh())
 		}
 	case stageDone:
 		switch {

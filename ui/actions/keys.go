@@ -17,6 +17,7 @@ type Keys struct {
 	StopTask    key.Binding // tasks, containers: NewStopTask
 	Drain       key.Binding // container instances: NewDrain (one) or NewRollingDrain (marked/filtered rows)
 	DaemonStart key.Binding // task definitions: NewDaemonStart
+	Rollout     key.Binding // container instances: NewRollout (every instance on the selected one's AMI)
 }
 
 // DefaultKeys are the suggested bindings: capitals (and ctrl+k, k9s's kill)
@@ -32,13 +33,14 @@ func DefaultKeys() Keys {
 		StopTask:    key.NewBinding(key.WithKeys("ctrl+k"), key.WithHelp("ctrl+k", "stop task")),
 		Drain:       key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "drain & replace")),
 		DaemonStart: key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "start on every node")),
+		Rollout:     key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "replace all on this AMI")),
 	}
 }
 
 // ForReadOnly returns the keys disabled when readOnly, so key.Matches never
 // fires and help omits them; the pages refuse anyway and so does the adapter.
 func (k Keys) ForReadOnly(readOnly bool) Keys {
-	for _, b := range []*key.Binding{&k.Deploy, &k.Scale, &k.Redeploy, &k.Rollback, &k.StopTask, &k.Drain, &k.DaemonStart} {
+	for _, b := range []*key.Binding{&k.Deploy, &k.Scale, &k.Redeploy, &k.Rollback, &k.StopTask, &k.Drain, &k.DaemonStart, &k.Rollout} {
 		b.SetEnabled(!readOnly)
 	}
 	return k
@@ -46,7 +48,7 @@ func (k Keys) ForReadOnly(readOnly bool) Keys {
 
 // All lists the bindings, for help and for remapping from config.
 func (k Keys) All() []key.Binding {
-	return []key.Binding{k.Deploy, k.Scale, k.Redeploy, k.Rollback, k.StopTask, k.Drain, k.DaemonStart}
+	return []key.Binding{k.Deploy, k.Scale, k.Redeploy, k.Rollback, k.StopTask, k.Drain, k.DaemonStart, k.Rollout}
 }
 
 // flowKeys are an action page's own bindings, by stage. KeyHelp shows them
@@ -59,6 +61,8 @@ type flowKeys struct {
 	Up, Down, Scroll                key.Binding // plan and board: arrows and k/j
 	ArrowUp, ArrowDown, ArrowScroll key.Binding // while a name is typed: arrows only
 	Abort, Pause                    key.Binding // running
+	CancelRefresh, RollbackRefresh  key.Binding // running: a refresh board
+	Watch                           key.Binding // plan refused by a refresh in progress
 	Retry, Roll                     key.Binding // done
 	Back, Leave, LeaveDrain         key.Binding
 }
@@ -88,10 +92,15 @@ func newFlowKeys(back key.Binding) flowKeys {
 		ArrowScroll: b("↑/↓", "scroll", "up", "down"),
 		Abort:       b("a", "abort", "a"),
 		Pause:       b("p", "pause after batch", "p"),
-		Retry:       b("r", "retry failed nodes", "r"),
-		Roll:        b("R", "roll back", "R"),
-		Back:        b(backHelp, "back", backKeys...),
-		Leave:       b(backHelp, "stop watching", backKeys...),
+		// A refresh board: the refresh runs in AWS; these open the pages
+		// that cancel or roll it back (each with its own plan).
+		CancelRefresh:   b("c", "cancel refresh", "c"),
+		RollbackRefresh: b("R", "roll back refresh", "R"),
+		Watch:           b("w", "watch the refresh", "w"),
+		Retry:           b("r", "retry failed nodes", "r"),
+		Roll:            b("R", "roll back", "R"),
+		Back:            b(backHelp, "back", backKeys...),
+		Leave:           b(backHelp, "stop watching", backKeys...),
 		// Leaving a drain board stops the drain: ops drives it, not ECS.
 		LeaveDrain: b(backHelp, "stop (resumable)", backKeys...),
 	}

@@ -22,6 +22,7 @@ type board struct {
 	instances []ops.InstanceProgress
 	services  []ops.ServiceCount
 	nodes     []ops.NodeResult
+	refresh   *ops.RefreshProgress
 }
 
 const boardHistory = 200
@@ -43,7 +44,10 @@ func (b *board) add(e ops.Event) {
 	if e.Nodes != nil {
 		b.nodes = e.Nodes
 	}
-	if e.Rollout == nil && e.Instances == nil && e.Message != "" {
+	if e.Refresh != nil {
+		b.refresh = e.Refresh
+	}
+	if e.Rollout == nil && e.Instances == nil && e.Refresh == nil && e.Message != "" {
 		b.steps = append(b.steps, e.Message)
 		if n := len(b.steps); n > boardHistory {
 			b.steps = b.steps[n-boardHistory:]
@@ -195,10 +199,14 @@ func (f *flow) planLines(st *theme.Styles) []string {
 			l = append(l, "  "+st.Accent.Render("→ "+x))
 		}
 	}
+	section("Strategies", st.Text, p.Strategies)
 	section("Warnings", st.Warn, p.Warnings)
 	section("Refused", st.Bad, p.Blockers)
 	section("Equivalent AWS CLI", st.Muted, p.Commands)
 	l = append(l, "")
+	if f.canWatch() {
+		l = append(l, st.Accent.Render("press w to watch the instance refresh in progress"))
+	}
 	switch {
 	case f.d.ReadOnly:
 		l = append(l, st.ReadOnly.Render("read-only")+" "+st.Muted.Render("this context cannot change anything: the plan is shown for reference"))
@@ -243,8 +251,13 @@ func (f *flow) boardLines(st *theme.Styles) []string {
 		}
 	} else {
 		hint := "running — a: abort, esc: stop watching (ECS carries on)"
-		if f.spec.board == boardDrain {
+		switch {
+		case f.spec.board == boardDrain:
 			hint = "running — p: pause after this batch, a or esc: stop now (state is saved; resume later)"
+		case f.spec.board == boardRefresh && f.spec.cancelRefresh != nil && !f.d.ReadOnly:
+			hint = "watching — c: cancel the refresh, R: roll it back, a or esc: stop watching (the refresh goes on in AWS)"
+		case f.spec.board == boardRefresh:
+			hint = "watching — a or esc: stop watching (the refresh goes on in AWS)"
 		}
 		l = append(l, st.Spinner.Render("● ")+st.Muted.Render(hint))
 	}
@@ -256,6 +269,8 @@ func (f *flow) boardLines(st *theme.Styles) []string {
 		l = append(l, drainLines(st, b, f.ctl.drainID, f.result != nil && f.result.OK())...)
 	case boardDaemon:
 		l = append(l, daemonLines(st, b)...)
+	case boardRefresh:
+		l = append(l, refreshLines(st, b)...)
 	}
 	if len(b.steps) > 0 {
 		l = append(l, "", st.Title.Render("Steps"))
@@ -331,9 +346,9 @@ func drainLines(st *theme.Styles, b *board, id string, done bool) []string {
 
 func drainTone(s string) theme.Tone {
 	switch s {
-	case ops.DrainReplaced:
+	case ops.DrainReplaced, ops.DrainNotReplaced:
 		return theme.ToneOK
-	case ops.DrainDraining, ops.DrainTerminating:
+	case ops.DrainDraining, ops.DrainTerminating, ops.DrainECS:
 		return theme.ToneDrain
 	case ops.DrainTerminated:
 		return theme.ToneWarn
