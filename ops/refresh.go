@@ -136,7 +136,7 @@ func (r *Runner) watchRefresh(ctx context.Context, api RefreshAPI, p Plan, w Ref
 		prog, err := r.observeRefresh(ctx, api, w, stopped)
 		if err != nil {
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-				return r.stoppedWatching(p, res, w, "")
+				return r.stoppedWatchingRefresh(p, res, w, "")
 			}
 			return r.finish(p, res, err, "watching the instance refresh")
 		}
@@ -152,10 +152,10 @@ func (r *Runner) watchRefresh(ctx context.Context, api RefreshAPI, p Plan, w Ref
 			return r.refreshEnded(p, res, prog, first)
 		}
 		if r.now().After(deadline) {
-			return r.stoppedWatching(p, res, w, "after "+r.timeout().String()+" (--timeout)")
+			return r.stoppedWatchingRefresh(p, res, w, "after "+r.timeout().String()+" (--timeout)")
 		}
 		if err := r.wait(ctx); err != nil {
-			return r.stoppedWatching(p, res, w, "")
+			return r.stoppedWatchingRefresh(p, res, w, "")
 		}
 	}
 }
@@ -192,10 +192,11 @@ func (r *Runner) refreshEnded(p Plan, res Result, prog *RefreshProgress, first [
 	return res
 }
 
-// stoppedWatching ends a watch that the user or the timeout stopped: the
-// refresh itself goes on in AWS, and the result says so (it is not aborted).
-func (r *Runner) stoppedWatching(p Plan, res Result, w RefreshWatch, why string) Result {
-	res.Outcome = OutcomePartial
+// stoppedWatchingRefresh ends a watch that the user or the timeout
+// stopped: the refresh itself goes on in AWS, so how it ends is unknown
+// (never "aborted"), and the result says so.
+func (r *Runner) stoppedWatchingRefresh(p Plan, res Result, w RefreshWatch, why string) Result {
+	res.Outcome = OutcomeUnknown
 	res.Message = "stopped watching"
 	if why != "" {
 		res.Message += " " + why
