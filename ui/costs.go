@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/ecstui/ecstui/aws/gather"
 	"github.com/ecstui/ecstui/aws/quota"
 	"github.com/ecstui/ecstui/ui/sched"
 )
@@ -35,13 +36,13 @@ func tasksCost(n int) sched.Cost {
 
 func instancesCost(n int) sched.Cost { return listCost(quota.InstanceRead, n, 100) }
 
-// portMapCost is the port map's gathering of a cluster of about n bindings
-// (one a task): its tasks, a service per two tasks, an instance per five,
-// and the target health of a few target groups.
-func portMapCost(n int) sched.Cost {
-	c := servicesCost(n / 2)
-	c[quota.TaskRead] = tasksCost(n)[quota.TaskRead]
-	c[quota.InstanceRead] = instancesCost(n / 5)[quota.InstanceRead]
-	c[quota.ELBRead] = 1
+// portMapCost is a port map's gathering: the cluster's services, tasks and
+// instances listed and described, and one target health call per target
+// group (task definitions are cached for good after the first).
+func portMapCost(g gather.PortMap) sched.Cost {
+	c := servicesCost(g.Services)
+	c[quota.TaskRead] = tasksCost(g.Tasks)[quota.TaskRead]
+	c[quota.InstanceRead] = instancesCost(g.Instances)[quota.InstanceRead]
+	c[quota.ELBRead] = max(g.TargetGroups, 1)
 	return c
 }

@@ -3,16 +3,17 @@ package ui
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ecstui/ecstui/aws/gather"
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ui/page"
+	"github.com/ecstui/ecstui/ui/sched"
 	"github.com/ecstui/ecstui/ui/table"
 	"github.com/ecstui/ecstui/ui/theme"
 )
@@ -103,148 +104,6 @@ func portRow(_ *env, r model.PortMapRow, _ time.Time) table.Row {
 		{Text: clean(orDash(r.TargetReason))},
 		flags,
 	}}
-}
-
-// fetchPortMap gathers one cluster's services, running tasks, instances,
-// task definitions and target health, and joins them (model.BuildPortMap).
-func fetchPortMap(ctx context.Context, b Backend, cluster string) (model.PortMap, []model.Failure, error) {
-	var (
-		wg                     sync.WaitGroup
-		svcs                   []model.Service
-		tasks                  []model.Task
-		insts                  []model.ContainerInstance
-		f1, f2, f3             []model.Failure
-		errSvc, errTask, errCI error
-	)
-	wg.Add(3)
-	go func() { defer wg.Done(); svcs, f1, errSvc = b.Services(ctx, cluster, nil) }()
-	go func() { defer wg.Done(); tasks, f2, errTask = b.Tasks(ctx, cluster, model.TaskFilter{}, nil) }()
-	go func() { defer wg.Done(); insts, f3, errCI = b.ContainerInstances(ctx, cluster, "") }()
-	wg.Wait()
-	for _, err := range []error{errSvc, errTask, errCI} {
-		if err != nil {
-			return model.PortMap{}, nil, err
-		}
-	}
-	fails := append(append(f1, f2...), f3...)
-
-	tdSet := map[string]bool{}
-	tgSet := map[string]bool{}
-	for _, s := range svcs {
-		tdSet[s.TaskDefinitionARN] = true
-		for _, d := range s.Deployments {
-			tdSet[d.TaskDefinitionARN] = true
-		}
-		for _, lb := range s.LoadBalancers {
-			if lb.TargetGroupARN != "" {
-				tgSet[lb.TargetGroupARN] = true
-			}
-		}
-	}
-	for _, t := range tasks {
-		tdSet[t.TaskDefinitionARN] = true
-	}
-	delete(tdSet, "")
-	tds, err := taskDefinitions(ctx, b, keys(tdSet))
-	if err != nil {
-		return model.PortMap{}, nil, err
-	}
-	tgARNs := keys(tgSet)
-	var tgs []model.TargetGroup
-	var health []model.TargetHealth
-	if len(tgARNs) > 0 {
-		if tgs, err = b.TargetGroups(ctx, tgARNs); err != nil {
-			return model.PortMap{}, nil, err
-		}
-		if health, err = targetHealth(ctx, b, tgARNs); err != nil {
-			return model.PortMap{}, nil, err
-		}
-	}
-	pm := model.BuildPortMap(model.PortMapInput{
-		Services: svcs, Tasks: tasks, TaskDefinitions: tds, Instances: insts,
-		TargetGroups: tgs, TargetHealth: health,
-	})
-	return pm, fails, nil
-}
-
-// parallelism bounds concurrent describe calls of one view (the adapter
-// also bounds its own pool; this keeps one view from queueing many).
-const parallelism = 8
-
-func taskDefinitions(ctx context.Context, b Backend, arns []string) (map[string]model.TaskDefinition, error) {
-	out := make(map[string]model.TaskDefinition, len(arns))
-	var mu sync.Mutex
-	err := forEach(arns, func(arn string) error {
-		td, err := b.TaskDefinition(ctx, arn)
-		if err != nil {
-			return err
-		}
-		mu.Lock()
-		out[arn] = td
-		mu.Unlock()
-		return nil
-	})
-	return out, err
-}
-
-func targetHealth(ctx context.Context, b Backend, tgs []string) ([]model.TargetHealth, error) {
-	var mu sync.Mutex
-	var out []model.TargetHealth
-	err := forEach(tgs, func(arn string) error {
-		th, err := b.TargetHealth(ctx, arn)
-		if err != nil {
-			return err
-		}
-		for i := range th {
-			if th[i].TargetGroupARN == "" {
-				th[i].TargetGroupARN = arn
-			}
-		}
-		mu.Lock()
-		out = append(out, th...)
-		mu.Unlock()
-		return nil
-	})
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].TargetGroupARN != out[j].TargetGroupARN {
-			return out[i].TargetGroupARN < out[j].TargetGroupARN
-		}
-		if out[i].TargetID != out[j].TargetID {
-			return out[i].TargetID < out[j].TargetID
-		}
-		return out[i].Port < out[j].Port
-	})
-	return out, err
-}
-
-// forEach runs fn over items with bounded parallelism; the first error wins.
-func forEach(items []string, fn func(string) error) error {
-	sem := make(chan struct{}, parallelism)
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for _, it := range items {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := fn(it); err != nil {
-				once.Do(func() { first = err })
-			}
-		}()
-	}
-	wg.Wait()
-	return first
-}
-
-func keys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // narrow keeps the rows and findings of one service or instance.
@@ -359,17 +218,28 @@ func portLogTarget(cluster string, r model.PortMapRow) logTarget {
 func newPortMapPage(e *env, scope portScope) *portMapPage {
 	p := &portMapPage{scope: scope}
 	cluster := scope.cluster
+	// sizes is what the last gathering read (written by its run, read when
+	// the scheduler asks what the next one costs).
+	var sizes atomic.Pointer[gather.PortMap]
 	p.listPage = newListPage(e, listSpec[model.PortMapRow]{
-		title:   scope.title(),
-		noun:    "port bindings",
-		key:     "ports:" + cluster + ":" + scope.service + ":" + scope.instanceARN,
-		cost:    portMapCost,
+		title: scope.title(),
+		noun:  "port bindings",
+		key:   "ports:" + cluster + ":" + scope.service + ":" + scope.instanceARN,
+		cost: func(int) sched.Cost {
+			g := sizes.Load()
+			if g == nil {
+				return portMapCost(gather.PortMap{})
+			}
+			return portMapCost(*g)
+		},
 		columns: portColumns,
 		fetchMeta: func(ctx context.Context, b Backend) ([]model.PortMapRow, any, []model.Failure, error) {
-			pm, fails, err := fetchPortMap(ctx, b, cluster)
+			g, err := gather.ClusterPortMap(ctx, b, cluster)
 			if err != nil {
 				return nil, nil, nil, err
 			}
+			pm, fails := g.Map, g.Failures
+			sizes.Store(&g)
 			insts := map[string]string{}
 			if scope.instanceARN != "" {
 				cis, _, err := b.DescribeContainerInstances(ctx, cluster, []string{scope.instanceARN})
