@@ -32,6 +32,8 @@ type Reader interface {
 	DescribeServices(ctx context.Context, cluster string, names []string) ([]model.Service, []model.Failure, error)
 	// Tasks lists and describes the tasks matching f (DesiredStatus RUNNING by default).
 	Tasks(ctx context.Context, cluster string, f model.TaskFilter, onBatch func([]model.Task)) ([]model.Task, []model.Failure, error)
+	// ListTasksPage returns one page of the ARNs of the tasks matching f and the next token.
+	ListTasksPage(ctx context.Context, cluster string, f model.TaskFilter, token string) ([]string, string, error)
 	// DescribeTasks describes tasks by ARN or id.
 	DescribeTasks(ctx context.Context, cluster string, ids []string) ([]model.Task, []model.Failure, error)
 	// ContainerInstances lists and describes every container instance (status

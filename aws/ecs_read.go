@@ -327,3 +327,17 @@ func (c *Client) ListContainerInstancesPage(ctx context.Context, cluster, status
 	}
 	return out.ContainerInstanceArns, str(out.NextToken), nil
 }
+
+// ListTasksPage returns one page (up to 100) of the ARNs of the tasks
+// matching f and the next token.
+func (c *Client) ListTasksPage(ctx context.Context, cluster string, f model.TaskFilter, token string) ([]string, string, error) {
+	out, err := c.ecs.ListTasks(ctx, &ecs.ListTasksInput{
+		Cluster: optStr(cluster), MaxResults: maxPage, NextToken: optStr(token),
+		ServiceName: optStr(f.ServiceName), ContainerInstance: optStr(f.ContainerInstance),
+		Family: optStr(f.Family), StartedBy: optStr(f.StartedBy), DesiredStatus: ecstypes.DesiredStatus(f.DesiredStatus),
+	})
+	if err != nil {
+		return nil, "", wrapErr(err)
+	}
+	return out.TaskArns, str(out.NextToken), nil
+}

@@ -2,14 +2,20 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/ecstui/ecstui/aws"
 	"github.com/ecstui/ecstui/aws/awstest"
+	"github.com/ecstui/ecstui/aws/quota"
 	"github.com/ecstui/ecstui/aws/sim"
 	"github.com/ecstui/ecstui/aws/sim/wire"
 	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ui/page"
+	"github.com/ecstui/ecstui/ui/table"
 )
 
 // largeHarness opens the console on a large scenario of n services through
@@ -25,13 +31,19 @@ func largeHarness(t *testing.T, services, tasks, instances int) (*harness, *aws.
 	return h, client, srv
 }
 
-// idle advances the scheduler's clock by d, firing its wake-up ticks.
+// idle advances the scheduler's clock by d, firing its wake-up ticks due
+// by then (a later one stays pending).
 func (h *harness) idle(d time.Duration) {
 	h.t.Helper()
-	end := h.r.env.clock().Add(d)
-	for h.r.env.clock().Before(end) {
+	e := h.r.env
+	end := e.clock().Add(d)
+	for {
+		if at := e.loop.wakeAt; at.IsZero() || at.After(end) {
+			e.loop.virt = end
+			return
+		}
 		if h.fire(isPageTick) == 0 {
-			h.t.Fatalf("nothing scheduled at %v", h.r.env.clock())
+			h.t.Fatalf("no tick pending at %v", e.clock())
 		}
 	}
 }
@@ -46,14 +58,14 @@ func perBucket(counts map[string]int) map[string]int {
 }
 
 func TestServicesViewStaysWithinTheBudgetAndFresh(t *testing.T) {
-	h, client, srv := largeHarness(t, 400, 400, 40)
+	h, client, srv := largeHarness(t, 300, 300, 30)
 	p, ok := h.r.top().(*servicesPage)
-	if !ok || len(p.items) != 400 {
+	if !ok || len(p.items) != 300 {
 		t.Fatalf("top %T with %d services", h.r.top(), len(p.items))
 	}
 	first := srv.CallCounts()
-	if first["ecs:ListServices"] != 4 || first["ecs:DescribeServices"] != 40 {
-		t.Fatalf("first load made %v, want the minimum (4 list pages, 40 describes)", first)
+	if first["ecs:ListServices"] != 3 || first["ecs:DescribeServices"] != 30 {
+		t.Fatalf("first load made %v, want the minimum (3 list pages, 30 describes)", first)
 	}
 
 	srv.ResetCounts()
@@ -102,5 +114,145 @@ func TestServicesViewStaysWithinTheBudgetAndFresh(t *testing.T) {
 	h.idle(time.Minute)
 	if d := desired(offScreen); d != 9 {
 		t.Errorf("off-screen %s shows desired %d a minute after the change, want 9", offScreen, d)
+	}
+}
+
+// TestViewsStayWithinTheBudgetOnTheLargeScenario leaves each view open on
+// the manual clock for two minutes after its first load and counts the
+// calls per throttle bucket at the wire server: each ECS bucket at most 10 %
+// of its sustained rate (plus the share's burst), EC2, Auto Scaling and
+// ELBv2 at most one call per second. (Minutes, because a fetch that
+// costs more than the share's burst — the port map's whole gathering —
+// starts when the bucket is full and repays the rest before the next: its
+// rate is the share's over time, not in every minute.)
+func TestViewsStayWithinTheBudgetOnTheLargeScenario(t *testing.T) {
+	views := []struct {
+		name string
+		open func(e *env) page.Page
+	}{
+		{"services", func(e *env) page.Page { return newServicesPage(e, "large") }},
+		{"tasks", func(e *env) page.Page { return newTasksPage(e, "large") }},
+		{"service-tasks", func(e *env) page.Page { return newServiceTasksPage(e, "large", "api-0000") }},
+		{"instances", func(e *env) page.Page { return newInstancesPage(e, "large") }},
+		{"portmap", func(e *env) page.Page { return newPortMapPage(e, portScope{cluster: "large"}) }},
+		{"service-detail", func(e *env) page.Page { return newServiceDetailPage(e, "large", "api-0000") }},
+	}
+	for _, v := range views {
+		t.Run(v.name, func(t *testing.T) {
+			// Sizes at which services and tasks are refreshed piecemeal
+			// (a whole fetch costs more than the share's burst of 10).
+			h, _, srv := largeHarness(t, 120, 600, 60)
+			h.run(h.r.reset(v.open(h.r.env)))
+			if rf := h.r.top().(refresher).RefreshState(); !rf.Loaded {
+				t.Fatalf("%s did not load: %+v", v.name, rf)
+			}
+			srv.ResetCounts()
+			const window = 2 * time.Minute
+			h.idle(window)
+			got := perBucket(srv.CallCounts())
+			for b, n := range got {
+				limit := int(window.Seconds()) + 1 // one per second
+				if spec, ok := quota.ECS[quota.Bucket(b)]; ok {
+					limit = int(spec.Rate*0.10*window.Seconds()) + int(float64(spec.Burst)*0.10)
+				}
+				if n > limit {
+					t.Errorf("%s: %d calls of %s in %v idle, want ≤ %d", v.name, n, b, window, limit)
+				}
+			}
+			t.Logf("%-14s calls per idle minute: %v", v.name, perMinute(got, window))
+		})
+	}
+}
+
+func perMinute(calls map[string]int, d time.Duration) map[string]float64 {
+	out := map[string]float64{}
+	for b, n := range calls {
+		out[b] = float64(int(float64(n)/d.Minutes()*10+0.5)) / 10
+	}
+	return out
+}
+
+// TestServiceTasksShowBeforeTheInstanceLookup: the tasks of a service show
+// as soon as DescribeTasks answers (two calls); the instance column is
+// filled when the container instance lookup answers, and from the
+// context's labels when another page looked the instances up already.
+func TestServiceTasksShowBeforeTheInstanceLookup(t *testing.T) {
+	h, _, srv := largeHarness(t, 40, 80, 10)
+	srv.ResetCounts()
+	p := newServiceTasksPage(h.r.env, "large", "api-0000")
+	p.SetSize(120, 30)
+	h.r.stack = append(h.r.stack, p)
+	var first tea.Msg
+	msgs := h.exec(p.Init())
+	for _, m := range msgs {
+		switch m := m.(type) {
+		case partialMsg, fetchedMsg:
+			first = m
+		}
+	}
+	if first == nil {
+		t.Fatalf("no rows among %v", msgs)
+	}
+	if got := srv.CallCounts(); got["ecs:ListTasks"] != 1 || got["ecs:DescribeTasks"] != 1 || len(got) != 2 {
+		t.Fatalf("calls before the rows: %v, want ListTasks and DescribeTasks only", got)
+	}
+	h.send(first)
+	if len(p.items) != 2 {
+		t.Fatalf("%d task rows, want 2", len(p.items))
+	}
+	// The lookup ran after the rows, and labelled them.
+	if n := srv.Calls("ecs:DescribeContainerInstances"); n != 1 {
+		t.Errorf("%d instance lookups, want 1", n)
+	}
+	for _, r := range p.tbl.Rows() {
+		if !strings.Contains(strings.Join(cellTexts(r), " "), "i-") {
+			t.Errorf("row %v has no EC2 instance id", cellTexts(r))
+		}
+	}
+	// A second tasks page of the context needs no lookup.
+	srv.ResetCounts()
+	q := newServiceTasksPage(h.r.env, "large", "api-0000")
+	h.r.stack = append(h.r.stack, q)
+	h.run(q.Init())
+	if n := srv.Calls("ecs:DescribeContainerInstances"); n != 0 || len(q.items) != 2 {
+		t.Errorf("second page: %d lookups, %d rows", n, len(q.items))
+	}
+}
+
+func cellTexts(r table.Row) []string {
+	var out []string
+	for _, c := range r.Cells {
+		out = append(out, c.Text)
+	}
+	return out
+}
+
+// TestCursorStaysOnTopWhileRowsStreamIn: batches of a first load land in
+// any order; the cursor stays on the top row unless the user moved it.
+func TestCursorStaysOnTopWhileRowsStreamIn(t *testing.T) {
+	h := newHarness(t, fixtureBackend())
+	svc := func(names ...string) listData[model.Service] {
+		var d listData[model.Service]
+		for _, n := range names {
+			d.items = append(d.items, model.Service{Name: n, ARN: "arn:" + n})
+		}
+		return d
+	}
+	for _, moved := range []bool{false, true} {
+		p := newServicesPage(h.r.env, "prod")
+		p.SetSize(120, 20)
+		p.Update(partialMsg{key: p.key, id: 1, data: svc("billing-0040", "billing-0041")})
+		want := "billing-0040"
+		if moved {
+			p.Update(tea.KeyPressMsg{Code: tea.KeyDown})
+			want = "billing-0041"
+		}
+		p.Update(partialMsg{key: p.key, id: 1, data: svc("api-0000", "api-0001", "billing-0040", "billing-0041")})
+		if !moved {
+			want = "api-0000"
+		}
+		if s, _ := p.selected(); s.Name != want {
+			t.Errorf("moved=%v: cursor on %s, want %s", moved, s.Name, want)
+		}
 	}
 }

@@ -37,6 +37,8 @@ type env struct {
 	canAct  bool
 	// loop is the context's refresh scheduler and the runs it started.
 	loop refreshLoop
+	// labels are the EC2 ids of container instances, for the tasks views.
+	labels instanceLabels
 }
 
 func (e *env) nextID() uint64 {

@@ -388,3 +388,16 @@ func (f *fakeBackend) ListContainerInstancesPage(_ context.Context, c, _, token 
 	out, next := fakePage(ids, token)
 	return out, next, nil
 }
+
+func (f *fakeBackend) ListTasksPage(ctx context.Context, c string, flt model.TaskFilter, token string) ([]string, string, error) {
+	ts, _, err := f.Tasks(ctx, c, flt, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	var ids []string
+	for _, t := range ts {
+		ids = append(ids, t.ARN)
+	}
+	out, next := fakePage(ids, token)
+	return out, next, nil
+}

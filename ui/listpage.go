@@ -79,6 +79,9 @@ type listPage[T any] struct {
 	moved bool
 	// sw refreshes a large list piecemeal (nil: whole fetches).
 	sw *sweeper[T]
+	// rows are the rendered items, rendered at rowsAt.
+	rows   []table.Row
+	rowsAt time.Time
 }
 
 func newListPage[T any](e *env, spec listSpec[T]) *listPage[T] {
@@ -184,12 +187,32 @@ func (p *listPage[T]) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 	return nil, nil
 }
 
+// rowsMaxAge is how long rows re-rendered one by one may keep the ages
+// (started 5m ago…) they were rendered with before all are rendered again.
+const rowsMaxAge = 10 * time.Second
+
+// refreshRows re-renders the rows of the changed items only (a piecemeal
+// refresh answers 10 or 100 of 5,000), or all of them when the list
+// changed shape or the ages shown are getting old.
+func (p *listPage[T]) refreshRows(changed []int) {
+	now := p.env.now()
+	if changed == nil || len(p.rows) != len(p.items) || now.Sub(p.rowsAt) >= rowsMaxAge {
+		p.rebuildRows()
+		return
+	}
+	for _, i := range changed {
+		p.rows[i] = p.spec.row(p.env, p.items[i], now)
+	}
+	p.tbl.SetRows(p.rows)
+}
+
 func (p *listPage[T]) rebuildRows() {
 	now := p.env.now()
 	rows := make([]table.Row, len(p.items))
 	for i, it := range p.items {
 		rows[i] = p.spec.row(p.env, it, now)
 	}
+	p.rows, p.rowsAt = rows, now
 	p.tbl.SetRows(rows)
 	// While a first load streams in, batches land in any order: the cursor
 	// stays on the top row unless the user moved it.
@@ -316,16 +339,21 @@ func (p *listPage[T]) sweepReply(m fetchedMsg) tea.Cmd {
 		return p.sync()
 	}
 	p.err = nil
+	var changed []int
 	switch d := m.data.(type) {
 	case sweepList:
+		n := len(p.items)
 		p.items = p.sw.applyList(p.items, d, p.env.clock())
+		if len(p.items) == n {
+			changed = []int{}
+		}
 	case sweepRows[T]:
-		p.items = p.sw.applyRows(p.items, d, p.env.clock())
+		p.items, changed = p.sw.applyRows(p.items, d, p.env.clock())
 		if strings.Contains(m.key, "#rows:") {
 			p.lastOK = p.env.now()
 		}
 	}
-	p.rebuildRows()
+	p.refreshRows(changed)
 	return p.sync()
 }
 

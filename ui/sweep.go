@@ -198,8 +198,10 @@ func (s *sweeper[T]) applyList(items []T, l sweepList, now time.Time) []T {
 }
 
 // applyRows updates described items in place (new ones at the end); an
-// asked id that was not answered is gone.
-func (s *sweeper[T]) applyRows(items []T, r sweepRows[T], now time.Time) []T {
+// asked id that was not answered is gone. changed lists the indices
+// updated in place, nil when items were added or removed.
+func (s *sweeper[T]) applyRows(items []T, r sweepRows[T], now time.Time) (out []T, changed []int) {
+	changed = []int{}
 	at := make(map[string]int, len(items))
 	for i, it := range items {
 		at[s.spec.id(it)] = i
@@ -211,8 +213,10 @@ func (s *sweeper[T]) applyRows(items []T, r sweepRows[T], now time.Time) []T {
 		s.seen[id] = now
 		if i, ok := at[id]; ok {
 			items[i] = it
+			changed = append(changed, i)
 		} else {
 			items = append(items, it)
+			changed = nil
 		}
 	}
 	gone := map[string]bool{}
@@ -222,7 +226,7 @@ func (s *sweeper[T]) applyRows(items []T, r sweepRows[T], now time.Time) []T {
 		}
 	}
 	if len(gone) == 0 {
-		return items
+		return items, changed
 	}
 	kept := items[:0:0]
 	for _, it := range items {
@@ -232,5 +236,8 @@ func (s *sweeper[T]) applyRows(items []T, r sweepRows[T], now time.Time) []T {
 		}
 		kept = append(kept, it)
 	}
-	return kept
+	if len(kept) != len(items) {
+		changed = nil
+	}
+	return kept, changed
 }

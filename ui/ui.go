@@ -63,6 +63,7 @@ type Backend interface {
 	ListServicesPage(ctx context.Context, cluster, token string) ([]string, string, error)
 	Tasks(ctx context.Context, cluster string, f model.TaskFilter, onBatch func([]model.Task)) ([]model.Task, []model.Failure, error)
 	DescribeTasks(ctx context.Context, cluster string, ids []string) ([]model.Task, []model.Failure, error)
+	ListTasksPage(ctx context.Context, cluster string, f model.TaskFilter, token string) ([]string, string, error)
 	ContainerInstances(ctx context.Context, cluster string, status string) ([]model.ContainerInstance, []model.Failure, error)
 	DescribeContainerInstances(ctx context.Context, cluster string, ids []string) ([]model.ContainerInstance, []model.Failure, error)
 	ListContainerInstancesPage(ctx context.Context, cluster, status, token string) ([]string, string, error)

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ecstui/ecstui/aws/quota"
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ui/actions"
 	"github.com/ecstui/ecstui/ui/page"
@@ -36,7 +37,7 @@ type taskItem struct {
 	instance string // EC2 instance id, when known
 }
 
-func taskRow(_ *env, it taskItem, now time.Time) table.Row {
+func taskRow(e *env, it taskItem, now time.Time) table.Row {
 	t := it.task
 	status := t.LastStatus
 	if t.DesiredStatus != "" && t.DesiredStatus != t.LastStatus {
@@ -67,6 +68,9 @@ func taskRow(_ *env, it taskItem, now time.Time) table.Row {
 		reasonCell.Tone = theme.ToneBad
 	}
 	inst := it.instance
+	if inst == "" && e != nil {
+		inst = e.labels.ec2[t.ContainerInstanceARN]
+	}
 	if inst == "" {
 		inst = model.ResourceID(t.ContainerInstanceARN)
 	}
@@ -93,51 +97,28 @@ func taskRow(_ *env, it taskItem, now time.Time) table.Row {
 	}}
 }
 
-// fetchTasks lists tasks and maps their container instances to EC2 ids
-// (one batched describe of just the instances the tasks run on).
-// onBatch, when set, receives tasks as they are described (without EC2 ids).
+// fetchTasks lists and describes tasks; onBatch, when set, receives them
+// as they are described. The instance column is filled afterwards from the
+// context's instance labels (instanceLabels), so rows show as soon as
+// DescribeTasks answers.
 func fetchTasks(ctx context.Context, b Backend, cluster string, f model.TaskFilter, onBatch func([]taskItem)) ([]taskItem, []model.Failure, error) {
 	var each func([]model.Task)
 	if onBatch != nil {
-		each = func(ts []model.Task) {
-			items := make([]taskItem, len(ts))
-			for i, t := range ts {
-				items[i] = taskItem{task: t}
-			}
-			onBatch(items)
-		}
+		each = func(ts []model.Task) { onBatch(taskItems(ts)) }
 	}
 	tasks, fails, err := b.Tasks(ctx, cluster, f, each)
 	if err != nil {
 		return nil, nil, err
 	}
-	seen := map[string]bool{}
-	var ids []string
-	for _, t := range tasks {
-		if a := t.ContainerInstanceARN; a != "" && !seen[a] {
-			seen[a] = true
-			ids = append(ids, a)
-		}
+	return taskItems(tasks), fails, nil
+}
+
+func taskItems(ts []model.Task) []taskItem {
+	items := make([]taskItem, len(ts))
+	for i, t := range ts {
+		items[i] = taskItem{task: t}
 	}
-	ec2 := map[string]string{}
-	if len(ids) > 0 {
-		// The tasks are the answer; instance ids only label them. A failed
-		// lookup is reported next to the tasks, which show container
-		// instance ids instead.
-		insts, ifails, err := b.DescribeContainerInstances(ctx, cluster, ids)
-		if err != nil {
-			fails = append(fails, model.Failure{Reason: "instance lookup failed", Detail: err.Error()})
-		}
-		fails = append(fails, ifails...)
-		for _, ci := range insts {
-			ec2[ci.ARN] = ci.EC2InstanceID
-		}
-	}
-	items := make([]taskItem, len(tasks))
-	for i, t := range tasks {
-		items[i] = taskItem{task: t, instance: ec2[t.ContainerInstanceARN]}
-	}
-	return items, fails, nil
+	return items
 }
 
 // tasksPage is the tasks of a cluster, a service or an instance.
@@ -146,6 +127,7 @@ type tasksPage struct {
 	cluster string
 	filter  model.TaskFilter
 	label   string
+	lookup  instanceLookup
 }
 
 func (p *tasksPage) Cluster() string { return p.cluster }
@@ -194,6 +176,20 @@ func newTasksPageFor(e *env, cluster string, f model.TaskFilter, label string) *
 		stream: func(ctx context.Context, b Backend, onBatch func([]taskItem)) ([]taskItem, []model.Failure, error) {
 			return fetchTasks(ctx, b, cluster, f, onBatch)
 		},
+		sweep: &sweepSpec[taskItem]{
+			bucket: quota.TaskRead, batch: 100,
+			id: func(it taskItem) string { return it.task.ARN },
+			hot: func(it taskItem) bool {
+				return it.task.DesiredStatus != it.task.LastStatus
+			},
+			list: func(ctx context.Context, b Backend, token string) ([]string, string, error) {
+				return b.ListTasksPage(ctx, cluster, f, token)
+			},
+			describe: func(ctx context.Context, b Backend, ids []string) ([]taskItem, []model.Failure, error) {
+				ts, fails, err := b.DescribeTasks(ctx, cluster, ids)
+				return taskItems(ts), fails, err
+			},
+		},
 		row: taskRow,
 		enter: func(e *env, it taskItem) page.Page {
 			return newContainersPage(e, cluster, it.task)
@@ -214,6 +210,7 @@ func newTasksPageFor(e *env, cluster string, f model.TaskFilter, label string) *
 		},
 	})
 	p.label = label
+	p.lookup = instanceLookup{owner: e.nextID(), cluster: cluster}
 	return p
 }
 
@@ -229,7 +226,33 @@ func (p *tasksPage) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 		}
 		return p, replaceTop(newTasksPageFor(p.env, p.cluster, f, p.label))
 	}
-	return p.listPage.Update(msg)
+	if m, ok := msg.(fetchedMsg); ok && m.key == p.lookup.key() {
+		if fail, ok := p.lookup.apply(p.env, m); ok {
+			p.failures = append(p.failures, fail)
+			p.SetSize(p.width, p.height)
+		}
+		p.rebuildRows()
+		return nil, p.lookup.sync(p.env, p.items, p.visible)
+	}
+	np, cmd := p.listPage.Update(msg)
+	if _, ok := msg.(fetchedMsg); ok {
+		cmd = tea.Batch(cmd, p.lookup.sync(p.env, p.items, p.visible))
+	}
+	return np, cmd
+}
+
+func (p *tasksPage) Hidden() {
+	p.listPage.Hidden()
+	p.env.setNeedsQuiet(p.lookup.owner, nil)
+}
+
+func (p *tasksPage) Shown() tea.Cmd {
+	return tea.Batch(p.listPage.Shown(), p.lookup.sync(p.env, p.items, true))
+}
+
+func (p *tasksPage) Close() {
+	p.listPage.Close()
+	p.env.dropNeeds(p.lookup.owner)
 }
 
 func (p *tasksPage) KeyHelp() []key.Binding {
