@@ -39,7 +39,7 @@ func TestServiceDeploymentHistory(t *testing.T) {
 		t.Fatalf("ServiceRevisions: %+v %v %v", revs, fails, err)
 	}
 	if model.ResourceID(revs[0].TaskDefinitionARN) != "billing-api:2" || model.ResourceID(revs[1].TaskDefinitionARN) != "billing-api:1" ||
-		revs[0].LaunchType != "EC2" || len(revs[0].Images) != 1 || len(revs[0].LoadBalancers) != 1 {
+		len(revs[0].CapacityProviderStrategy) != 1 || len(revs[0].Images) != 1 || len(revs[0].LoadBalancers) != 1 {
 		t.Errorf("revisions = %+v", revs)
 	}
 	before := srv.Calls("ecs:DescribeServiceRevisions")

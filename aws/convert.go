@@ -78,6 +78,10 @@ func fromService(s ecstypes.Service) model.Service {
 		Tags:                   ecsTags(s.Tags),
 	}
 	out.CapacityProviderStrategy = fromStrategy(s.CapacityProviderStrategy)
+	out.PlatformVersion = str(s.PlatformVersion)
+	if nc := s.NetworkConfiguration; nc != nil && nc.AwsvpcConfiguration != nil {
+		out.Subnets = nc.AwsvpcConfiguration.Subnets
+	}
 	if dc := s.DeploymentConfiguration; dc != nil {
 		out.DeploymentConfiguration.MinimumHealthyPercent = i32(dc.MinimumHealthyPercent)
 		out.DeploymentConfiguration.MaximumPercent = i32(dc.MaximumPercent)
@@ -144,6 +148,25 @@ func fromTask(t ecstypes.Task) model.Task {
 		StopCode:             string(t.StopCode),
 		StoppedReason:        str(t.StoppedReason),
 		Tags:                 ecsTags(t.Tags),
+		PlatformVersion:      str(t.PlatformVersion),
+		CapacityProviderName: str(t.CapacityProviderName),
+	}
+	// An awsvpc task's network interface is an attachment whose details
+	// name it; a Fargate task's too.
+	for _, a := range t.Attachments {
+		if str(a.Type) != "ElasticNetworkInterface" {
+			continue
+		}
+		for _, d := range a.Details {
+			switch str(d.Name) {
+			case "privateIPv4Address":
+				out.PrivateIP = str(d.Value)
+			case "networkInterfaceId":
+				out.ENIID = str(d.Value)
+			case "subnetId":
+				out.SubnetID = str(d.Value)
+			}
+		}
 	}
 	for _, c := range t.Containers {
 		mc := model.Container{

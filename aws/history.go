@@ -138,7 +138,7 @@ func fromServiceRevision(r ecstypes.ServiceRevision) model.ServiceRevision {
 		ARN: str(r.ServiceRevisionArn), ServiceARN: str(r.ServiceArn), ClusterARN: str(r.ClusterArn),
 		TaskDefinitionARN: str(r.TaskDefinition), LaunchType: string(r.LaunchType),
 		PlatformVersion: str(r.PlatformVersion), CreatedAt: tm(r.CreatedAt),
-		CapacityProviderStrategy: fromCapacityProviderStrategy(r.CapacityProviderStrategy),
+		CapacityProviderStrategy: fromStrategy(r.CapacityProviderStrategy),
 	}
 	for _, lb := range r.LoadBalancers {
 		m.LoadBalancers = append(m.LoadBalancers, model.LoadBalancer{TargetGroupARN: str(lb.TargetGroupArn),
@@ -148,12 +148,4 @@ func fromServiceRevision(r ecstypes.ServiceRevision) model.ServiceRevision {
 		m.Images = append(m.Images, model.ContainerImage{ContainerName: str(ci.ContainerName), Image: str(ci.Image), ImageDigest: str(ci.ImageDigest)})
 	}
 	return m
-}
-
-func fromCapacityProviderStrategy(items []ecstypes.CapacityProviderStrategyItem) []model.CapacityProviderStrategyItem {
-	var out []model.CapacityProviderStrategyItem
-	for _, it := range items {
-		out = append(out, model.CapacityProviderStrategyItem{CapacityProvider: str(it.CapacityProvider), Weight: int(it.Weight), Base: int(it.Base)})
-	}
-	return out
 }

@@ -39,6 +39,10 @@ type Service struct {
 	// then empty. ECS copies the cluster's default strategy into a service
 	// created without launch type or strategy.
 	CapacityProviderStrategy []CapacityProviderStrategyItem
+	// PlatformVersion is a Fargate service's platform version (LATEST, 1.4.0…).
+	PlatformVersion string
+	// NetworkMode-awsvpc services name the subnets their task ENIs go in.
+	Subnets []string
 }
 
 // DeploymentConfiguration holds the rolling-update bounds and the circuit breaker.

@@ -41,6 +41,14 @@ type Task struct {
 	StopCode             string // TaskFailedToStart, EssentialContainerExited, UserInitiated, ServiceSchedulerInitiated…
 	StoppedReason        string
 	Tags                 map[string]string
+
+	// An awsvpc task has its own elastic network interface: its private
+	// IPv4 is what an ip target group registers (with the container port).
+	PrivateIP, ENIID, SubnetID string
+	// PlatformVersion is a Fargate task's (e.g. 1.4.0); CapacityProviderName
+	// the provider it was placed through (FARGATE, FARGATE_SPOT, an ASG's).
+	PlatformVersion      string
+	CapacityProviderName string
 }
 
 // ServiceName returns the service a task belongs to, from its group, or "".

@@ -262,6 +262,7 @@ type TargetGroupSpec struct {
 	UnhealthyThreshold  int           // default 2
 	DeregistrationDelay time.Duration // default 10s (AWS: 300s; shortened so drains are watchable)
 	LoadBalancer        string        // ALB name; default NAME-alb
+	TargetType          string        // instance (default) or ip (awsvpc tasks register ENI-IP:port)
 }
 
 // AddTargetGroup creates a target group (and names its load balancer) and returns its ARN.
@@ -299,7 +300,7 @@ func (w *World) AddTargetGroup(s TargetGroupSpec) string {
 			Name:             s.Name,
 			Port:             s.Port,
 			Protocol:         s.Protocol,
-			TargetType:       "instance",
+			TargetType:       firstNonEmpty(s.TargetType, "instance"),
 			HealthCheckPath:  s.HealthCheckPath,
 			LoadBalancerARNs: []string{elb + "loadbalancer/app/" + s.LoadBalancer + "/" + w.hex(16)},
 			VPCID:            "vpc-0" + w.hex(16),
@@ -371,6 +372,11 @@ type ServiceSpec struct {
 	// CapacityProviderStrategy: empty takes the cluster's default strategy,
 	// as ECS does for a service created without a launch type.
 	CapacityProviderStrategy []model.CapacityProviderStrategyItem
+	// LaunchType EC2 (default) or FARGATE; a FARGATE or FARGATE_SPOT
+	// capacity provider strategy runs on Fargate too. PlatformVersion is
+	// Fargate's (default LATEST, which is 1.4.0).
+	LaunchType      string
+	PlatformVersion string
 }
 
 // CreateService creates a service with one PRIMARY deployment; its tasks are
@@ -402,6 +408,9 @@ func (w *World) CreateService(s ServiceSpec) (model.Service, error) {
 				"The container %s does not exist in the task definition.", lb.ContainerName)
 		}
 	}
+	if err := w.checkNetworking(s, td); err != nil {
+		return model.Service{}, err
+	}
 	daemon := s.SchedulingStrategy == "DAEMON"
 	if !daemon && s.SchedulingStrategy != "" && s.SchedulingStrategy != "REPLICA" {
 		return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter, "schedulingStrategy must be REPLICA or DAEMON.")
@@ -429,8 +438,9 @@ func (w *World) CreateService(s ServiceSpec) (model.Service, error) {
 		createdAt: w.now, tags: cloneMap(s.Tags),
 		tasks: map[string]*task{}, lastMessages: map[string]time.Time{}, daemon: daemon,
 	}
+	svc.launchType, svc.platformVersion = s.LaunchType, s.PlatformVersion
 	svc.cpStrategy = slices.Clone(s.CapacityProviderStrategy)
-	if len(svc.cpStrategy) == 0 && !daemon {
+	if len(svc.cpStrategy) == 0 && !daemon && s.LaunchType == "" {
 		svc.cpStrategy = slices.Clone(c.defaultStrategy)
 	}
 	svc.deployments = []*deployment{w.newDeployment(svc, td)}

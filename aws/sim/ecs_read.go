@@ -60,6 +60,16 @@ func (w *World) clusterModel(c *cluster) model.Cluster {
 			}
 		}
 	}
+	for _, id := range c.taskOrder { // Fargate tasks run on no instance
+		if t := c.tasks[id]; t.inst == nil && t.live() {
+			switch {
+			case t.lastStatus == model.StatusRunning:
+				m.RunningTasksCount++
+			case t.desiredStatus == model.StatusRunning:
+				m.PendingTasksCount++
+			}
+		}
+	}
 	return m
 }
 
@@ -119,6 +129,17 @@ func (w *World) serviceModel(s *service) model.Service {
 	}
 	if len(s.cpStrategy) > 0 {
 		m.LaunchType, m.CapacityProviderStrategy = "", slices.Clone(s.cpStrategy)
+	}
+	if s.launchType == "FARGATE" {
+		m.LaunchType = "FARGATE"
+	}
+	if isFargate(s) {
+		m.PlatformVersion = firstNonEmpty(s.platformVersion, "LATEST")
+	}
+	if s.td.NetworkMode == "awsvpc" {
+		for _, z := range []string{"a", "b", "c"} {
+			m.Subnets = append(m.Subnets, w.subnetOf(w.region+z))
+		}
 	}
 	type counts struct{ running, pending, live int }
 	per := map[*deployment]*counts{}
@@ -231,7 +252,16 @@ func taskModel(t *task) model.Task {
 	}
 	if t.inst != nil {
 		m.ContainerInstanceARN = t.inst.arn
-		m.AvailabilityZone = t.inst.ec2.az
+		m.CapacityProviderName = capacityProviderOf(t.inst)
+	}
+	m.AvailabilityZone = taskAZ(t)
+	m.LaunchType = launchTypeOf(t)
+	if t.eni != nil {
+		m.PrivateIP, m.ENIID, m.SubnetID = t.eni.ip, t.eni.id, t.eni.subnet
+	}
+	if t.inst == nil && t.svc != nil {
+		m.PlatformVersion = servicePlatform(t.svc)
+		m.CapacityProviderName = fargateProvider(t.svc.cpStrategy)
 	}
 	if v, ok := parseInt(t.td.CPU); ok {
 		m.CPU = v

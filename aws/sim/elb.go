@@ -18,6 +18,13 @@ func (w *World) registerTaskTargets(t *task) {
 			if k.name != lb.ContainerName {
 				continue
 			}
+			if tg.TargetType == "ip" {
+				if t.eni != nil {
+					t.targets = append(t.targets, w.registerIPTarget(tg, t, lb.ContainerPort))
+					t.svc.targetCounts(tg.ARN).registered++
+				}
+				continue
+			}
 			for _, b := range k.bindings {
 				if b.ContainerPort == lb.ContainerPort {
 					t.targets = append(t.targets, w.registerTarget(tg, t.inst.ec2.id, b.HostPort, t.inst.ec2.az, t))
@@ -103,6 +110,9 @@ func (tr *target) passes() bool {
 	}
 	for _, k := range t.containers {
 		if k.status != model.StatusRunning || isUnhealthy(k.image) {
+			if t.eni != nil && tr.ec2ID == t.eni.ip { // an ip target: the task's own address
+				return false
+			}
 			for _, b := range k.bindings {
 				if b.HostPort == tr.port {
 					return false

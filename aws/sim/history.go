@@ -48,6 +48,7 @@ type histRevision struct {
 	td         *taskDef
 	lbs        []model.LoadBalancer
 	launchType string
+	strategy   []model.CapacityProviderStrategyItem
 	platform   string
 	createdAt  time.Time
 }
@@ -103,7 +104,11 @@ func (w *World) revisionFor(s *service, d *deployment) *histRevision {
 	r := &histRevision{
 		arn: w.ecsARN("service-revision/" + s.cluster.name + "/" + s.name + "/" + id),
 		svc: s, td: d.td, lbs: slices.Clone(s.lbs), launchType: serviceLaunchType(s), platform: servicePlatform(s),
+		strategy:  slices.Clone(s.cpStrategy),
 		createdAt: w.now,
+	}
+	if len(r.strategy) > 0 {
+		r.launchType = "" // a strategy and a launch type exclude each other
 	}
 	h.revOf[d] = r
 	h.revByARN[r.arn] = r
@@ -277,7 +282,7 @@ func (w *World) DescribeServiceRevisions(arns []string) ([]model.ServiceRevision
 		}
 		m := model.ServiceRevision{
 			ARN: r.arn, ServiceARN: r.svc.arn, ClusterARN: r.svc.cluster.arn, TaskDefinitionARN: r.td.ARN,
-			LaunchType: r.launchType, PlatformVersion: r.platform,
+			LaunchType: r.launchType, PlatformVersion: r.platform, CapacityProviderStrategy: slices.Clone(r.strategy),
 			LoadBalancers: slices.Clone(r.lbs), CreatedAt: r.createdAt,
 		}
 		for _, c := range r.td.Containers {

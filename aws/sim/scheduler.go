@@ -202,7 +202,7 @@ func (p *schedulePass) sortTasks() {
 		switch {
 		case t.dep != p.primary:
 			p.toReplace = append(p.toReplace, t)
-		case t.inst.status != model.InstanceActive:
+		case t.inst != nil && t.inst.status != model.InstanceActive:
 			p.toReplace = append(p.toReplace, t)
 		default:
 			p.prim = append(p.prim, t)
@@ -241,8 +241,11 @@ func (w *World) launchPrimary(p *schedulePass) {
 	}
 	n := min(s.desired-len(p.prim), p.maxTotal-len(p.active))
 	for range max(n, 0) {
-		pl := w.choose(s.cluster, primary.td, placementGroup{svc: s}, s.strategy, s.cons)
-		if pl.inst == nil {
+		var pl placement
+		if !isFargate(s) { // Fargate places on no instance
+			pl = w.choose(s.cluster, primary.td, placementGroup{svc: s}, s.strategy, s.cons)
+		}
+		if pl.inst == nil && !isFargate(s) {
 			s.unplaced = n - len(p.started)
 			w.eventOnce(s, "place", fmt.Sprintf("(service %s) was unable to place a task because no container instance met all of its requirements. %s For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.", s.name, pl.why))
 			break
@@ -275,7 +278,7 @@ func (w *World) stopReplaced(p *schedulePass) {
 			p.healthyN--
 		}
 		reason := "Scaling activity initiated by (deployment " + t.dep.id + ")"
-		if t.inst.status == model.InstanceDraining {
+		if t.inst != nil && t.inst.status == model.InstanceDraining {
 			reason = "Task stopped because the container instance was drained"
 		}
 		w.stopTask(t, "ServiceSchedulerInitiated", reason)

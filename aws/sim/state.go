@@ -71,6 +71,10 @@ type service struct {
 	// run, which ECS managed scaling counts as capacity needed.
 	cpStrategy []model.CapacityProviderStrategyItem
 	unplaced   int
+
+	// launchType FARGATE (or a Fargate capacity provider strategy) runs
+	// the tasks on no instance, at platformVersion (fargate.go).
+	launchType, platformVersion string
 }
 
 type deployment struct {
@@ -128,6 +132,7 @@ type task struct {
 	dynPorts   []int
 	targets    []*target
 	failed     bool // counted against its deployment's circuit breaker
+	eni        *eni // awsvpc tasks (fargate.go)
 }
 
 func (t *task) live() bool { return t.lastStatus != model.StatusStopped }

@@ -57,7 +57,9 @@ func (w *World) newTask(c *cluster, td *taskDef, ci *instance, group, startedBy 
 	if td.NetworkMode != "awsvpc" {
 		t.lastStatus = model.StatusPending
 	}
-	t.dynPorts = ci.reserve(td)
+	if ci != nil { // Fargate tasks hold no instance resources
+		t.dynPorts = ci.reserve(td)
+	}
 	dyn := t.dynPorts
 	for _, cd := range td.Containers {
 		k := &container{
@@ -94,9 +96,12 @@ func (w *World) newTask(c *cluster, td *taskDef, ci *instance, group, startedBy 
 		}
 		t.containers = append(t.containers, k)
 	}
+	w.attachENI(t)
 	c.tasks[id] = t
 	c.taskOrder = append(c.taskOrder, id)
-	ci.tasks[id] = t
+	if ci != nil {
+		ci.tasks[id] = t
+	}
 	if svc != nil {
 		svc.tasks[id] = t
 	}
@@ -129,6 +134,10 @@ func (w *World) stepTask(t *task) {
 		}
 	case model.StatusPending:
 		if !now.Before(t.runAt) {
+			if reason, ok := startFailure(t); ok {
+				w.failStart(t, reason)
+				return
+			}
 			w.startRunning(t)
 		}
 	case model.StatusRunning:
@@ -147,7 +156,7 @@ func (w *World) startRunning(t *task) {
 			k.nextLogAt = w.now
 		}
 	}
-	if isBrokenTask(t) {
+	if isBrokenTask(t) || crashesOOM(t) {
 		t.exitAt = w.now.Add(w.jitter(4*time.Second, 9*time.Second))
 	}
 	if t.svc != nil {
@@ -206,12 +215,16 @@ func (w *World) stepRunning(t *task) {
 	t.exitAt = time.Time{}
 	essentialExited := false
 	for _, k := range t.containers {
-		if !isBroken(k.image) || k.status != model.StatusRunning {
+		code, reason, crashes := crashOf(k.image)
+		if !crashes || k.status != model.StatusRunning {
 			continue
 		}
-		w.writeCrash(k, now)
-		one := 1
-		k.status, k.exitCode = model.StatusStopped, &one
+		if code == exitOOM {
+			w.writeOOM(k, now)
+		} else {
+			w.writeCrash(k, now)
+		}
+		k.status, k.exitCode, k.reason = model.StatusStopped, &code, reason
 		if k.essential {
 			essentialExited = true
 		}

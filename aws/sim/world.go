@@ -63,6 +63,10 @@ type World struct {
 	seq int64 // monotonic counter for event ids and the like
 
 	history historyStore // service deployments and revisions (history.go)
+
+	// awsvpc networking (fargate.go): a subnet per zone, ENIs handed out.
+	subnets map[string]string
+	eniSeq  int
 }
 
 // New returns an empty world (no clusters) at opts.Start.

@@ -216,40 +216,31 @@ type jsContainerImage struct {
 	Image         string `json:"image"`
 }
 
-type jsCapacityProviderItem struct {
-	CapacityProvider string `json:"capacityProvider"`
-	Weight           int    `json:"weight"`
-	Base             int    `json:"base"`
-}
-
 type jsServiceRevision struct {
-	ServiceRevisionArn       string                   `json:"serviceRevisionArn"`
-	ServiceArn               string                   `json:"serviceArn"`
-	ClusterArn               string                   `json:"clusterArn"`
-	TaskDefinition           string                   `json:"taskDefinition"`
-	CapacityProviderStrategy []jsCapacityProviderItem `json:"capacityProviderStrategy"`
-	LaunchType               string                   `json:"launchType,omitempty"`
-	PlatformVersion          string                   `json:"platformVersion,omitempty"`
-	PlatformFamily           string                   `json:"platformFamily,omitempty"`
-	LoadBalancers            []jsLoadBalancer         `json:"loadBalancers"`
-	ServiceRegistries        []any                    `json:"serviceRegistries"`
-	ContainerImages          []jsContainerImage       `json:"containerImages"`
-	GuardDutyEnabled         bool                     `json:"guardDutyEnabled"`
-	CreatedAt                epoch                    `json:"createdAt,omitzero"`
+	ServiceRevisionArn       string             `json:"serviceRevisionArn"`
+	ServiceArn               string             `json:"serviceArn"`
+	ClusterArn               string             `json:"clusterArn"`
+	TaskDefinition           string             `json:"taskDefinition"`
+	CapacityProviderStrategy []jsStrategyItem   `json:"capacityProviderStrategy"`
+	LaunchType               string             `json:"launchType,omitempty"`
+	PlatformVersion          string             `json:"platformVersion,omitempty"`
+	PlatformFamily           string             `json:"platformFamily,omitempty"`
+	LoadBalancers            []jsLoadBalancer   `json:"loadBalancers"`
+	ServiceRegistries        []any              `json:"serviceRegistries"`
+	ContainerImages          []jsContainerImage `json:"containerImages"`
+	GuardDutyEnabled         bool               `json:"guardDutyEnabled"`
+	CreatedAt                epoch              `json:"createdAt,omitzero"`
 }
 
 func serviceRevisionOf(r model.ServiceRevision) jsServiceRevision {
 	out := jsServiceRevision{
 		ServiceRevisionArn: r.ARN, ServiceArn: r.ServiceARN, ClusterArn: r.ClusterARN, TaskDefinition: r.TaskDefinitionARN,
-		CapacityProviderStrategy: []jsCapacityProviderItem{}, LaunchType: r.LaunchType, PlatformVersion: r.PlatformVersion,
+		CapacityProviderStrategy: strategyOf(r.CapacityProviderStrategy), LaunchType: r.LaunchType, PlatformVersion: r.PlatformVersion,
 		LoadBalancers: []jsLoadBalancer{}, ServiceRegistries: []any{}, ContainerImages: []jsContainerImage{},
 		CreatedAt: epoch(r.CreatedAt),
 	}
 	if r.PlatformVersion != "" {
 		out.PlatformFamily = "Linux"
-	}
-	for _, c := range r.CapacityProviderStrategy {
-		out.CapacityProviderStrategy = append(out.CapacityProviderStrategy, jsCapacityProviderItem(c))
 	}
 	for _, lb := range r.LoadBalancers {
 		out.LoadBalancers = append(out.LoadBalancers, jsLoadBalancer{TargetGroupArn: lb.TargetGroupARN,

@@ -54,7 +54,7 @@ func TestServiceDeploymentsOverTheWire(t *testing.T) {
 	revs, err := c.ecs.DescribeServiceRevisions(ctx(t), &ecs.DescribeServiceRevisionsInput{
 		ServiceRevisionArns: []string{aws.ToString(rb.Rollback.ServiceRevisionArn)}})
 	if err != nil || len(revs.ServiceRevisions) != 1 || revs.ServiceRevisions[0].TaskDefinition == nil ||
-		revs.ServiceRevisions[0].LaunchType != ecstypes.LaunchTypeEc2 || len(revs.ServiceRevisions[0].ContainerImages) != 1 {
+		len(revs.ServiceRevisions[0].CapacityProviderStrategy) != 1 || len(revs.ServiceRevisions[0].ContainerImages) != 1 {
 		t.Fatalf("revision: %+v %v", revs, err)
 	}
 

@@ -1,9 +1,12 @@
 package wire
 
 import (
+	"fmt"
+	"hash/fnv"
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ecstui/ecstui/model"
@@ -174,6 +177,20 @@ type jsService struct {
 	EnableExecuteCommand          bool                      `json:"enableExecuteCommand"`
 
 	CapacityProviderStrategy []jsStrategyItem `json:"capacityProviderStrategy,omitempty"`
+
+	PlatformVersion      string                  `json:"platformVersion,omitempty"`
+	PlatformFamily       string                  `json:"platformFamily,omitempty"`
+	NetworkConfiguration *jsNetworkConfiguration `json:"networkConfiguration,omitempty"`
+}
+
+type jsNetworkConfiguration struct {
+	AwsvpcConfiguration jsAwsvpcConfiguration `json:"awsvpcConfiguration"`
+}
+
+type jsAwsvpcConfiguration struct {
+	Subnets        []string `json:"subnets"`
+	SecurityGroups []string `json:"securityGroups"`
+	AssignPublicIP string   `json:"assignPublicIp"`
 }
 
 func serviceOf(sv model.Service, withTags bool) jsService {
@@ -199,6 +216,13 @@ func serviceOf(sv model.Service, withTags bool) jsService {
 	}
 	if len(sv.CapacityProviderStrategy) > 0 {
 		out.CapacityProviderStrategy = strategyOf(sv.CapacityProviderStrategy)
+	}
+	if sv.PlatformVersion != "" {
+		out.PlatformVersion, out.PlatformFamily = sv.PlatformVersion, "Linux"
+	}
+	if len(sv.Subnets) > 0 {
+		out.NetworkConfiguration = &jsNetworkConfiguration{AwsvpcConfiguration: jsAwsvpcConfiguration{
+			Subnets: sv.Subnets, SecurityGroups: []string{}, AssignPublicIP: "DISABLED"}}
 	}
 	if sv.HealthCheckGracePeriod > 0 || len(sv.LoadBalancers) > 0 {
 		g := int(sv.HealthCheckGracePeriod / time.Second)
@@ -272,6 +296,9 @@ type jsTask struct {
 	HealthStatus         string        `json:"healthStatus,omitempty"`
 	LastStatus           string        `json:"lastStatus"`
 	LaunchType           string        `json:"launchType,omitempty"`
+	PlatformVersion      string        `json:"platformVersion,omitempty"`
+	PlatformFamily       string        `json:"platformFamily,omitempty"`
+	CapacityProviderName string        `json:"capacityProviderName,omitempty"`
 	Memory               string        `json:"memory,omitempty"`
 	Overrides            jsOverrides   `json:"overrides"`
 	StartedAt            epoch         `json:"startedAt,omitzero"`
@@ -310,6 +337,14 @@ func taskOf(t model.Task) jsTask {
 		StartedAt: epoch(t.StartedAt), StartedBy: t.StartedBy, StopCode: t.StopCode,
 		StoppedAt: epoch(t.StoppedAt), StoppedReason: t.StoppedReason, StoppingAt: epoch(t.StoppingAt),
 		Tags: tagsOf(t.Tags), TaskArn: t.ARN, TaskDefinitionArn: t.TaskDefinitionARN, Version: 1,
+		PlatformVersion: t.PlatformVersion, CapacityProviderName: t.CapacityProviderName,
+	}
+	if t.PlatformVersion != "" {
+		out.PlatformFamily = "Linux"
+	}
+	eniAttachment := taskENIAttachment(t)
+	if eniAttachment != nil {
+		out.Attachments = append(out.Attachments, eniAttachment)
 	}
 	if out.Tags == nil {
 		out.Tags = []jsTag{}
@@ -332,6 +367,9 @@ func taskOf(t model.Task) jsTask {
 		}
 		for _, nb := range c.NetworkBindings {
 			jc.NetworkBindings = append(jc.NetworkBindings, jsNetworkBinding(nb))
+		}
+		if eniAttachment != nil {
+			jc.NetworkIfaces = append(jc.NetworkIfaces, jsContainerENI{AttachmentID: eniAttachment.ID, PrivateIPv4Address: t.PrivateIP})
 		}
 		out.Containers = append(out.Containers, jc)
 	}
@@ -422,4 +460,43 @@ func containerInstanceOf(ci model.ContainerInstance) jsContainerInstance {
 		out.Attributes = append(out.Attributes, jsAttribute{k, attrs[k]})
 	}
 	return out
+}
+
+// jsAttachment is a task attachment; an awsvpc task has one of type
+// ElasticNetworkInterface whose details name its subnet, ENI and address.
+type jsAttachment struct {
+	ID      string        `json:"id"`
+	Type    string        `json:"type"`
+	Status  string        `json:"status"`
+	Details []jsAttribute `json:"details"`
+}
+
+type jsContainerENI struct {
+	AttachmentID       string `json:"attachmentId"`
+	PrivateIPv4Address string `json:"privateIpv4Address"`
+}
+
+func taskENIAttachment(t model.Task) *jsAttachment {
+	if t.ENIID == "" {
+		return nil
+	}
+	h := fnv.New64a()
+	h.Write([]byte(t.ENIID))
+	x := h.Sum64()
+	status := "ATTACHED"
+	if t.LastStatus == model.StatusStopped {
+		status = "DELETED"
+	}
+	return &jsAttachment{
+		ID:     fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", uint32(x), uint16(x>>32), uint16(x>>48)&0xfff, uint16(x>>20)&0xfff, x&0xffffffffffff),
+		Type:   "ElasticNetworkInterface",
+		Status: status,
+		Details: []jsAttribute{
+			{Name: "subnetId", Value: t.SubnetID},
+			{Name: "networkInterfaceId", Value: t.ENIID},
+			{Name: "macAddress", Value: fmt.Sprintf("0a:%02x:%02x:%02x:%02x:%02x", byte(x>>8), byte(x>>16), byte(x>>24), byte(x>>32), byte(x>>40))},
+			{Name: "privateDnsName", Value: "ip-" + strings.ReplaceAll(t.PrivateIP, ".", "-") + ".ec2.internal"},
+			{Name: "privateIPv4Address", Value: t.PrivateIP},
+		},
+	}
 }
