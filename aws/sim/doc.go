@@ -87,6 +87,24 @@
 // ROLLBACK_SUCCESSFUL; without rollback, or replaced by a newer deployment,
 // a deployment ends STOPPED; otherwise SUCCESSFUL.
 //
+// More tags: "oom" is killed for memory (exit 137, OutOfMemoryError) a few
+// seconds after it starts; "missing" cannot be pulled and "nosecret" cannot
+// fetch its secrets, so the task stops before it runs (TaskFailedToStart
+// with a CannotPullContainerError / ResourceInitializationError). Each is a
+// failed task of its deployment (failures.go).
+//
+// # awsvpc and Fargate
+//
+// A task of an awsvpc task definition gets an ENI with its own private IP
+// (in its instance's zone on EC2, round robin over the zones on Fargate),
+// publishes no host port, and registers ENI-IP:containerPort in target
+// groups of target type ip (TargetGroupSpec.TargetType). A service with
+// LaunchType FARGATE, or a FARGATE / FARGATE_SPOT capacity provider
+// strategy, runs its tasks on no container instance, at a platform version
+// (fargate.go). NewDemoEU is a second account (210987654321, eu-west-1)
+// with a Fargate service, an awsvpc service behind an ip target group, a
+// crash-looping OOM service and a rollout stuck on an image pull failure.
+//
 // # Auto Scaling and EC2
 //
 // TerminateInstanceInAutoScalingGroup stops the instance's tasks at once,

@@ -9,7 +9,7 @@ import (
 )
 
 func awsvpcTD(family, image string) model.TaskDefinition {
-	td := webTD(family, image, 0, 256, 512)
+	td := webTD(family, image, 8080, 256, 512) // awsvpc: host port = container port
 	td.NetworkMode, td.CPU, td.Memory = "awsvpc", "256", "512"
 	td.RequiresCompatibilities = []string{"EC2", "FARGATE"}
 	return td

@@ -2,13 +2,14 @@ package sim
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ecstui/ecstui/model"
 )
 
 // Scenarios lists the names NewScenario accepts.
-var Scenarios = []string{"demo", "large"}
+var Scenarios = []string{"demo", "demo-eu", "large"}
 
 // NewScenario builds a named scenario: "demo" (NewDemo) or "large" (NewLarge
 // with default sizes).
@@ -16,10 +17,12 @@ func NewScenario(name string, seed int64) (*World, error) {
 	switch name {
 	case "demo":
 		return NewDemo(seed), nil
+	case "demo-eu":
+		return NewDemoEU(seed), nil
 	case "large":
 		return NewLarge(seed, LargeOptions{}), nil
 	}
-	return nil, fmt.Errorf("unknown scenario %q (valid: demo, large)", name)
+	return nil, fmt.Errorf("unknown scenario %q (valid: %s)", name, strings.Join(Scenarios, ", "))
 }
 
 // LargeOptions size the large scenario; zero fields take the defaults

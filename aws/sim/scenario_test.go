@@ -144,11 +144,14 @@ func TestDemoScenario(t *testing.T) {
 }
 
 func TestNewScenario(t *testing.T) {
-	if _, err := NewScenario("nope", 1); err == nil || !strings.Contains(err.Error(), "demo, large") {
+	if _, err := NewScenario("nope", 1); err == nil || !strings.Contains(err.Error(), "demo, demo-eu, large") {
 		t.Errorf("unknown scenario: %v", err)
 	}
 	if w, err := NewScenario("demo", 1); err != nil || len(w.ListClusters()) != 2 {
 		t.Errorf("demo: %v", err)
+	}
+	if w, err := NewScenario("demo-eu", 1); err != nil || len(w.ListClusters()) != 2 || w.Region() != DemoEURegion || w.AccountID() != DemoEUAccount {
+		t.Errorf("demo-eu: %v", err)
 	}
 }
 

@@ -45,15 +45,16 @@ on a loopback address, for the AWS CLI or other tools:
 				}
 				world = w
 			}
-			srv := wire.New(world, wire.Options{Region: demoRegion, Latency: latency, DisableThrottling: noThrottle})
+			region := world.Region()
+			srv := wire.New(world, wire.Options{Region: region, AccountID: world.AccountID(), Latency: latency, DisableThrottling: noThrottle})
 			url, err := srv.Start(listen)
 			if err != nil {
 				return err
 			}
 			defer srv.Close()
-			fmt.Fprintf(app.Out, "simulator (%s scenario) listening on %s — region %s, any credentials\n", scenario, url, demoRegion)
-			fmt.Fprintf(app.Out, "try: AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws --region %s --endpoint-url %s ecs list-clusters\n", demoRegion, url)
-			fmt.Fprintf(app.Out, "or:  ecstui --endpoint-url %s --region %s\n", url, demoRegion)
+			fmt.Fprintf(app.Out, "simulator (%s scenario) listening on %s — region %s, any credentials\n", scenario, url, region)
+			fmt.Fprintf(app.Out, "try: AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws --region %s --endpoint-url %s ecs list-clusters\n", region, url)
+			fmt.Fprintf(app.Out, "or:  ecstui --endpoint-url %s --region %s\n", url, region)
 			world.Run(cmd.Context())
 			return nil
 		},

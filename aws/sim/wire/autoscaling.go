@@ -118,7 +118,7 @@ func asgDescribeGroups(s *Server, f form) (any, error) {
 			MinSize: g.MinSize, MaxSize: g.MaxSize, DesiredCapacity: g.DesiredCapacity, DefaultCooldown: 300,
 			AvailabilityZones: g.AvailabilityZones, HealthCheckType: "EC2", HealthCheckGracePeriod: cmp.Or(g.HealthCheckGracePeriod, 300),
 			NewInstancesProtected: g.NewInstancesProtectedFromScaleIn, DefaultInstanceWarmup: g.DefaultInstanceWarmup,
-			ServiceLinkedRoleARN: "arn:aws:iam::" + AccountID + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+			ServiceLinkedRoleARN: "arn:aws:iam::" + accountOf(g.ARN) + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
 			TerminationPolicies:  []string{"Default"},
 		}
 		if x.AutoScalingGroupARN == "" {

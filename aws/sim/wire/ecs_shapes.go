@@ -211,7 +211,7 @@ func serviceOf(sv model.Service, withTags bool) jsService {
 		PlacementConstraints: []jsConstraint{}, PlacementStrategy: []jsPlacement{},
 		SchedulingStrategy:   sv.SchedulingStrategy,
 		DeploymentController: jsDeploymentController{Type: "ECS"},
-		CreatedBy:            "arn:aws:iam::" + AccountID + ":role/admin",
+		CreatedBy:            "arn:aws:iam::" + accountOf(sv.ARN) + ":role/admin",
 		PropagateTags:        "NONE",
 	}
 	if len(sv.CapacityProviderStrategy) > 0 {

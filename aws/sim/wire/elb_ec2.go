@@ -272,7 +272,7 @@ func ec2DescribeInstances(s *Server, f form) (any, error) {
 			x.TagSet = append(x.TagSet, xmlEC2Tag{k, i.Tags[k]})
 		}
 		out.Reservations = append(out.Reservations, xmlReservation{
-			ReservationID: "r-" + trimInstancePrefix(i.InstanceID), OwnerID: AccountID, Instances: []xmlEC2Instance{x},
+			ReservationID: "r-" + trimInstancePrefix(i.InstanceID), OwnerID: s.account, Instances: []xmlEC2Instance{x},
 		})
 	}
 	return out, nil

@@ -34,12 +34,12 @@ func (p proto) throttled() *simapi.APIError {
 	return &simapi.APIError{Code: simapi.CodeThrottling, Message: "Rate exceeded", HTTPStatus: http.StatusBadRequest}
 }
 
-func (p proto) accessDenied(action, resource string) *simapi.APIError {
+func (p proto) accessDenied(principal, action, resource string) *simapi.APIError {
 	if resource == "" {
 		resource = "*"
 	}
 	msg := fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s because no identity-based policy allows the %s action",
-		deniedPrincipal, action, resource, action)
+		principal, action, resource, action)
 	switch p {
 	case protoQuery:
 		return &simapi.APIError{Code: "AccessDenied", Message: msg, HTTPStatus: http.StatusForbidden}

@@ -23,18 +23,29 @@ import (
 	"github.com/ecstui/ecstui/aws/sim/simapi"
 )
 
-// AccountID is the account every simulated ARN and message names.
+// AccountID is the account simulated ARNs and messages name unless
+// Options.AccountID says otherwise.
 const AccountID = "123456789012"
 
 // answerDelay is the least time between reading a request and answering it.
 const answerDelay = time.Millisecond
 
 // deniedPrincipal is the identity named in AccessDenied messages.
-const deniedPrincipal = "arn:aws:iam::" + AccountID + ":user/ecstui-demo"
+func deniedPrincipal(account string) string { return "arn:aws:iam::" + account + ":user/ecstui-demo" }
+
+// accountOf is the account an ARN names (its fifth field), else AccountID.
+func accountOf(arn string) string {
+	f := strings.SplitN(arn, ":", 6)
+	if len(f) == 6 && f[4] != "" {
+		return f[4]
+	}
+	return AccountID
+}
 
 // Options configures a Server.
 type Options struct {
 	Region            string        // default us-east-1
+	AccountID         string        // default AccountID; the world's ARNs should agree
 	Latency           time.Duration // added to every request
 	DisableThrottling bool          // token buckets are on by default
 }
@@ -50,8 +61,9 @@ type Fault struct {
 
 // Server is an http.Handler speaking the AWS protocols for a Backend.
 type Server struct {
-	b      simapi.Backend
-	region string
+	b       simapi.Backend
+	region  string
+	account string
 
 	mu           sync.Mutex
 	latency      time.Duration
@@ -81,9 +93,13 @@ func New(b simapi.Backend, o Options) *Server {
 	if o.Region == "" {
 		o.Region = "us-east-1"
 	}
+	if o.AccountID == "" {
+		o.AccountID = AccountID
+	}
 	s := &Server{
 		b:            b,
 		region:       o.Region,
+		account:      o.AccountID,
 		latency:      o.Latency,
 		rng:          rand.New(rand.NewPCG(0x5eed, 0xec5)),
 		faults:       map[string]*Fault{},
@@ -301,7 +317,7 @@ func (s *Server) admit(ctx context.Context, p proto, action, bucket, resource st
 		}
 	}
 	if denied {
-		return p.accessDenied(action, resource)
+		return p.accessDenied(deniedPrincipal(s.account), action, resource)
 	}
 	if fault != nil {
 		return &simapi.APIError{Code: fault.Code, Message: fault.Message, HTTPStatus: fault.HTTPStatus}
@@ -329,7 +345,7 @@ func asAPIError(p proto, err error) *simapi.APIError {
 
 // arn builds an ARN in the simulated account and region.
 func (s *Server) arn(service, resource string) string {
-	return "arn:aws:" + service + ":" + s.region + ":" + AccountID + ":" + resource
+	return "arn:aws:" + service + ":" + s.region + ":" + s.account + ":" + resource
 }
 
 // clusterResource names the cluster a request is about for AccessDenied messages.
