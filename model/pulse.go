@@ -106,7 +106,10 @@ type Finding struct {
 	Subject string
 	What    string    // one line a person can act on
 	Since   time.Time // when the condition began, as far as the data tells
-	Action  PulseAction
+	// Observed: the data does not say when the condition began, and Since
+	// is when the pulse first saw it (so it began at least that long ago).
+	Observed bool
+	Action   PulseAction
 	// DataAt is when the data the finding comes from was read; FirstSeen is
 	// when the pulse first showed the line (see TrackFindings).
 	DataAt    time.Time

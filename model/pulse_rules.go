@@ -224,6 +224,14 @@ func historyFinding(in PulseInput, service string, d ServiceDeployment) Finding 
 	return f
 }
 
+// windowText names a window: "hour", "30m".
+func windowText(d time.Duration) string {
+	if d == time.Hour {
+		return "hour"
+	}
+	return roundDuration(d)
+}
+
 // roundDuration prints a duration to the minute (seconds under a minute).
 func roundDuration(d time.Duration) string {
 	if d < time.Minute {
@@ -287,15 +295,15 @@ func rulePortMap(ev *evaluation) []Finding {
 			}
 			key := "nocap|" + is.Service
 			out = append(out, Finding{Severity: sev, Kind: FindNoCapacity, Service: is.Service,
-				What: is.Detail, Since: ev.seen(key), Action: act})
+				What: is.Detail, Since: ev.seen(key), Observed: true, Action: act})
 		case IssueStaticConflict:
 			key := fmt.Sprintf("conflict|%d", is.Port)
 			out = append(out, Finding{Severity: SeverityWarning, Kind: FindStaticConflict, Service: is.Service,
-				Subject: itoa(is.Port), What: is.Detail, Since: ev.seen(key), Action: act})
+				Subject: itoa(is.Port), What: is.Detail, Since: ev.seen(key), Observed: true, Action: act})
 		case IssueStaleTarget:
 			subj := fmt.Sprintf("%s %s:%d", is.TargetGroup, is.InstanceID, is.Port)
 			out = append(out, Finding{Severity: SeverityWarning, Kind: FindStaleTarget, Service: is.Service,
-				Subject: subj, What: is.Detail, Since: ev.seen("stale|" + subj), Action: act})
+				Subject: subj, What: is.Detail, Since: ev.seen("stale|" + subj), Observed: true, Action: act})
 		case IssueUnregistered:
 			started := unregisteredStart(pm, in.Tasks, is)
 			if !started.IsZero() && in.Now.Sub(started) < unregisteredGrace {
@@ -303,7 +311,7 @@ func rulePortMap(ev *evaluation) []Finding {
 			}
 			subj := fmt.Sprintf("%s %s:%d", is.TargetGroup, is.InstanceID, is.Port)
 			out = append(out, Finding{Severity: SeverityWarning, Kind: FindNotRegistered, Service: is.Service,
-				Subject: subj, What: is.Detail, Since: firstTime(started, ev.seen("unreg|"+subj)), Action: act})
+				Subject: subj, What: is.Detail, Since: firstTime(started, ev.seen("unreg|"+subj)), Observed: started.IsZero(), Action: act})
 		}
 	}
 	return out
@@ -370,7 +378,7 @@ func ruleUnhealthyTargets(ev *evaluation) []Finding {
 			what += " (" + g.reason + ")"
 		}
 		out = append(out, Finding{Severity: sev, Kind: FindUnhealthyTargets, Service: g.service, Subject: g.tg,
-			What: what, Since: ev.seen("unhealthy|" + k), Action: PulseAction{Kind: ActPortMap}})
+			What: what, Since: ev.seen("unhealthy|" + k), Observed: true, Action: PulseAction{Kind: ActPortMap}})
 	}
 	return out
 }
@@ -403,7 +411,7 @@ func ruleDrainingTargets(ev *evaluation) []Finding {
 		out = append(out, Finding{Severity: SeverityWarning, Kind: FindDrainingTarget, Service: svcOf[th.TargetGroupARN],
 			Subject: subj, What: fmt.Sprintf("target %s:%d has been draining in %s for %s",
 				th.TargetID, th.Port, name, roundDuration(in.Now.Sub(since))),
-			Since: since, Action: PulseAction{Kind: ActPortMap}})
+			Since: since, Observed: true, Action: PulseAction{Kind: ActPortMap}})
 	}
 	return out
 }
@@ -427,9 +435,9 @@ func ruleTasksStopping(ev *evaluation) []Finding {
 		if g.Count >= in.Settings.CrashLoop && g.Cause.Kind != CauseSpot && g.Cause.Kind != CauseInstance {
 			sev = SeverityCritical
 		}
-		what := g.Describe() + " in the last " + roundDuration(in.Settings.StoppedWindow)
-		if g.Cause.Reason != "" {
-			what += ": " + g.Cause.Reason
+		what := g.Describe() + " in the last " + windowText(in.Settings.StoppedWindow)
+		if r := g.Cause.ShortReason(); r != "" {
+			what += ": " + r
 		}
 		act := PulseAction{Kind: ActStoppedTask, TaskARN: g.Last.ARN, At: stopTime(g.Last)}
 		switch g.Cause.Kind {
@@ -464,7 +472,7 @@ func ruleInstances(ev *evaluation) []Finding {
 			out = append(out, Finding{Severity: sev, Kind: FindAgentDisconnected, Subject: name,
 				What: fmt.Sprintf("ECS agent on %s (%s) disconnected: ECS cannot start or stop its tasks (%d running)",
 					name, ci.Status, ci.RunningTasksCount),
-				Since: ev.seen("agent|" + ci.ARN), Action: act})
+				Since: ev.seen("agent|" + ci.ARN), Observed: true, Action: act})
 		}
 		if ci.Status != InstanceDraining || ci.RunningTasksCount+ci.PendingTasksCount == 0 {
 			continue
@@ -474,14 +482,14 @@ func ruleInstances(ev *evaluation) []Finding {
 			out = append(out, Finding{Severity: SeverityWarning, Kind: FindDrainStuck, Subject: name,
 				What: fmt.Sprintf("%s is DRAINING but standalone tasks keep it busy (%s): a drain never stops them",
 					name, strings.Join(tds, ", ")),
-				Since: since, Action: act})
+				Since: since, Observed: true, Action: act})
 			continue
 		}
 		if in.Now.Sub(since) >= in.Settings.DrainSlow {
 			out = append(out, Finding{Severity: SeverityWarning, Kind: FindDrainStuck, Subject: name,
 				What: fmt.Sprintf("%s has been DRAINING for %s with %d tasks left", name,
 					roundDuration(in.Now.Sub(since)), ci.RunningTasksCount+ci.PendingTasksCount),
-				Since: since, Action: act})
+				Since: since, Observed: true, Action: act})
 		}
 	}
 	return out
@@ -521,7 +529,7 @@ func ruleASGs(ev *evaluation) []Finding {
 			}
 		}
 		out = append(out, Finding{Severity: SeverityWarning, Kind: FindASGBelowDesired, Subject: g.Name,
-			What: what, Since: since, Action: act})
+			What: what, Since: since, Observed: true, Action: act})
 	}
 	return out
 }
@@ -538,7 +546,7 @@ func ruleScalingBounds(ev *evaluation) []Finding {
 		out = append(out, Finding{Severity: SeverityWarning, Kind: FindOutsideAutoScaling, Service: s.Name,
 			What: fmt.Sprintf("desired count %d is outside auto scaling's %d–%d: the autoscaler will set it back",
 				s.DesiredCount, b.Min, b.Max),
-			Since: ev.seen("scaling|" + s.Name), Action: PulseAction{Kind: ActOpenService}})
+			Since: ev.seen("scaling|" + s.Name), Observed: true, Action: PulseAction{Kind: ActOpenService}})
 	}
 	return out
 }

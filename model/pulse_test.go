@@ -218,8 +218,8 @@ func TestEvaluatePulseRules(t *testing.T) {
 						StoppedReason: "CannotPullContainerError: x", StoppedAt: ago(2 * time.Hour)})
 			},
 			want: []string{
-				"critical tasks-stopping auth|3 tasks OOM-killed (exit 137) in auth in the last 1h00m: OutOfMemoryError: Container killed due to memory usage|logs",
-				"warning tasks-stopping web|1 task image pull failed: registry/web:9 in the last 1h00m: CannotPullContainerError|stopped-task",
+				"critical tasks-stopping auth|3 tasks OOM-killed (exit 137) in auth in the last hour: OutOfMemoryError: Container killed due to memory usage|logs",
+				"warning tasks-stopping web|1 task image pull failed: registry/web:9 in the last hour: CannotPullContainerError: … not found|stopped-task",
 			},
 		},
 		{
@@ -303,7 +303,8 @@ func TestPulseRemembersConditions(t *testing.T) {
 	}
 	in.Seen, in.Now = first.Observed, pulseNow.Add(16*time.Minute)
 	second := EvaluatePulse(in)
-	if len(second.Findings) != 1 || second.Findings[0].Kind != FindDrainingTarget || !second.Findings[0].Since.Equal(pulseNow) {
+	if len(second.Findings) != 1 || second.Findings[0].Kind != FindDrainingTarget || !second.Findings[0].Since.Equal(pulseNow) ||
+		!second.Findings[0].Observed {
 		t.Fatalf("second look: %+v", second.Findings)
 	}
 	in.TargetHealth = in.TargetHealth[:3]

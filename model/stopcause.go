@@ -90,6 +90,32 @@ func (c StopCause) Label() string {
 	return "stopped"
 }
 
+// maxReason bounds the reason a one-line summary quotes.
+const maxReason = 120
+
+// ShortReason is the reason in one line: for a pull or initialisation
+// error, the error's name and its last clause ("CannotPullContainerError:
+// … not found") since the image is named already; otherwise the reason,
+// shortened. "" when the label says it all.
+func (c StopCause) ShortReason() string {
+	r := strings.TrimSpace(c.Reason)
+	switch c.Kind {
+	case CauseImagePull, CauseResourceInit, CauseStartFailed:
+		name, rest, ok := strings.Cut(r, ":")
+		if i := strings.LastIndex(rest, ": "); ok && i >= 0 {
+			return name + ": … " + strings.TrimSpace(rest[i+2:])
+		}
+	case CauseExit:
+		if r == "Essential container in task exited" {
+			return ""
+		}
+	}
+	if len([]rune(r)) > maxReason {
+		r = string([]rune(r)[:maxReason-1]) + "…"
+	}
+	return r
+}
+
 // exitMeaning glosses the exit codes whose meaning is fixed by convention.
 func exitMeaning(code int) string {
 	switch code {

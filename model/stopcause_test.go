@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -153,6 +154,26 @@ func TestImageIn(t *testing.T) {
 	for in, want := range cases {
 		if got := imageIn(in); got != want {
 			t.Errorf("imageIn(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestShortReason(t *testing.T) {
+	cases := []struct {
+		c    StopCause
+		want string
+	}{
+		{StopCause{Kind: CauseImagePull, Reason: "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref r/x:1: r/x:1: not found"},
+			"CannotPullContainerError: … not found"},
+		{StopCause{Kind: CauseResourceInit, Reason: "ResourceInitializationError: unable to pull secrets: AccessDeniedException: User is not authorized"},
+			"ResourceInitializationError: … User is not authorized"},
+		{StopCause{Kind: CauseExit, Reason: "Essential container in task exited"}, ""},
+		{StopCause{Kind: CauseOOM, Reason: "OutOfMemoryError: Container killed due to memory usage"}, "OutOfMemoryError: Container killed due to memory usage"},
+		{StopCause{Kind: CauseELBHealth, Reason: strings.Repeat("x", 200)}, strings.Repeat("x", 119) + "…"},
+	}
+	for _, c := range cases {
+		if got := c.c.ShortReason(); got != c.want {
+			t.Errorf("%s: %q, want %q", c.c.Kind, got, c.want)
 		}
 	}
 }

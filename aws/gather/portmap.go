@@ -42,6 +42,31 @@ type PortMap struct {
 // ClusterPortMap reads one cluster's services, running tasks, instances,
 // task definitions and target health, and joins them (model.BuildPortMap).
 func ClusterPortMap(ctx context.Context, r Reader, cluster string) (PortMap, error) {
+	in, fails, err := ReadPortMapInput(ctx, r, cluster)
+	if err != nil {
+		return PortMap{}, err
+	}
+	return PortMap{Map: model.BuildPortMap(in), Failures: fails,
+		Services: len(in.Services), Tasks: len(in.Tasks), Instances: len(in.Instances), TargetGroups: len(TargetGroupARNs(in.Services))}, nil
+}
+
+// TargetGroupARNs are the target groups the services' load balancers name, sorted.
+func TargetGroupARNs(svcs []model.Service) []string {
+	set := map[string]bool{}
+	for _, s := range svcs {
+		for _, lb := range s.LoadBalancers {
+			if lb.TargetGroupARN != "" {
+				set[lb.TargetGroupARN] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(set))
+}
+
+// ReadPortMapInput reads what the port map joins: one cluster's services,
+// running tasks, instances, the task definitions they run and their target
+// groups' health. The pulse reads the same, then more.
+func ReadPortMapInput(ctx context.Context, r Reader, cluster string) (model.PortMapInput, []model.Failure, error) {
 	var (
 		svcs       []model.Service
 		tasks      []model.Task
@@ -53,50 +78,46 @@ func ClusterPortMap(ctx context.Context, r Reader, cluster string) (PortMap, err
 	g.Go(func() (err error) { tasks, f2, err = r.Tasks(gctx, cluster, model.TaskFilter{}, nil); return err })
 	g.Go(func() (err error) { insts, f3, err = r.ContainerInstances(gctx, cluster, ""); return err })
 	if err := g.Wait(); err != nil {
-		return PortMap{}, err
+		return model.PortMapInput{}, nil, err
 	}
 
 	tdSet := map[string]bool{}
-	tgSet := map[string]bool{}
 	for _, s := range svcs {
 		tdSet[s.TaskDefinitionARN] = true
 		for _, d := range s.Deployments {
 			tdSet[d.TaskDefinitionARN] = true
-		}
-		for _, lb := range s.LoadBalancers {
-			if lb.TargetGroupARN != "" {
-				tgSet[lb.TargetGroupARN] = true
-			}
 		}
 	}
 	for _, t := range tasks {
 		tdSet[t.TaskDefinitionARN] = true
 	}
 	delete(tdSet, "")
-	tds, err := taskDefinitions(ctx, r, slices.Sorted(maps.Keys(tdSet)))
+	tds, err := TaskDefinitions(ctx, r, slices.Sorted(maps.Keys(tdSet)))
 	if err != nil {
-		return PortMap{}, err
+		return model.PortMapInput{}, nil, err
 	}
-	tgARNs := slices.Sorted(maps.Keys(tgSet))
+	tgARNs := TargetGroupARNs(svcs)
 	var tgs []model.TargetGroup
 	var health []model.TargetHealth
 	if len(tgARNs) > 0 {
 		if tgs, err = r.TargetGroups(ctx, tgARNs); err != nil {
-			return PortMap{}, err
+			return model.PortMapInput{}, nil, err
 		}
 		if health, err = targetHealth(ctx, r, tgARNs); err != nil {
-			return PortMap{}, err
+			return model.PortMapInput{}, nil, err
 		}
 	}
-	pm := model.BuildPortMap(model.PortMapInput{
+	return model.PortMapInput{
 		Services: svcs, Tasks: tasks, TaskDefinitions: tds, Instances: insts,
 		TargetGroups: tgs, TargetHealth: health,
-	})
-	return PortMap{Map: pm, Failures: slices.Concat(f1, f2, f3),
-		Services: len(svcs), Tasks: len(tasks), Instances: len(insts), TargetGroups: len(tgARNs)}, nil
+	}, slices.Concat(f1, f2, f3), nil
 }
 
-func taskDefinitions(ctx context.Context, r Reader, arns []string) (map[string]model.TaskDefinition, error) {
+// TaskDefinitions describes revisions by ARN (the adapter caches them: a
+// revision never changes).
+func TaskDefinitions(ctx context.Context, r interface {
+	TaskDefinition(ctx context.Context, id string) (model.TaskDefinition, error)
+}, arns []string) (map[string]model.TaskDefinition, error) {
 	out := make(map[string]model.TaskDefinition, len(arns))
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)

@@ -50,7 +50,7 @@ Run "ecstui --demo" to try it against the built-in simulator (no AWS account).`,
 		return nil
 	}
 
-	root.AddCommand(versionCmd(app), simCmd(app), configCmd(app))
+	root.AddCommand(versionCmd(app), simCmd(app), configCmd(app), pulseCmd(app))
 	addLogsCommands(root, app)
 	addActionCommands(root, app)
 	return root, app
