@@ -66,8 +66,12 @@ func GatherCapacity(ctx context.Context, r CapacityReader, cluster string, group
 		for i := range cps {
 			if g := cps[i].GroupName(); g != "" {
 				byGroup[g] = &cps[i]
+				if !slices.Contains(groups, g) {
+					groups = append(groups, g)
+				}
 			}
 		}
+		slices.Sort(groups)
 	}
 	if len(groups) == 0 {
 		return c

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -20,6 +21,7 @@ var clusterColumns = []table.Column{
 	{Title: "RUNNING", Right: true},
 	{Title: "PENDING", Right: true},
 	{Title: "INSTANCES", Right: true},
+	{Title: "CAPACITY", Max: 32, Hide: 2},
 }
 
 // clusterRow renders and diagnoses one cluster: pending tasks are yellow, a
@@ -40,6 +42,7 @@ func clusterRow(_ *env, c model.Cluster, _ time.Time) table.Row {
 		{Text: itoa(c.RunningTasksCount)},
 		pending,
 		inst,
+		capacityCell(c),
 	}}
 }
 
@@ -69,4 +72,17 @@ func newClustersPage(e *env) *listPage[model.Cluster] {
 			}},
 		},
 	})
+}
+
+// capacityCell is a cluster's capacity providers: its default strategy
+// (base and weight), or the providers it has without one; "-" for a cluster
+// of classic Auto Scaling groups.
+func capacityCell(c model.Cluster) table.Cell {
+	switch {
+	case len(c.DefaultStrategy) > 0:
+		return table.Cell{Text: clean(model.StrategyText(c.DefaultStrategy))}
+	case len(c.CapacityProviders) > 0:
+		return table.Cell{Text: clean(strings.Join(c.CapacityProviders, ", ") + " (no default)")}
+	}
+	return table.Cell{Text: "-", Tone: theme.ToneMuted}
 }

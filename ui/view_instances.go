@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/ecstui/ecstui/aws/quota"
 	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ops"
 	"github.com/ecstui/ecstui/ui/actions"
 	"github.com/ecstui/ecstui/ui/page"
 	"github.com/ecstui/ecstui/ui/table"
@@ -33,6 +35,8 @@ var instanceColumns = []table.Column{
 	{Title: "ASG", Max: 24, Hide: 3},
 	{Title: "AMI", Max: 22, Hide: 9},
 	{Title: "IP", Hide: 10},
+	{Title: "LIFECYCLE", Max: 19, Hide: 2},
+	{Title: "PROT", Hide: 6},
 }
 
 // usageCell is a small bar of used vs registered plus the percentage, toned
@@ -59,8 +63,16 @@ func usageCell(used, total int) table.Cell {
 }
 
 // instanceRow renders and diagnoses a container instance: DRAINING magenta,
-// a disconnected agent red, near-full CPU/memory yellow/red.
-func instanceRow(_ *env, ci model.ContainerInstance, _ time.Time) table.Row {
+// a disconnected agent red, near-full CPU/memory yellow/red, and its Auto
+// Scaling lifecycle and scale-in protection as the instance listing says.
+func instanceRow(e *env, ci model.ContainerInstance, now time.Time) table.Row {
+	return instanceRowWith(e, ci, now, nil)
+}
+
+// instanceRowWith is instanceRow with the page's fresher reading of the
+// groups (capacity.go), when it has one.
+func instanceRowWith(_ *env, ci model.ContainerInstance, _ time.Time, c *capacityView) table.Row {
+	m, known := c.member(ci)
 	agent := "connected"
 	agentTone := theme.ToneOK
 	if !ci.AgentConnected {
@@ -95,6 +107,8 @@ func instanceRow(_ *env, ci model.ContainerInstance, _ time.Time) table.Row {
 		{Text: clean(orDash(ci.AutoScalingGroup))},
 		{Text: clean(orDash(ci.AMIID))},
 		{Text: clean(orDash(ci.PrivateIP))},
+		lifecycleCell(m, known),
+		protectionCell(m, known),
 	}}
 }
 
@@ -109,21 +123,60 @@ type instancesPage struct {
 	*listPage[model.ContainerInstance]
 	cluster   string
 	selectARN string // select this instance when the first data arrives
+	capacity  *capacityView
 }
 
 func (p *instancesPage) Cluster() string { return p.cluster }
 
+func (p *instancesPage) Init() tea.Cmd { return tea.Batch(p.listPage.Init(), p.capacity.sync()) }
+
+func (p *instancesPage) Refresh() tea.Cmd { return tea.Batch(p.listPage.Refresh(), p.capacity.kick()) }
+
+func (p *instancesPage) Shown() tea.Cmd { return tea.Batch(p.listPage.Shown(), p.capacity.show()) }
+
+func (p *instancesPage) Hidden() {
+	p.listPage.Hidden()
+	p.capacity.hide()
+}
+
+func (p *instancesPage) Close() {
+	p.listPage.Close()
+	p.capacity.close()
+}
+
 func (p *instancesPage) Update(msg tea.Msg) (page.Page, tea.Cmd) {
+	if mine, cmd := p.capacity.receive(msg); mine {
+		p.rebuildRows()
+		p.SetSize(p.width, p.height) // the header may have changed height
+		if p.loaded && p.capacity.missing(p.capacity.groups()) {
+			cmd = tea.Batch(cmd, p.capacity.kick())
+		}
+		return p, cmd
+	}
 	first := !p.loaded
 	np, cmd := p.listPage.Update(msg)
 	if first && p.loaded && p.selectARN != "" {
 		p.tbl.Select(p.selectARN)
+	}
+	if p.loaded && p.capacity.missing(p.capacity.groups()) {
+		// Groups the last reading did not cover (it ran before the list
+		// arrived, or a group appeared): read them now.
+		cmd = tea.Batch(cmd, p.capacity.kick())
 	}
 	return np, cmd
 }
 
 func newInstancesPage(e *env, cluster string) *instancesPage {
 	p := &instancesPage{cluster: cluster}
+	p.capacity = newCapacityView(e, cluster, func() []string {
+		var gs []string
+		for _, ci := range p.items {
+			if ci.AutoScalingGroup != "" && !slices.Contains(gs, ci.AutoScalingGroup) {
+				gs = append(gs, ci.AutoScalingGroup)
+			}
+		}
+		return gs
+	})
 	p.listPage = newListPage(e, listSpec[model.ContainerInstance]{
 		title:   "instances(" + clean(cluster) + ")",
 		noun:    "container instances",
@@ -146,7 +199,10 @@ func newInstancesPage(e *env, cluster string) *instancesPage {
 				return b.DescribeContainerInstances(ctx, cluster, ids)
 			},
 		},
-		row: instanceRow,
+		row: func(e *env, ci model.ContainerInstance, now time.Time) table.Row {
+			return instanceRowWith(e, ci, now, p.capacity)
+		},
+		header: func(e *env, _ any, width int) []string { return p.capacity.lines(e, p.items, width) },
 		enter: func(e *env, ci model.ContainerInstance) page.Page {
 			return newInstanceTasksPage(e, cluster, ci.ARN, firstNonEmpty(ci.EC2InstanceID, ci.ID))
 		},
@@ -157,6 +213,14 @@ func newInstancesPage(e *env, cluster string) *instancesPage {
 			}},
 			{binding: func(k *KeyMap) key.Binding { return k.Actions.Drain }, do: func(e *env, ci model.ContainerInstance) tea.Cmd {
 				return e.openAction(func(d actions.Deps) page.Page { return actions.NewDrain(d, cluster, ci.ARN) })
+			}},
+			{binding: func(k *KeyMap) key.Binding { return k.Actions.Rollout }, do: func(e *env, ci model.ContainerInstance) tea.Cmd {
+				return e.openAction(func(d actions.Deps) page.Page {
+					return actions.NewRollout(d, cluster, ops.Selection{AMI: ci.AMIID})
+				})
+			}},
+			{binding: func(k *KeyMap) key.Binding { return k.WatchRefresh }, do: func(e *env, _ model.ContainerInstance) tea.Cmd {
+				return e.openAction(func(d actions.Deps) page.Page { return actions.NewRefreshWatch(d, cluster) })
 			}},
 		},
 	})

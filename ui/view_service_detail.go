@@ -141,7 +141,7 @@ func renderServiceDetail(e *env, d serviceDetail, width int) []string {
 		section(e, "Service "+clean(s.Name)) + "  " + st.StatusStyle(s.Status).Render(clean(s.Status)),
 		field(e, "Counts", lw, counts),
 		field(e, "Task definition", lw, tdShort(s.TaskDefinitionARN)),
-		field(e, "Launch", lw, clean(orDash(s.LaunchType))+" · "+clean(orDash(s.SchedulingStrategy))),
+		field(e, "Launch", lw, clean(orDash(launchText(s)))+" · "+clean(orDash(s.SchedulingStrategy))),
 		field(e, "Rolling update", lw, fmt.Sprintf("min %d%% · max %d%% · circuit breaker %s", dc.MinimumHealthyPercent, dc.MaximumPercent, cb)),
 		field(e, "Load balancers", lw, orDash(strings.Join(lbs, ", "))),
 		field(e, "Placement", lw, orDash(strings.Join(placement, ", "))),
@@ -296,4 +296,13 @@ func diffLines(a, b []string) []diffOp {
 		ops = append(ops, diffOp{'+', b[j]})
 	}
 	return ops
+}
+
+// launchText is the launch type, or the capacity provider strategy (base
+// and weight) a service uses instead of one.
+func launchText(s model.Service) string {
+	if s.LaunchType == "" && len(s.CapacityProviderStrategy) > 0 {
+		return "capacity provider strategy " + model.StrategyText(s.CapacityProviderStrategy)
+	}
+	return s.LaunchType
 }

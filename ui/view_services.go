@@ -107,6 +107,9 @@ func serviceRow(_ *env, s model.Service, now time.Time) table.Row {
 		}
 	}
 	launch := s.LaunchType
+	if launch == "" && len(s.CapacityProviderStrategy) > 0 {
+		launch = model.StrategyText(s.CapacityProviderStrategy)
+	}
 	if s.SchedulingStrategy == "DAEMON" {
 		launch += "/daemon"
 	}

@@ -1,0 +1,362 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ecstui/ecstui/aws/quota"
+	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ops"
+	"github.com/ecstui/ecstui/ui/sched"
+	"github.com/ecstui/ecstui/ui/table"
+	"github.com/ecstui/ecstui/ui/theme"
+)
+
+// How a cluster's instances are managed, above the instances view: each
+// group's capacity provider (managed scaling, termination protection,
+// draining), an instance refresh in progress, and instances held in
+// Terminating:Wait by a lifecycle hook. It is its own need of the
+// scheduler: capacity settings change rarely, so it runs every
+// capacityEvery, and every interval while something moves (a refresh, an
+// instance waiting on a hook).
+
+// capacityEvery is how often the settings are read while nothing moves.
+const capacityEvery = 30 * time.Second
+
+// recentRefresh is how long a finished refresh stays in the header.
+const recentRefresh = time.Hour
+
+type capacityView struct {
+	env     *env
+	owner   uint64
+	key     string
+	cluster string
+	groups  func() []string // the groups of the instances shown
+	visible bool
+
+	data *ops.Capacity
+	err  error
+	// waitSeen is when the view first saw each instance in Terminating:Wait,
+	// for an upper bound of the time left (AWS does not say when the wait began).
+	waitSeen map[string]time.Time
+	// asked are the groups a reading was started for, so a group that
+	// cannot be read is not asked again at every list refresh.
+	asked map[string]bool
+}
+
+func newCapacityView(e *env, cluster string, groups func() []string) *capacityView {
+	return &capacityView{env: e, owner: e.nextID(), key: "capacity:" + cluster, cluster: cluster, groups: groups,
+		visible: true, waitSeen: map[string]time.Time{}, asked: map[string]bool{}}
+}
+
+// hot reports whether something moves, so the view follows it every interval.
+func (c *capacityView) hot() bool {
+	if c.data == nil {
+		return false
+	}
+	for _, g := range c.data.Groups {
+		if g.ActiveRefresh() != nil {
+			return true
+		}
+		for _, in := range g.Group.Instances {
+			if in.LifecycleState != model.LifecycleInService {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (c *capacityView) need() []sched.Need {
+	cr, ok := c.env.backend.(ops.CapacityReader)
+	if !c.visible || !ok {
+		return nil
+	}
+	groups := c.groups()
+	class, every := sched.Visible, capacityEvery
+	if c.data == nil {
+		class = sched.FirstLoad
+	}
+	if c.hot() {
+		every = 0
+	}
+	cluster := c.cluster
+	return []sched.Need{{
+		Key: c.key, Class: class, Every: every,
+		// DescribeClusters and DescribeCapacityProviders; one group describe
+		// and per group its hooks and latest refresh.
+		Cost: sched.Cost{quota.ClusterRead: 2, quota.AutoScalingRead: 1 + 2*max(len(groups), 1)},
+		Run: func(ctx context.Context, _ func(any)) (any, error) {
+			capa := ops.GatherCapacity(ctx, cr, cluster, groups)
+			return &capa, nil
+		},
+	}}
+}
+
+func (c *capacityView) sync() tea.Cmd { return c.env.setNeeds(c.owner, c.need()) }
+
+// missing reports whether the last reading lacks one of the groups (once
+// a reading is in or under way; a first load covers them anyway).
+func (c *capacityView) missing(groups []string) bool {
+	if c.data == nil || c.env.loop.sched.State(c.key).Running {
+		return false
+	}
+	for _, g := range groups {
+		if _, ok := c.data.Groups[g]; !ok && !c.asked[g] {
+			return true
+		}
+	}
+	return false
+}
+
+// kick reads the groups now.
+func (c *capacityView) kick() tea.Cmd {
+	for _, g := range c.groups() {
+		c.asked[g] = true
+	}
+	c.env.setNeedsQuiet(c.owner, c.need())
+	c.env.loop.sched.Kick(c.key)
+	return c.env.pump()
+}
+
+func (c *capacityView) show() tea.Cmd {
+	c.visible = true
+	c.env.setNeedsQuiet(c.owner, c.need())
+	return c.env.pump()
+}
+
+func (c *capacityView) hide() {
+	c.visible = false
+	c.env.setNeedsQuiet(c.owner, nil)
+}
+
+func (c *capacityView) close() {
+	c.visible = false
+	c.env.dropNeeds(c.owner)
+}
+
+// receive takes the view's replies; true when the message was one.
+func (c *capacityView) receive(msg tea.Msg) (bool, tea.Cmd) {
+	m, ok := msg.(fetchedMsg)
+	if !ok || m.key != c.key {
+		return false, nil
+	}
+	if m.err != nil {
+		c.err = m.err
+		return true, nil
+	}
+	if d, ok := m.data.(*ops.Capacity); ok {
+		c.data, c.err = d, nil
+		now := c.env.now()
+		seen := map[string]time.Time{}
+		for _, g := range d.Groups {
+			for _, in := range g.Group.Instances {
+				if in.LifecycleState == model.LifecycleTerminatingWait {
+					at, ok := c.waitSeen[in.InstanceID]
+					if !ok {
+						at = now
+					}
+					seen[in.InstanceID] = at
+				}
+			}
+		}
+		c.waitSeen = seen
+	}
+	// The period depends on what moves: state the need again.
+	return true, c.sync()
+}
+
+// member is the freshest Auto Scaling answer about an instance: the view's
+// own reading of the group when it has one, else the instance listing's.
+func (c *capacityView) member(ci model.ContainerInstance) (model.ASGInstance, bool) {
+	if c != nil && c.data != nil {
+		if m, ok := c.data.Group(ci.AutoScalingGroup).Member(ci.EC2InstanceID); ok {
+			return m, true
+		}
+	}
+	if ci.ASG != nil {
+		return *ci.ASG, true
+	}
+	return model.ASGInstance{}, false
+}
+
+// lines is the header: a line per group, a refresh in progress (or ended
+// within the hour), and the instances held in Terminating:Wait.
+func (c *capacityView) lines(e *env, items []model.ContainerInstance, width int) []string {
+	if c.data == nil {
+		if c.err != nil {
+			return []string{e.st.Warn.Render(fitLine("capacity providers and Auto Scaling groups unknown: "+clean(c.err.Error()), width))}
+		}
+		return nil
+	}
+	st := e.st
+	var out []string
+	names := make([]string, 0, len(c.data.Groups))
+	for n := range c.data.Groups {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		g := c.data.Groups[n]
+		for _, l := range groupLines(g, c.data.Strategy, items) {
+			out = append(out, fitLine(l, width))
+		}
+		if r := g.Refresh; r != nil && (r.Active() || e.now().Sub(r.EndTime) < recentRefresh) {
+			tone := theme.ToneWarn
+			switch {
+			case r.Status == model.RefreshSuccessful:
+				tone = theme.ToneOK
+			case r.Status == model.RefreshFailed || r.Status == model.RefreshRollbackFailed:
+				tone = theme.ToneBad
+			}
+			text := "instance refresh " + ops.RefreshText(*r)
+			if r.Active() {
+				text += " — " + e.keys.WatchRefresh.Help().Key + ": watch"
+			}
+			out = append(out, st.Tone(tone).Render(fitLine(clean(text), width)))
+		}
+		var waiting []string
+		for _, in := range g.Group.Instances {
+			if in.LifecycleState != model.LifecycleTerminatingWait {
+				continue
+			}
+			waiting = append(waiting, c.waitLine(e, g, in))
+		}
+		for i, w := range waiting {
+			if i == 2 {
+				out = append(out, st.Muted.Render(fitLine(fmt.Sprintf("  (and %d more in Terminating:Wait)", len(waiting)-2), width)))
+				break
+			}
+			out = append(out, st.Tone(theme.ToneDrain).Render(fitLine(w, width)))
+		}
+	}
+	for _, u := range c.data.Unknown {
+		out = append(out, st.Warn.Render(fitLine("could not read "+clean(u), width)))
+	}
+	return out
+}
+
+// groupLines say how a group is managed: the group and its provider, then
+// the provider's managed features.
+func groupLines(g *ops.GroupCapacity, strategy []model.CapacityProviderStrategyItem, items []model.ContainerInstance) []string {
+	grp := g.Group
+	size := fmt.Sprintf("desired %d (min %d, max %d)", grp.DesiredCapacity, grp.MinSize, grp.MaxSize)
+	if g.Provider == nil {
+		s := clean(grp.Name) + ": no capacity provider (ECS does not manage it), " + size
+		if len(g.Hooks) > 0 {
+			var hs []string
+			for _, h := range g.Hooks {
+				hs = append(hs, clean(h.Name))
+			}
+			s += "; termination hooks " + strings.Join(hs, ", ")
+		}
+		return []string{s}
+	}
+	cp := g.Provider
+	s := fmt.Sprintf("%s: capacity provider %s", clean(grp.Name), clean(cp.Name))
+	for _, it := range strategy {
+		if it.CapacityProvider == cp.Name {
+			s += fmt.Sprintf(" (default strategy base %d weight %d)", it.Base, it.Weight)
+		}
+	}
+	s += ", " + size
+	f := "  managed scaling " + orDash(cp.ManagedScaling.Status)
+	var use string
+	if cp.ManagedScaling.Enabled() {
+		m, n := 0, 0
+		for _, ci := range items {
+			if ci.AutoScalingGroup != grp.Name || ci.Status == model.InstanceInactive {
+				continue
+			}
+			if in, ok := g.Member(ci.EC2InstanceID); ok && in.LifecycleState != model.LifecycleInService && in.LifecycleState != model.LifecyclePending {
+				continue
+			}
+			n++
+			if ci.RunningTasksCount+ci.PendingTasksCount > 0 {
+				m++
+			}
+		}
+		pct := 0
+		if n > 0 {
+			pct = m * 100 / n
+		}
+		f += fmt.Sprintf(" (target %d%%)", cp.ManagedScaling.Target())
+		use = fmt.Sprintf("  %d of %d instances in use: CapacityProviderReservation ≈ %d%% (estimated here; the metric is CloudWatch's)", m, n, pct)
+	}
+	f += " · termination protection " + orDash(cp.ManagedTerminationProtection) + " · managed draining " + orDash(cp.ManagedDraining)
+	if use != "" {
+		return []string{s, f, use}
+	}
+	return []string{s, f}
+}
+
+// waitLine says who holds an instance in Terminating:Wait, and for how long
+// at most (from when the view first saw it waiting: AWS does not say when
+// the wait began).
+func (c *capacityView) waitLine(e *env, g *ops.GroupCapacity, in model.ASGInstance) string {
+	since := c.waitSeen[in.InstanceID]
+	var who []string
+	left := time.Duration(0)
+	for _, h := range g.Hooks {
+		l := h.HeartbeatTimeout
+		if !since.IsZero() {
+			l -= e.now().Sub(since)
+		}
+		left = max(left, l)
+		what := "its owner completes it, else " + clean(h.DefaultResult)
+		if h.Name == model.ManagedDrainingHook && g.ManagedDraining() {
+			what = "ECS completes it once empty"
+		}
+		who = append(who, clean(h.Name)+": "+what)
+	}
+	s := fmt.Sprintf("  %s Terminating:Wait ≤%s (%s)", clean(in.InstanceID), shortAge(max(left, 0)), strings.Join(who, "; "))
+	if !since.IsZero() {
+		s += " since " + since.UTC().Format("15:04:05")
+	}
+	return s
+}
+
+// shortAge renders an upper bound as 45s, 12m or 3h, rounding up.
+func shortAge(d time.Duration) string {
+	up := func(unit time.Duration) int { return int((d + unit - 1) / unit) }
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", up(time.Second))
+	case d <= time.Hour:
+		return fmt.Sprintf("%dm", up(time.Minute))
+	}
+	return fmt.Sprintf("%dh", up(time.Hour))
+}
+
+// lifecycleCell is the instances view's LIFECYCLE cell.
+func lifecycleCell(m model.ASGInstance, ok bool) table.Cell {
+	if !ok {
+		return table.Cell{Text: "-"}
+	}
+	tone := theme.ToneMuted
+	switch {
+	case m.LifecycleState == model.LifecycleInService:
+		tone = theme.ToneOK
+	case m.LifecycleState == model.LifecycleTerminatingWait:
+		tone = theme.ToneDrain
+	case strings.HasPrefix(m.LifecycleState, model.LifecycleTerminating):
+		tone = theme.ToneWarn
+	}
+	return table.Cell{Text: clean(m.LifecycleState), Tone: tone}
+}
+
+// protectionCell is the instances view's scale-in protection cell.
+func protectionCell(m model.ASGInstance, ok bool) table.Cell {
+	switch {
+	case !ok:
+		return table.Cell{Text: "-"}
+	case m.ProtectedFromScaleIn:
+		return table.Cell{Text: "yes", Tone: theme.ToneOK}
+	}
+	return table.Cell{Text: "no", Tone: theme.ToneMuted}
+}
