@@ -12,8 +12,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ecstui/ecstui/aws/awstest"
+	"github.com/ecstui/ecstui/aws/quota"
 	"github.com/ecstui/ecstui/aws/sim"
 	"github.com/ecstui/ecstui/ui/page"
+	"github.com/ecstui/ecstui/ui/sched"
 )
 
 // The large account: one cluster of 2,345 services, 5,000 tasks and
@@ -122,7 +124,8 @@ func BenchmarkSteadyStateLarge(b *testing.B) {
 	}
 }
 
-// reportSteady prints calls/s per bucket over the window.
+// reportSteady prints calls/s per bucket over the window, next to the
+// steady-state budget (10 % of ECS's sustained rate, 1/s for the others).
 func reportSteady(b *testing.B, view string, load time.Duration, counts map[string]int, window time.Duration) {
 	perBucket := map[string]int{}
 	for op, n := range counts {
@@ -136,10 +139,91 @@ func reportSteady(b *testing.B, view string, load time.Duration, counts map[stri
 	var parts []string
 	for _, k := range names {
 		rate := float64(perBucket[k]) / window.Seconds()
-		parts = append(parts, fmt.Sprintf("%s %.2f/s", k, rate))
+		budget := 1.0
+		if spec, ok := quota.ECS[quota.Bucket(k)]; ok {
+			budget = spec.Rate * sched.DefaultShare
+		}
+		parts = append(parts, fmt.Sprintf("%s %.2f/s (budget %.1f/s)", k, rate, budget))
 		b.ReportMetric(rate, k+"/s")
 	}
+	if len(parts) == 0 {
+		parts = append(parts, "no calls")
+	}
 	b.Logf("%-14s first load %v; steady state over %v: %s", view, load.Round(10*time.Millisecond), window, strings.Join(parts, ", "))
+}
+
+// BenchmarkSweepPeriodLarge measures, on the manual clock, how long a full
+// background sweep of the large account's services, tasks and instances
+// takes at a 10 %, 25 % and 50 % budget with the view open (rows on screen
+// refreshed every interval besides): the age the header shows for the
+// oldest row.
+func BenchmarkSweepPeriodLarge(b *testing.B) {
+	world := sim.NewLarge(1, sim.LargeOptions{Services: steadyServices, Tasks: steadyTasks, Instances: steadyInstances})
+	client, _ := awstest.Start(b, world)
+	views := []struct {
+		name  string
+		build func(e *env) page.Page
+		// sw is the page's last full sweep's end, and false while it
+		// refreshes whole (its whole fetch fits the share's burst).
+		sw func(p page.Page) (time.Time, bool)
+	}{
+		{"services", func(e *env) page.Page { return newServicesPage(e, "large") },
+			func(p page.Page) (time.Time, bool) { return lastFull(p.(*servicesPage).listPage) }},
+		{"tasks", func(e *env) page.Page { return newTasksPage(e, "large") },
+			func(p page.Page) (time.Time, bool) { return lastFull(p.(*tasksPage).listPage) }},
+		{"instances", func(e *env) page.Page { return newInstancesPage(e, "large") },
+			func(p page.Page) (time.Time, bool) { return lastFull(p.(*instancesPage).listPage) }},
+	}
+	for _, v := range views {
+		for _, share := range []float64{0.10, 0.25, 0.50} {
+			b.Run(fmt.Sprintf("%s-%d%%", v.name, int(share*100)), func(b *testing.B) {
+				for b.Loop() {
+					h := newHarness(b, nil, func(d *Deps) {
+						d.Contexts = []Context{{Name: "large", Region: awstest.Region}}
+						d.Connect = func(context.Context, Context) (Backend, error) { return client, nil }
+						d.APIBudget = share
+					})
+					h.run(h.r.reset(v.build(h.r.env)))
+					top := h.r.top()
+					// Two round ends after the first load: the second minus
+					// the first is one full sweep.
+					var ends []time.Time
+					h.idle(time.Second)
+					last, piecemeal := v.sw(top)
+					if !piecemeal {
+						b.ReportMetric(DefaultRefreshInterval.Seconds(), "sweep-s")
+						b.Logf("%-9s at %2.0f%% of the budget: the whole list every %v (it fits the share's burst)",
+							v.name, share*100, DefaultRefreshInterval)
+						h.r.closeAll()
+						continue
+					}
+					for len(ends) < 2 {
+						h.idle(time.Second)
+						if t, _ := v.sw(top); !t.Equal(last) {
+							ends = append(ends, t)
+							last = t
+						}
+						if h.r.env.clock().Sub(t0) > time.Hour {
+							b.Fatalf("%s: no full sweep in an hour", v.name)
+						}
+					}
+					period := ends[1].Sub(ends[0])
+					b.ReportMetric(period.Seconds(), "sweep-s")
+					b.Logf("%-9s at %2.0f%% of the budget: a full sweep every %v", v.name, share*100, period.Round(time.Second))
+					h.r.closeAll()
+				}
+			})
+		}
+	}
+}
+
+// lastFull is when a list page's last background sweep round ended (zero
+// while it refreshes whole).
+func lastFull[T any](p *listPage[T]) (time.Time, bool) {
+	if p.sw == nil {
+		return time.Time{}, false
+	}
+	return p.sw.lastFull, true
 }
 
 // bucketOfAction names the throttle bucket of a wire action.

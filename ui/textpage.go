@@ -14,7 +14,7 @@ import (
 
 // textSpec describes a scrolling detail page (service detail, task
 // definition): what to fetch and how to lay it out for a width.
-type textSpec struct {
+type textSpec[T any] struct {
 	title   string
 	noun    string
 	cluster string
@@ -24,36 +24,36 @@ type textSpec struct {
 	// key names the data for the scheduler; cost is one fetch's calls.
 	key    string
 	cost   sched.Cost
-	fetch  func(ctx context.Context, b Backend) (any, error)
-	render func(e *env, data any, width int) []string
-	copyID func(data any) string
-	keys   []textKey
-	logs   func(data any) (logTarget, bool)
+	fetch  func(ctx context.Context, b Backend) (T, error)
+	render func(e *env, data T, width int) []string
+	copyID func(data T) string
+	keys   []textKey[T]
+	logs   func(data T) (logTarget, bool)
 }
 
 // textKey is a page key acting on the loaded data.
-type textKey struct {
+type textKey[T any] struct {
 	binding func(k *KeyMap) key.Binding
-	do      func(e *env, data any) tea.Cmd
+	do      func(e *env, data T) tea.Cmd
 }
 
-type textPage struct {
-	poller[any]
-	spec          textSpec
+type textPage[T any] struct {
+	poller[T]
+	spec          textSpec[T]
 	vp            viewport.Model
 	width, height int
 }
 
-func newTextPage(e *env, spec textSpec) *textPage {
-	p := &textPage{spec: spec, vp: viewport.New()}
-	p.poller = newPoller(e, spec.key, spec.fetch, func(any, bool) sched.Cost { return spec.cost })
+func newTextPage[T any](e *env, spec textSpec[T]) *textPage[T] {
+	p := &textPage[T]{spec: spec, vp: viewport.New()}
+	p.poller = newPoller(e, spec.key, spec.fetch, func(T, bool) sched.Cost { return spec.cost })
 	p.once = spec.once
 	return p
 }
 
-func (p *textPage) Init() tea.Cmd { return p.fetch() }
+func (p *textPage[T]) Init() tea.Cmd { return p.fetch() }
 
-func (p *textPage) Update(msg tea.Msg) (page.Page, tea.Cmd) {
+func (p *textPage[T]) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case fetchedMsg:
 		if final, _ := p.receive(msg); !final {
@@ -78,12 +78,12 @@ func (p *textPage) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 			p.vp.GotoTop()
 		case key.Matches(msg, k.Table.Bottom):
 			p.vp.GotoBottom()
-		case key.Matches(msg, k.Logs) && p.spec.logs != nil && p.data != nil:
+		case key.Matches(msg, k.Logs) && p.spec.logs != nil && p.loaded:
 			if t, ok := p.spec.logs(p.data); ok {
 				return nil, openLogsCmd(p.env, t)
 			}
 		default:
-			if p.data == nil {
+			if !p.loaded {
 				return nil, nil
 			}
 			for _, x := range p.spec.keys {
@@ -97,8 +97,8 @@ func (p *textPage) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 }
 
 // layout re-renders the content for the current width, keeping the scroll.
-func (p *textPage) layout() {
-	if p.data == nil || p.width <= 0 {
+func (p *textPage[T]) layout() {
+	if !p.loaded || p.width <= 0 {
 		return
 	}
 	y := p.vp.YOffset()
@@ -110,8 +110,8 @@ func (p *textPage) layout() {
 	p.vp.SetYOffset(y)
 }
 
-func (p *textPage) View() string {
-	if p.data == nil {
+func (p *textPage[T]) View() string {
+	if !p.loaded {
 		if p.err != nil {
 			return padLines("", p.height)
 		}
@@ -120,16 +120,16 @@ func (p *textPage) View() string {
 	return padLines(p.vp.View(), p.height)
 }
 
-func (p *textPage) SetSize(w, h int) {
+func (p *textPage[T]) SetSize(w, h int) {
 	p.width, p.height = w, h
 	p.vp.SetWidth(max(w, 1))
 	p.vp.SetHeight(max(h, 1))
 	p.layout()
 }
 
-func (p *textPage) Title() string { return p.spec.title }
+func (p *textPage[T]) Title() string { return p.spec.title }
 
-func (p *textPage) KeyHelp() []key.Binding {
+func (p *textPage[T]) KeyHelp() []key.Binding {
 	var out []key.Binding
 	for _, x := range p.spec.keys {
 		out = append(out, x.binding(p.env.keys))
@@ -140,23 +140,23 @@ func (p *textPage) KeyHelp() []key.Binding {
 	return out
 }
 
-func (p *textPage) Close()                     { p.close() }
-func (p *textPage) Refresh() tea.Cmd           { return p.refresh() }
-func (p *textPage) RefreshState() refreshState { return p.state() }
-func (p *textPage) Shown() tea.Cmd             { return p.show() }
-func (p *textPage) Hidden()                    { p.hide() }
-func (p *textPage) Cluster() string            { return p.spec.cluster }
+func (p *textPage[T]) Close()                     { p.close() }
+func (p *textPage[T]) Refresh() tea.Cmd           { return p.refresh() }
+func (p *textPage[T]) RefreshState() refreshState { return p.state() }
+func (p *textPage[T]) Shown() tea.Cmd             { return p.show() }
+func (p *textPage[T]) Hidden()                    { p.hide() }
+func (p *textPage[T]) Cluster() string            { return p.spec.cluster }
 
-func (p *textPage) CopyText() (string, bool) {
-	if p.data == nil || p.spec.copyID == nil {
+func (p *textPage[T]) CopyText() (string, bool) {
+	if !p.loaded || p.spec.copyID == nil {
 		return "", false
 	}
 	s := p.spec.copyID(p.data)
 	return s, s != ""
 }
 
-func (p *textPage) LogTarget() (logTarget, bool) {
-	if p.data == nil || p.spec.logs == nil {
+func (p *textPage[T]) LogTarget() (logTarget, bool) {
+	if !p.loaded || p.spec.logs == nil {
 		return logTarget{}, false
 	}
 	return p.spec.logs(p.data)

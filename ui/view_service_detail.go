@@ -69,29 +69,27 @@ func fetchServiceDetail(ctx context.Context, b Backend, cluster, name string) (s
 	return d, nil
 }
 
-func newServiceDetailPage(e *env, cluster, name string) *textPage {
-	return newTextPage(e, textSpec{
+func newServiceDetailPage(e *env, cluster, name string) *textPage[serviceDetail] {
+	return newTextPage(e, textSpec[serviceDetail]{
 		title:   "service(" + clean(name) + ")",
 		noun:    "service",
 		key:     "service:" + cluster + ":" + name,
 		cost:    sched.Cost{quota.ServiceRead: 1},
 		cluster: cluster,
-		fetch: func(ctx context.Context, b Backend) (any, error) {
+		fetch: func(ctx context.Context, b Backend) (serviceDetail, error) {
 			return fetchServiceDetail(ctx, b, cluster, name)
 		},
-		render: func(e *env, data any, width int) []string {
-			return renderServiceDetail(e, data.(serviceDetail), width)
-		},
-		copyID: func(data any) string { return data.(serviceDetail).svc.ARN },
-		logs: func(data any) (logTarget, bool) {
-			s := data.(serviceDetail).svc
+		render: renderServiceDetail,
+		copyID: func(d serviceDetail) string { return d.svc.ARN },
+		logs: func(d serviceDetail) (logTarget, bool) {
+			s := d.svc
 			return logTarget{Cluster: cluster, Service: s.Name, TaskDefinitionARN: s.TaskDefinitionARN}, true
 		},
-		keys: []textKey{
-			{binding: func(k *KeyMap) key.Binding { return k.Tasks }, do: func(e *env, _ any) tea.Cmd {
+		keys: []textKey[serviceDetail]{
+			{binding: func(k *KeyMap) key.Binding { return k.Tasks }, do: func(e *env, _ serviceDetail) tea.Cmd {
 				return page.Open(newServiceTasksPage(e, cluster, name))
 			}},
-			{binding: func(k *KeyMap) key.Binding { return k.Ports }, do: func(e *env, _ any) tea.Cmd {
+			{binding: func(k *KeyMap) key.Binding { return k.Ports }, do: func(e *env, _ serviceDetail) tea.Cmd {
 				return page.Open(newPortMapPage(e, portScope{cluster: cluster, service: name}))
 			}},
 			detailAction(func(k *KeyMap) key.Binding { return k.Actions.Deploy }, actions.NewDeploy, cluster, name),
@@ -102,8 +100,8 @@ func newServiceDetailPage(e *env, cluster, name string) *textPage {
 	})
 }
 
-func detailAction(b func(k *KeyMap) key.Binding, open func(d actions.Deps, cluster, service string) page.Page, cluster, name string) textKey {
-	return textKey{binding: b, do: func(e *env, _ any) tea.Cmd {
+func detailAction(b func(k *KeyMap) key.Binding, open func(d actions.Deps, cluster, service string) page.Page, cluster, name string) textKey[serviceDetail] {
+	return textKey[serviceDetail]{binding: b, do: func(e *env, _ serviceDetail) tea.Cmd {
 		return e.openAction(func(d actions.Deps) page.Page { return open(d, cluster, name) })
 	}}
 }

@@ -78,20 +78,18 @@ func newRevisionsPage(e *env, cluster, family string) *listPage[string] {
 // newTaskDefPage shows one revision: a readable summary, then the JSON as
 // `aws ecs describe-task-definition` would print it. Revisions are
 // immutable, so it is fetched once.
-func newTaskDefPage(e *env, id string) *textPage {
-	return newTextPage(e, textSpec{
+func newTaskDefPage(e *env, id string) *textPage[model.TaskDefinition] {
+	return newTextPage(e, textSpec[model.TaskDefinition]{
 		title: "taskdef(" + tdShort(id) + ")",
 		noun:  "task definition",
 		once:  true,
 		key:   "taskdef:" + id,
 		cost:  sched.Cost{quota.TaskDefRead: 1},
-		fetch: func(ctx context.Context, b Backend) (any, error) {
+		fetch: func(ctx context.Context, b Backend) (model.TaskDefinition, error) {
 			return b.TaskDefinition(ctx, id)
 		},
-		render: func(e *env, data any, width int) []string {
-			return renderTaskDef(e, data.(model.TaskDefinition), width)
-		},
-		copyID: func(data any) string { return data.(model.TaskDefinition).ARN },
+		render: renderTaskDef,
+		copyID: func(td model.TaskDefinition) string { return td.ARN },
 	})
 }
 
