@@ -256,3 +256,30 @@ func TestCursorStaysOnTopWhileRowsStreamIn(t *testing.T) {
 		}
 	}
 }
+
+// TestThrottledRefreshBacksOffAndSaysSo: when AWS throttles a steady-state
+// describe (someone else emptied the bucket), the call is not retried, the
+// scheduler halves its service-read rate, and the header says so; a quiet
+// minute later the rate is back to the share.
+func TestThrottledRefreshBacksOffAndSaysSo(t *testing.T) {
+	h, _, srv := largeHarness(t, 300, 300, 30)
+	h.idle(10 * time.Second)
+	srv.ResetCounts()
+	srv.InjectFault("ecs:DescribeServices", wire.Fault{Code: "ThrottlingException", Message: "Rate exceeded", HTTPStatus: 400, Times: 1})
+	sc := h.r.env.loop.sched
+	for srv.Calls("ecs:DescribeServices") == 0 {
+		h.idle(time.Second)
+	}
+	if n := srv.Calls("ecs:DescribeServices"); n != 1 {
+		t.Errorf("the throttled describe was sent %d times, want once (no retries)", n)
+	}
+	if r := sc.Rate(quota.ServiceRead); r != 1 {
+		t.Errorf("service reads at %v/s after a throttle, want half the share (1/s)", r)
+	}
+	h.contains("THROTTLED")
+	h.idle(90 * time.Second)
+	if r := sc.Rate(quota.ServiceRead); r != 2 {
+		t.Errorf("service reads at %v/s after quiet minutes, want the share (2/s)", r)
+	}
+	h.lacks("THROTTLED")
+}

@@ -26,6 +26,7 @@ const (
 	steadyInstances = 1000
 	steadyLatency   = 50 * time.Millisecond
 	steadyWindow    = 60 * time.Second
+	steadySettle    = 20 * time.Second
 )
 
 // benchOpen asks the bench model to show a page built on the live env.
@@ -110,8 +111,9 @@ func BenchmarkSteadyStateLarge(b *testing.B) {
 				}
 				load := time.Since(start)
 				// Let the first load's tail (enrichment, a refresh already
-				// under way) pass, then count a window of leaving it open.
-				time.Sleep(5 * time.Second)
+				// under way) pass and the budget's burst be spent, then
+				// count a window of leaving it open.
+				time.Sleep(steadySettle)
 				srv.ResetCounts()
 				time.Sleep(steadyWindow)
 				counts := srv.CallCounts()
