@@ -118,6 +118,12 @@ func TestGuardAllowListHoldsOnlyReads(t *testing.T) {
 		{"EC2", "TerminateInstances", false},
 		{"Elastic Load Balancing v2", "DescribeTargetHealth", true},
 		{"Elastic Load Balancing v2", "DeregisterTargets", false},
+		{"CloudWatch", "GetMetricData", true},
+		{"CloudWatch", "PutMetricAlarm", false},
+		{"Application Auto Scaling", "DescribeScalableTargets", true},
+		{"Application Auto Scaling", "RegisterScalableTarget", false},
+		{"Application Auto Scaling", "PutScalingPolicy", false},
+		{"Application Auto Scaling", "DeleteScalingPolicy", false},
 		{"STS", "GetCallerIdentity", false}, // unknown services fail closed
 	}
 	for _, tt := range tests {

@@ -12,7 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -71,6 +73,8 @@ type Client struct {
 	asg    *autoscaling.Client
 	ec2    *ec2.Client
 	elb    *elbv2.Client
+	cw     *cloudwatch.Client
+	aas    *applicationautoscaling.Client
 	cfg    Config
 	conc   int
 	region string
@@ -87,6 +91,8 @@ type Client struct {
 
 	// hosts caches what EC2 and Auto Scaling say about each instance.
 	hosts hostCache
+
+	metrics *metricCache // GetMetricData answers per query, for a period (metrics.go)
 }
 
 var _ API = (*Client)(nil)
@@ -110,6 +116,7 @@ func New(ctx context.Context, c Config) (*Client, error) {
 		region:  cfg.Region,
 		tdByARN: map[string]model.TaskDefinition{},
 		tdAlias: map[string]string{},
+		metrics: newMetricCache(),
 	}
 	cl.newServiceClients(cfg, c)
 	return cl, nil
@@ -180,7 +187,7 @@ func loadSDKConfig(ctx context.Context, c Config, retryer func() sdkaws.Retryer)
 	return cfg, nil
 }
 
-// newServiceClients builds the five SDK clients, each with the read-only
+// newServiceClients builds the SDK clients, each with the read-only
 // guard when asked, the ECS one with the client-side throttle budget.
 func (cl *Client) newServiceClients(cfg sdkaws.Config, c Config) {
 	apiOpts := []func(*middleware.Stack) error{}
@@ -225,6 +232,18 @@ func (cl *Client) newServiceClients(cfg sdkaws.Config, c Config) {
 		}
 	})
 	cl.elb = elbv2.NewFromConfig(cfg, func(o *elbv2.Options) {
+		o.APIOptions = append(slices.Clip(o.APIOptions), apiOpts...)
+		if endpoint != nil {
+			o.BaseEndpoint = endpoint
+		}
+	})
+	cl.cw = cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
+		o.APIOptions = append(slices.Clip(o.APIOptions), apiOpts...)
+		if endpoint != nil {
+			o.BaseEndpoint = endpoint
+		}
+	})
+	cl.aas = applicationautoscaling.NewFromConfig(cfg, func(o *applicationautoscaling.Options) {
 		o.APIOptions = append(slices.Clip(o.APIOptions), apiOpts...)
 		if endpoint != nil {
 			o.BaseEndpoint = endpoint

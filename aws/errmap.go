@@ -25,6 +25,10 @@ func shortService(serviceID string) string {
 		return "ec2"
 	case "Elastic Load Balancing v2":
 		return "elbv2"
+	case "CloudWatch":
+		return "cloudwatch"
+	case "Application Auto Scaling":
+		return "application-autoscaling"
 	}
 	return strings.ToLower(serviceID)
 }

@@ -22,6 +22,9 @@ var readOperations = map[string]map[string]bool{
 		"DescribeLifecycleHooks", "DescribeInstanceRefreshes"),
 	"EC2":                       set("DescribeInstances"),
 	"Elastic Load Balancing v2": set("DescribeTargetGroups", "DescribeTargetHealth"),
+	"CloudWatch":                set("GetMetricData"),
+	"Application Auto Scaling": set("DescribeScalableTargets", "DescribeScalingPolicies",
+		"DescribeScalingActivities", "DescribeScheduledActions"),
 }
 
 func set(names ...string) map[string]bool {

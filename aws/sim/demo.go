@@ -48,6 +48,7 @@ func NewDemo(seed int64) *World {
 	w := New(Options{Seed: seed, Start: time.Now().UTC().Truncate(time.Second).Add(-demoSettle)})
 	pg := demoPlayground(w)
 	prod := demoProd(w)
+	demoScaling(w)
 
 	w.Advance(2 * time.Minute)
 	startOn(w, "playground", "logspout", pg, 0, 1, 2, 5)

@@ -60,6 +60,9 @@ type World struct {
 	logRate     float64 // lines per running container per minute
 	logsEnabled bool
 
+	metrics *metricState  // CloudWatch metrics (metrics.go)
+	scaling *scalingState // Application Auto Scaling (appscaling.go)
+
 	seq int64 // monotonic counter for event ids and the like
 
 	history historyStore // service deployments and revisions (history.go)
@@ -169,6 +172,8 @@ func (w *World) step() {
 		}
 		w.pruneStopped(c)
 	}
+	w.stepMetrics()
+	w.stepScaling()
 	if w.logsEnabled {
 		w.writeLogs()
 	}

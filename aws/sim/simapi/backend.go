@@ -99,6 +99,10 @@ type Backend interface {
 	// ELBv2
 	DescribeTargetGroups(arns, names []string, loadBalancerARN string) ([]model.TargetGroup, error)
 	DescribeTargetHealth(targetGroupARN string) ([]model.TargetHealth, error)
+
+	// CloudWatch metrics and Application Auto Scaling (metrics.go)
+	MetricsBackend
+	AppScalingBackend
 }
 
 // APIError is an AWS error: its Code is the AWS error code (ClusterNotFoundException,

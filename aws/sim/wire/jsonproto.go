@@ -32,6 +32,8 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, target string
 		service, op, ops = "ecs", strings.TrimPrefix(target, ecsTargetPrefix), ecsOps
 	case strings.HasPrefix(target, logsTargetPrefix):
 		service, op, ops = "logs", strings.TrimPrefix(target, logsTargetPrefix), logsOps
+	case strings.HasPrefix(target, aasTargetPrefix):
+		service, op, ops = "application-autoscaling", strings.TrimPrefix(target, aasTargetPrefix), aasOps
 	default:
 		s.writeJSONError(w, &simapi.APIError{Code: "UnknownOperationException", Message: "Unknown target " + target})
 		return

@@ -249,10 +249,15 @@ var mutatingActions = map[string]bool{
 	"autoscaling:StartInstanceRefresh":                true,
 	"autoscaling:CancelInstanceRefresh":               true,
 	"autoscaling:RollbackInstanceRefresh":             true,
+	"application-autoscaling:RegisterScalableTarget":  true,
+	"application-autoscaling:PutScalingPolicy":        true,
+	"application-autoscaling:PutScheduledAction":      true,
 }
 
-// ServeHTTP routes a request to its protocol: a X-Amz-Target header means
-// awsJson (ECS, Logs); otherwise a form body names a query action.
+// ServeHTTP routes a request to its protocol: a /service/…/operation/… path
+// is Smithy RPC v2 CBOR (CloudWatch); a X-Amz-Target header means awsJson
+// (ECS, Logs, Application Auto Scaling); otherwise a form body names a query
+// action.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		http.Error(w, "the simulated AWS endpoint accepts POST only", http.StatusMethodNotAllowed)
@@ -273,6 +278,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case <-t.C:
 	case <-r.Context().Done():
 		t.Stop()
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/service/") {
+		s.serveRPCv2(w, r, body)
 		return
 	}
 	if target := r.Header.Get("X-Amz-Target"); target != "" {

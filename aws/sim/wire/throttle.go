@@ -23,6 +23,10 @@ var bucketSpecs = func() map[string]quota.Spec {
 		"autoscaling:mutate":        {Burst: 50, Rate: 20},
 		"ec2:read":                  {Burst: 100, Rate: 50},
 		"elasticloadbalancing:read": {Burst: 100, Rate: 50},
+		// GetMetricData: 50 transactions per second per account and region.
+		"cloudwatch:get-metric-data":     {Burst: 50, Rate: 50},
+		"application-autoscaling:read":   {Burst: 50, Rate: 20},
+		"application-autoscaling:mutate": {Burst: 20, Rate: 5},
 	}
 	for b, s := range quota.ECS {
 		m[string(b)] = s
