@@ -10,6 +10,7 @@ package ops
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ecstui/ecstui/model"
 )
@@ -52,6 +53,14 @@ type Plan struct {
 	// What the executor will send.
 	Register *Registration        `json:"-"`
 	Update   *model.ServiceUpdate `json:"-"`
+	// Scaling changes the service's Application Auto Scaling target first
+	// (a scale outside its min/max, with --adjust-autoscaling or
+	// --suspend-autoscaling).
+	Scaling *ScalingStep `json:"-"`
+	// AutoScalingHold keeps a watch going this long after the update when
+	// Application Auto Scaling is expected to set the new count back, so the
+	// outcome reported is what happened after it acted.
+	AutoScalingHold time.Duration `json:"-"`
 	// PreviousTaskDefinition is what a rollback returns to.
 	PreviousTaskDefinition string `json:",omitempty"`
 }

@@ -224,4 +224,5 @@ type API interface {
 	TaskAPI
 	RefreshAPI
 	drainCapacityAPI
+	AutoScalingAPI
 }

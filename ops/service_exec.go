@@ -88,6 +88,7 @@ func GatherService(ctx context.Context, r ServiceReader, cluster, service, revis
 	if st.Previous == "" && st.Current.Revision > 1 {
 		st.Previous = fmt.Sprintf("%s:%d", st.Current.Family, st.Current.Revision-1)
 	}
+	gatherScaling(ctx, r, &st, cluster)
 	if rl, ok := r.(revisionLister); ok {
 		// Only a convenience for choosing a revision: a failure loses nothing.
 		st.Revisions, _ = rl.TaskDefinitionRevisions(ctx, st.Current.Family)
@@ -134,6 +135,14 @@ func (r *Runner) UpdateService(ctx context.Context, api ServiceAPI, p Plan, watc
 	}
 	upd := *p.Update
 	exp := expectation{desired: upd.DesiredCount, newDeployment: upd.ForceNewDeployment}
+	if p.Scaling != nil {
+		if err := r.adjustScaling(ctx, api, p); err != nil {
+			res.NotDone = append(res.NotDone, p.Scaling.Changes...)
+			res.NotDone = append(res.NotDone, "update service "+upd.Service)
+			return r.finish(p, res, err, "changing the scalable target")
+		}
+		res.Done = append(res.Done, p.Scaling.Changes...)
+	}
 	if p.Register != nil {
 		r.step("register", "registering a new revision of %s: a copy of %s with new images", p.Register.Expected.Family, model.ResourceID(p.Register.Base))
 		td, err := api.RegisterTaskDefinitionWithImages(ctx, p.Register.Base, p.Register.Images)
@@ -385,6 +394,11 @@ func (r *Runner) watchDeployment(ctx context.Context, api ServiceReader, p Plan,
 func (r *Runner) watchSteady(ctx context.Context, api ServiceReader, p Plan, res Result, cluster, service string, seen map[string]bool, exp expectation) Result {
 	deadline := r.now().Add(r.timeout())
 	unconfirmed := 0
+	var dw *desiredWatch
+	if exp.desired != nil {
+		dw = &desiredWatch{want: *exp.desired, since: r.now()}
+	}
+	held := false
 	for {
 		svc, err := DescribeService(ctx, api, cluster, service)
 		if err != nil {
@@ -396,9 +410,24 @@ func (r *Runner) watchSteady(ctx context.Context, api ServiceReader, p Plan, res
 		primary, _ := svc.PrimaryDeployment()
 		rp := progressOf(svc, primary.ID, newEvents(svc, seen))
 		r.emit(Event{Step: "watch", Message: rolloutLine(rp), Rollout: rp})
+		dw.observe(ctx, r, api, cluster, svc)
 		state, why := verdict(svc, primary, exp)
 		steady := len(svc.Deployments) == 1 && svc.RunningCount == svc.DesiredCount && svc.PendingCount == 0
 		switch {
+		case steady && dw != nil && dw.told:
+			// Steady, but not at the count we set: that is not what was asked.
+			res.Outcome = OutcomeFailed
+			res.Message = fmt.Sprintf("service %s is steady at %d running tasks, not the %d asked: %s", service, svc.RunningCount, dw.want, dw.why)
+			return r.finish(p, res, nil, "")
+		case state == "done" && steady && dw != nil && p.AutoScalingHold > 0 && r.now().Sub(dw.since) < p.AutoScalingHold:
+			// The plan expects Application Auto Scaling to set the count
+			// back: keep watching long enough to see it, not just the moment
+			// the tasks are placed.
+			if !held {
+				held = true
+				r.step("watch", "steady at %d; watching until %s in case Application Auto Scaling sets it back",
+					svc.RunningCount, dw.since.Add(p.AutoScalingHold).UTC().Format("15:04:05"))
+			}
 		case state == "done" && steady:
 			res.Outcome = OutcomeSuccess
 			res.Message = fmt.Sprintf("service %s is steady at %d running tasks of %s", service, svc.RunningCount, model.ResourceID(primary.TaskDefinitionARN))

@@ -24,6 +24,10 @@ type ServiceState struct {
 	Previous string
 	// Revisions of the family, newest first, when the reader can list them.
 	Revisions []string
+	// Scaling is the service's Application Auto Scaling state, when the
+	// reader can read it (nil otherwise); ScalingErr why it could not.
+	Scaling    *model.ServiceScaling
+	ScalingErr error
 }
 
 // DeployInput is a rolling update: new images per container, or an existing
@@ -290,8 +294,10 @@ func PlanRollback(cluster string, st ServiceState, previous model.TaskDefinition
 	return p
 }
 
-// PlanScale plans a change of desired count.
-func PlanScale(cluster string, st ServiceState, desired int) Plan {
+// PlanScale plans a change of desired count. With a scalable target it
+// says what Application Auto Scaling will do to the new count, and applies
+// the fix the options ask for (at most one ScaleOptions).
+func PlanScale(cluster string, st ServiceState, desired int, opts ...ScaleOptions) Plan {
 	svc := st.Service
 	p := Plan{Action: ActionScale, Cluster: cluster, Target: svc.Name}
 	p.Summary = fmt.Sprintf("scale service %s from %d to %d tasks (cluster %s)", svc.Name, svc.DesiredCount, desired, cluster)
@@ -324,6 +330,11 @@ func PlanScale(cluster string, st ServiceState, desired int) Plan {
 		awsCmd("ecs", "update-service", "--cluster", cluster, "--service", svc.Name, "--desired-count", fmt.Sprint(desired)),
 		awsCmd("ecs", "wait", "services-stable", "--cluster", cluster, "--services", svc.Name),
 	}
+	var opt ScaleOptions
+	if len(opts) > 0 {
+		opt = opts[0]
+	}
+	planAutoScaling(&p, cluster, st, desired, opt)
 	return p
 }
 

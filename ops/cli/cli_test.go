@@ -66,6 +66,11 @@ func (c *counting) UpdateContainerInstancesState(ctx context.Context, cl string,
 	return c.API.UpdateContainerInstancesState(ctx, cl, ids, s)
 }
 
+func (c *counting) RegisterScalableTarget(ctx context.Context, in model.ScalableTargetUpdate) error {
+	c.note("RegisterScalableTarget")
+	return c.API.RegisterScalableTarget(ctx, in)
+}
+
 func (c *counting) TerminateInstanceInAutoScalingGroup(ctx context.Context, id string, dec bool) (model.ScalingActivity, error) {
 	c.note("TerminateInstanceInAutoScalingGroup")
 	return c.API.TerminateInstanceInAutoScalingGroup(ctx, id, dec)

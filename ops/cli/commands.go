@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -114,10 +115,12 @@ func scaleCmd(env *Env) *cobra.Command {
 	var c common
 	var cluster, service string
 	var desired int
+	var opt ops.ScaleOptions
 	cmd := &cobra.Command{
-		Use:     "scale --cluster C --service S --desired N",
-		Short:   "Set a service's desired count (with a placement preview)",
-		Example: "  ecstui scale --cluster demo --service random --desired 6 --wait",
+		Use:   "scale --cluster C --service S --desired N",
+		Short: "Set a service's desired count (with a placement preview and what Application Auto Scaling will do to it)",
+		Example: "  ecstui scale --cluster demo --service random --desired 6 --wait\n" +
+			"  ecstui scale --cluster demo --service random --desired 20 --adjust-autoscaling --wait",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := required(cmd, "service"); err != nil {
 				return err
@@ -133,7 +136,11 @@ func scaleCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p := ops.PlanScale(cluster, st, desired)
+			opt.Now = time.Now()
+			if s.Now != nil {
+				opt.Now = s.Now()
+			}
+			p := ops.PlanScale(cluster, st, desired, opt)
 			return env.execute(cmd, s, &c, p, func(ctx context.Context, r *ops.Runner) ops.Result {
 				return r.UpdateService(ctx, s.API, p, c.wait)
 			})
@@ -142,6 +149,10 @@ func scaleCmd(env *Env) *cobra.Command {
 	cmd.Flags().StringVar(&cluster, "cluster", "", "cluster name or ARN")
 	cmd.Flags().StringVar(&service, "service", "", "service name")
 	limitVar(cmd.Flags(), &desired, ops.DesiredCount, 0, "desired count")
+	cmd.Flags().BoolVar(&opt.AdjustAutoScaling, "adjust-autoscaling", false,
+		"when the count is outside the service's Application Auto Scaling min/max, move min or max to it first")
+	cmd.Flags().BoolVar(&opt.SuspendAutoScaling, "suspend-autoscaling", false,
+		"suspend the service's dynamic scaling first (until resumed), so no policy moves the count")
 	c.bind(cmd, true)
 	return cmd
 }

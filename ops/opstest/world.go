@@ -222,3 +222,36 @@ func (a WorldAPI) CancelInstanceRefresh(_ context.Context, group string) (string
 func (a WorldAPI) RollbackInstanceRefresh(_ context.Context, group string) (string, error) {
 	return a.b.RollbackInstanceRefresh(group)
 }
+
+// ServiceScaling reads a service's Application Auto Scaling state as the
+// adapter does: the target, then (when there is one) its policies,
+// scheduled actions and latest activities.
+func (a WorldAPI) ServiceScaling(_ context.Context, cluster, service string, activities int) (model.ServiceScaling, error) {
+	var out model.ServiceScaling
+	rid := model.ECSServiceResourceID(cluster, service)
+	ts, err := a.b.DescribeScalableTargets([]string{rid})
+	if err != nil || len(ts) == 0 {
+		return out, err
+	}
+	out.Target = &ts[0]
+	if out.Policies, err = a.b.DescribeScalingPolicies(rid, nil); err != nil {
+		return out, err
+	}
+	if out.Scheduled, err = a.b.DescribeScheduledActions(rid, nil); err != nil {
+		return out, err
+	}
+	if activities > 0 {
+		acts, err := a.b.DescribeScalingActivities(rid)
+		if err != nil {
+			return out, err
+		}
+		out.Activities = acts[:min(activities, len(acts))]
+	}
+	return out, nil
+}
+
+// RegisterScalableTarget changes a service's scalable target.
+func (a WorldAPI) RegisterScalableTarget(_ context.Context, in model.ScalableTargetUpdate) error {
+	_, err := a.b.RegisterScalableTarget(in)
+	return err
+}

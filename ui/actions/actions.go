@@ -49,6 +49,14 @@ func (d Deps) runner() *ops.Runner {
 	return &ops.Runner{Wait: d.Wait, Now: d.Now, Poll: d.Poll, Journal: d.Journal, Context: d.Context}
 }
 
+// now is the Deps clock (the wall clock unless a test set one).
+func (d Deps) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
 func (d Deps) styles() *theme.Styles {
 	if d.Styles == nil {
 		return theme.Default()
@@ -138,20 +146,48 @@ func NewRollback(d Deps, cluster, service string) page.Page {
 	})
 }
 
+// What a scale outside the scalable target's range does about Application
+// Auto Scaling (the scale form's choice; the CLI's --adjust-autoscaling and
+// --suspend-autoscaling).
+const (
+	scaleKeep    = "warn"
+	scaleAdjust  = "adjust"
+	scaleSuspend = "suspend"
+)
+
 // NewScale sets a service's desired count and watches it to steady state.
+// With a scalable target, the form offers the fix for a count outside its
+// range: adjust min/max first, or suspend dynamic scaling.
 func NewScale(d Deps, cluster, service string) page.Page {
 	return newFlow(d, spec{
 		action: ops.ActionScale, title: "scale " + service,
 		gather: func(ctx context.Context) (any, error) { return ops.GatherService(ctx, d.API, cluster, service, "") },
 		fields: func(state any) []field {
-			return []field{{key: "desired", label: "desired count", value: strconv.Itoa(state.(ops.ServiceState).Service.DesiredCount)}}
+			st := state.(ops.ServiceState)
+			f := []field{{key: "desired", label: "desired count", value: strconv.Itoa(st.Service.DesiredCount)}}
+			if st.Scaling != nil && st.Scaling.Target != nil {
+				t := st.Scaling.Target
+				f = append(f, field{key: "autoscaling", label: fmt.Sprintf("outside %d–%d", t.MinCapacity, t.MaxCapacity), value: scaleKeep,
+					hint: scaleKeep + " | " + scaleAdjust + " (move min/max to the count first) | " + scaleSuspend + " (dynamic scaling)"})
+			}
+			return f
 		},
 		plan: func(_ context.Context, state any, v values) (ops.Plan, any, error) {
 			n, err := ops.DesiredCount.Parse(v.get("desired"))
 			if err != nil {
 				return ops.Plan{}, nil, err
 			}
-			return ops.PlanScale(cluster, state.(ops.ServiceState), n), state, nil
+			opt := ops.ScaleOptions{Now: d.now()}
+			switch a := strings.TrimSpace(v.get("autoscaling")); a {
+			case "", scaleKeep:
+			case scaleAdjust:
+				opt.AdjustAutoScaling = true
+			case scaleSuspend:
+				opt.SuspendAutoScaling = true
+			default:
+				return ops.Plan{}, nil, fmt.Errorf("outside min/max: %q is not %s, %s or %s", a, scaleKeep, scaleAdjust, scaleSuspend)
+			}
+			return ops.PlanScale(cluster, state.(ops.ServiceState), n, opt), state, nil
 		},
 		run: func(ctx context.Context, r *ops.Runner, p ops.Plan, _ any, _ *control) ops.Result {
 			return r.UpdateService(ctx, d.API, p, true)

@@ -23,6 +23,7 @@ type fakeAPI struct {
 	failPorts map[string]bool
 	observed  int
 	mutations []string
+	scaling   model.ServiceScaling // Application Auto Scaling of svc
 }
 
 var t0 = time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
@@ -229,6 +230,22 @@ func (f *fakeAPI) UpdateContainerInstancesState(_ context.Context, _ string, ids
 		}
 	}
 	return nil, nil, nil
+}
+
+func (f *fakeAPI) ServiceScaling(context.Context, string, string, int) (model.ServiceScaling, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.scaling, nil
+}
+
+func (f *fakeAPI) RegisterScalableTarget(_ context.Context, in model.ScalableTargetUpdate) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.mutate("RegisterScalableTarget " + in.Service)
+	if t := f.scaling.Target; t != nil && in.MaxCapacity != nil {
+		t.MaxCapacity = *in.MaxCapacity
+	}
+	return nil
 }
 
 func (f *fakeAPI) TerminateInstanceInAutoScalingGroup(_ context.Context, id string, _ bool) (model.ScalingActivity, error) {

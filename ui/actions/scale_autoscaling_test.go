@@ -1,0 +1,41 @@
+package actions
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ecstui/ecstui/model"
+)
+
+// TestScaleOffersTheAutoscalingFix: a service with a scalable target gets
+// a form field for what to do outside its range; the plan warns that the
+// autoscaler will set the count back, and the fix, chosen in the form, is
+// applied first.
+func TestScaleOffersTheAutoscalingFix(t *testing.T) {
+	api := newFake()
+	api.scaling = model.ServiceScaling{Target: &model.ScalableTarget{MinCapacity: 2, MaxCapacity: 12},
+		Policies: []model.ScalingPolicy{{Name: "auth-cpu50", Type: model.PolicyTargetTracking,
+			TargetTracking: &model.TargetTracking{TargetValue: 50, PredefinedMetric: model.PredefinedECSCPU}}}}
+	p := open(t, NewScale(deps(api), "demo", "auth"))
+	golden(t, "scale_form_autoscaling", p)
+	p, _ = press(t, p, "ctrl+u", "20", "enter")
+	golden(t, "scale_plan_autoscaling", p)
+	if v := ansi.Strip(p.View()); !strings.Contains(v, "Application Auto Scaling will set") {
+		t.Fatalf("plan must warn:\n%s", v)
+	}
+	p, _ = press(t, p, "esc", "tab", "ctrl+u", "adjust", "enter")
+	if v := ansi.Strip(p.View()); !strings.Contains(v, "maximum capacity 12 → 20") || strings.Contains(v, "will set it back") {
+		t.Fatalf("adjusted plan:\n%s", v)
+	}
+	_, _ = press(t, p, "y")
+	if got := strings.Join(api.mutations, ","); got != "RegisterScalableTarget auth,UpdateService" {
+		t.Fatalf("mutations %s: the scalable target must change first", got)
+	}
+	p = open(t, NewScale(deps(api), "demo", "auth"))
+	p, _ = press(t, p, "tab", "ctrl+u", "later", "enter")
+	if v := ansi.Strip(p.View()); !strings.Contains(v, `"later" is not warn, adjust or suspend`) {
+		t.Fatalf("a bad choice must be named:\n%s", v)
+	}
+}
