@@ -283,3 +283,29 @@ func TestThrottledRefreshBacksOffAndSaysSo(t *testing.T) {
 	}
 	h.lacks("THROTTLED")
 }
+
+// TestPortMapRowsOnScreenStayFresh: on a cluster whose whole gathering is
+// over the share's burst, the bindings on screen (their tasks, services
+// and target health) are described again every interval while the whole
+// gathering runs in the background, and the header says how old it is.
+func TestPortMapRowsOnScreenStayFresh(t *testing.T) {
+	h, _, _ := largeHarness(t, 120, 240, 30)
+	h.run(h.r.reset(newPortMapPage(h.r.env, portScope{cluster: "large"})))
+	p := h.r.top().(*portMapPage)
+	for range 6 {
+		h.idle(10 * time.Second)
+		needs, piecemeal := p.piecemealNeeds()
+		if !piecemeal || len(needs) != 2 {
+			t.Fatalf("port map not refreshed piecemeal: %v %v", piecemeal, needs)
+		}
+		// Fetched last by the rows' own need or by a whole gathering.
+		last := h.r.env.loop.sched.State(needs[1].Key).LastDone
+		if p.fresh.at.After(last) {
+			last = p.fresh.at
+		}
+		if age := h.r.env.clock().Sub(last); age > DefaultRefreshInterval {
+			t.Fatalf("the rows on screen were fetched %v ago, want within %v", age, DefaultRefreshInterval)
+		}
+	}
+	h.contains("full sweep")
+}

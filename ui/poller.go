@@ -85,6 +85,12 @@ func (p *poller[T]) need() []sched.Need {
 			return n
 		}
 	}
+	return []sched.Need{p.whole()}
+}
+
+// whole is the need of one whole fetch: a first load until the page has
+// data, then a Visible refresh.
+func (p *poller[T]) whole() sched.Need {
 	class := sched.Visible
 	if !p.loaded {
 		class = sched.FirstLoad
@@ -96,7 +102,7 @@ func (p *poller[T]) need() []sched.Need {
 			return stream(ctx, b, func(v T) { emit(v) })
 		}
 	}
-	return []sched.Need{{Key: p.key, Class: class, Cost: p.cost(p.data, p.loaded), Run: run}}
+	return sched.Need{Key: p.key, Class: class, Cost: p.cost(p.data, p.loaded), Run: run}
 }
 
 // sync states the page's needs and starts what is due.

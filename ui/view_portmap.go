@@ -199,6 +199,17 @@ func portHeader(e *env, meta any, width int) []string {
 type portMapPage struct {
 	*listPage[model.PortMapRow]
 	scope portScope
+	// gathered is the last whole gathering (written by its run, read on
+	// the UI goroutine after its reply); fresh what the page joins from.
+	gathered atomic.Pointer[portGathered]
+	fresh    *portGathered
+}
+
+// portGathered is a whole gathering and the scope's instance ids.
+type portGathered struct {
+	g     gather.PortMap
+	insts map[string]string
+	at    time.Time // set on the UI goroutine when adopted
 }
 
 func (p *portMapPage) Cluster() string { return p.scope.cluster }
@@ -218,19 +229,16 @@ func portLogTarget(cluster string, r model.PortMapRow) logTarget {
 func newPortMapPage(e *env, scope portScope) *portMapPage {
 	p := &portMapPage{scope: scope}
 	cluster := scope.cluster
-	// sizes is what the last gathering read (written by its run, read when
-	// the scheduler asks what the next one costs).
-	var sizes atomic.Pointer[gather.PortMap]
 	p.listPage = newListPage(e, listSpec[model.PortMapRow]{
 		title: scope.title(),
 		noun:  "port bindings",
 		key:   "ports:" + cluster + ":" + scope.service + ":" + scope.instanceARN,
 		cost: func(int) sched.Cost {
-			g := sizes.Load()
+			g := p.gathered.Load()
 			if g == nil {
 				return portMapCost(gather.PortMap{})
 			}
-			return portMapCost(*g)
+			return portMapCost(g.g)
 		},
 		columns: portColumns,
 		fetchMeta: func(ctx context.Context, b Backend) ([]model.PortMapRow, any, []model.Failure, error) {
@@ -239,7 +247,6 @@ func newPortMapPage(e *env, scope portScope) *portMapPage {
 				return nil, nil, nil, err
 			}
 			pm, fails := g.Map, g.Failures
-			sizes.Store(&g)
 			insts := map[string]string{}
 			if scope.instanceARN != "" {
 				cis, _, err := b.DescribeContainerInstances(ctx, cluster, []string{scope.instanceARN})
@@ -251,6 +258,7 @@ func newPortMapPage(e *env, scope portScope) *portMapPage {
 					insts[scope.instanceARN] = ci.EC2InstanceID
 				}
 			}
+			p.gathered.Store(&portGathered{g: g, insts: insts})
 			pm = narrow(pm, scope, insts)
 			return pm.Rows, pm, fails, nil
 		},
@@ -283,5 +291,6 @@ func newPortMapPage(e *env, scope portScope) *portMapPage {
 			}},
 		},
 	})
+	p.poller.piecemeal = p.piecemealNeeds
 	return p
 }

@@ -37,6 +37,8 @@ type PortMap struct {
 	Failures []model.Failure
 	// The sizes read, for what a refresh costs.
 	Services, Tasks, Instances, TargetGroups int
+	// Input is what was joined, so a refresh of a few tasks can join again.
+	Input model.PortMapInput
 }
 
 // ClusterPortMap reads one cluster's services, running tasks, instances,
@@ -46,7 +48,7 @@ func ClusterPortMap(ctx context.Context, r Reader, cluster string) (PortMap, err
 	if err != nil {
 		return PortMap{}, err
 	}
-	return PortMap{Map: model.BuildPortMap(in), Failures: fails,
+	return PortMap{Map: model.BuildPortMap(in), Failures: fails, Input: in,
 		Services: len(in.Services), Tasks: len(in.Tasks), Instances: len(in.Instances), TargetGroups: len(TargetGroupARNs(in.Services))}, nil
 }
 

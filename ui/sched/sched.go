@@ -24,8 +24,6 @@ import (
 	"slices"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/ecstui/ecstui/aws/quota"
 )
 
@@ -123,13 +121,6 @@ type Scheduler struct {
 	spent   []spend // Visible and Background calls within usageWindow
 }
 
-type budget struct {
-	base     rate.Limit
-	lim      *rate.Limiter
-	factor   float64 // < 1 after a throttle
-	throttle time.Time
-}
-
 type needState struct {
 	need     Need
 	running  uint64 // the run in flight, 0 when none
@@ -162,16 +153,12 @@ func New(o Options) (*Scheduler, error) {
 	}
 	s := &Scheduler{o: o, budgets: map[quota.Bucket]*budget{}, owners: map[uint64][]Need{}, state: map[string]*needState{}}
 	for b, spec := range quota.ECS {
-		s.budgets[b] = newBudget(rate.Limit(spec.Rate*o.Share), max(int(float64(spec.Burst)*o.Share), 1))
+		s.budgets[b] = newBudget(spec.Rate*o.Share, max(int(float64(spec.Burst)*o.Share), 1))
 	}
 	for _, b := range []quota.Bucket{quota.EC2Read, quota.AutoScalingRead, quota.ELBRead} {
-		s.budgets[b] = newBudget(rate.Limit(o.OtherRate), max(int(o.OtherRate), 1))
+		s.budgets[b] = newBudget(o.OtherRate, max(int(o.OtherRate), 1))
 	}
 	return s, nil
-}
-
-func newBudget(r rate.Limit, burst int) *budget {
-	return &budget{base: r, lim: rate.NewLimiter(r, burst), factor: 1}
 }
 
 // Share is the configured share of ECS's buckets.
@@ -184,7 +171,7 @@ func (s *Scheduler) Interval() time.Duration { return s.o.Interval }
 // state now (the share, lowered after throttling).
 func (s *Scheduler) Rate(b quota.Bucket) float64 {
 	if bu := s.budgets[b]; bu != nil {
-		return float64(bu.lim.Limit())
+		return float64(bu.rate())
 	}
 	return 0
 }
@@ -192,7 +179,7 @@ func (s *Scheduler) Rate(b quota.Bucket) float64 {
 // Burst is how many calls of a bucket the scheduler may make at once.
 func (s *Scheduler) Burst(b quota.Bucket) int {
 	if bu := s.budgets[b]; bu != nil {
-		return bu.lim.Burst()
+		return bu.burst
 	}
 	return 0
 }
@@ -342,15 +329,15 @@ func (s *Scheduler) Due(now time.Time) []Start {
 		}
 		return cmp.Compare(a.key, b.key)
 	})
-	reserve := s.reserve()
+	s.split(now)
 	var out []Start
 	for _, c := range cands {
 		free := c.n.Class == FirstLoad || c.st.forced
-		if !free && !s.affordable(c.n, now, c.n.Class == Background, reserve) {
+		if !free && !s.affordable(c.n, now) {
 			continue
 		}
 		if c.n.Class != FirstLoad {
-			s.charge(c.n.Cost, now)
+			s.charge(c.n.Cost, c.n.Class == Background, now)
 		}
 		s.runs++
 		c.st.running = s.runs
@@ -377,43 +364,37 @@ func (s *Scheduler) reserve() map[quota.Bucket]float64 {
 	return out
 }
 
-// affordable reports whether every bucket of the need's cost has the tokens.
-// A cost above a bucket's burst may start when the bucket is full (and puts
-// it in debt), so no need is starved for being large.
-func (s *Scheduler) affordable(n Need, now time.Time, background bool, reserve map[quota.Bucket]float64) bool {
+// affordable reports whether every bucket of the need's cost has the
+// tokens in the need's part of the share.
+func (s *Scheduler) affordable(n Need, now time.Time) bool {
 	for b, c := range n.Cost {
-		bu := s.budgets[b]
-		if bu == nil || c <= 0 {
-			continue
-		}
-		burst := float64(bu.lim.Burst())
-		want := min(float64(c), burst)
-		if background {
-			want = min(want+reserve[b], burst)
-		}
-		if bu.lim.TokensAt(now) < want-1e-9 {
+		if bu := s.budgets[b]; bu != nil && c > 0 && !bu.affords(c, n.Class == Background, now) {
 			return false
 		}
 	}
 	return true
 }
 
-// charge spends a cost; costs above the burst are taken in burst-sized
-// reservations, leaving the bucket in debt.
-func (s *Scheduler) charge(c Cost, now time.Time) {
+// charge spends a cost from the need's part of the share.
+func (s *Scheduler) charge(c Cost, background bool, now time.Time) {
 	for b, n := range c {
 		bu := s.budgets[b]
 		if bu == nil || n <= 0 {
 			continue
 		}
-		for left := n; left > 0; {
-			k := min(left, bu.lim.Burst())
-			bu.lim.ReserveN(now, k)
-			left -= k
-		}
+		bu.spend(n, background, now)
 		s.spent = append(s.spent, spend{at: now, b: b, n: n})
 	}
 	s.trim(now)
+}
+
+// split gives each bucket's Visible part the rate its Visible needs spend
+// per interval, and the sweep the rest of the share.
+func (s *Scheduler) split(now time.Time) {
+	reserve := s.reserve()
+	for b, bu := range s.budgets {
+		bu.split(reserve[b]/s.o.Interval.Seconds(), now)
+	}
 }
 
 func (s *Scheduler) trim(now time.Time) {
@@ -447,7 +428,7 @@ func (s *Scheduler) Done(key string, id uint64, now time.Time, err error, thrott
 			if bu := s.budgets[b]; bu != nil {
 				bu.factor = max(bu.factor/2, minThrottleFactor)
 				bu.throttle = now
-				bu.lim.SetLimitAt(now, bu.base*rate.Limit(bu.factor))
+				bu.apply(now)
 			}
 		}
 	}
@@ -460,7 +441,7 @@ func (s *Scheduler) recover(now time.Time) {
 		if bu.factor < 1 && now.Sub(bu.throttle) >= recoverAfter {
 			bu.factor = min(bu.factor*2, 1)
 			bu.throttle = now
-			bu.lim.SetLimitAt(now, bu.base*rate.Limit(bu.factor))
+			bu.apply(now)
 		}
 	}
 }
@@ -474,7 +455,7 @@ func (s *Scheduler) Next(now time.Time) time.Time {
 			next = t
 		}
 	}
-	reserve := s.reserve()
+	s.split(now)
 	for k, n := range s.merged() {
 		st := s.state[k]
 		if st == nil || st.running != 0 {
@@ -485,7 +466,7 @@ func (s *Scheduler) Next(now time.Time) time.Time {
 			at = now
 		}
 		if n.Class != FirstLoad && !st.forced {
-			at = s.fundedAt(n, at, n.Class == Background, reserve)
+			at = s.fundedAt(n, at)
 		}
 		earlier(at)
 	}
@@ -498,30 +479,14 @@ func (s *Scheduler) Next(now time.Time) time.Time {
 }
 
 // fundedAt is the first time from t at which the need's buckets hold its cost.
-func (s *Scheduler) fundedAt(n Need, t time.Time, background bool, reserve map[quota.Bucket]float64) time.Time {
+func (s *Scheduler) fundedAt(n Need, t time.Time) time.Time {
 	out := t
 	for b, c := range n.Cost {
 		bu := s.budgets[b]
 		if bu == nil || c <= 0 {
 			continue
 		}
-		burst := float64(bu.lim.Burst())
-		want := min(float64(c), burst)
-		if background {
-			want = min(want+reserve[b], burst)
-		}
-		have := bu.lim.TokensAt(t)
-		if have >= want {
-			continue
-		}
-		lim := float64(bu.lim.Limit())
-		if lim <= 0 {
-			continue
-		}
-		wait := time.Duration((want - have) / lim * float64(time.Second))
-		// Round up to a millisecond so the wake-up is never a hair early.
-		wait = (wait + time.Millisecond - 1).Truncate(time.Millisecond) + time.Millisecond
-		if at := t.Add(wait); at.After(out) {
+		if at := bu.fundedAt(c, n.Class == Background, t); at.After(out) {
 			out = at
 		}
 	}

@@ -82,7 +82,7 @@ func TestFirstLoadIsFreeAndImmediate(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("first load not started: %v", got)
 	}
-	if tok := s.budgets[quota.ServiceRead].lim.TokensAt(t0); tok < 10 {
+	if tok := s.budgets[quota.ServiceRead].bg.TokensAt(t0); tok < 10 {
 		t.Errorf("a first load was charged to the share: %v tokens left", tok)
 	}
 	if len(s.Due(t0)) != 0 {
