@@ -41,8 +41,10 @@ type ScalingActivity struct {
 	AutoScalingGroupName string
 	Description          string
 	Cause                string
-	StatusCode           string
+	StatusCode           string // InProgress, Successful, …
 	StartTime            time.Time
+	EndTime              time.Time // zero while in progress
+	Progress             int       // percent
 }
 
 // EC2Instance is what DescribeInstances tells us about a host.

@@ -10,6 +10,7 @@ type Cluster struct {
 	PendingTasksCount                 int
 	RegisteredContainerInstancesCount int
 	Tags                              map[string]string
+	Settings                          map[string]string // containerInsights: enabled, disabled, enhanced
 	// CapacityProviders are the providers associated with the cluster, and
 	// DefaultStrategy what services and tasks use when they name none.
 	CapacityProviders []string

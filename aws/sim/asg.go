@@ -33,6 +33,7 @@ func (w *World) stepEC2() {
 		case "pending":
 			if !w.now.Before(e.runningAt) {
 				e.state = "running"
+				w.activityDone(e)
 				if e.lifecycle == model.LifecyclePending {
 					e.lifecycle = model.LifecycleInService
 					e.protected = e.asg.newProtected
@@ -45,6 +46,7 @@ func (w *World) stepEC2() {
 		case "shutting-down":
 			if !w.now.Before(e.terminatedAt) {
 				e.state, e.lifecycle = "terminated", model.LifecycleTerminated
+				w.activityDone(e)
 			}
 		case "terminated":
 			if w.now.Sub(e.terminatedAt) > time.Hour {
@@ -68,6 +70,9 @@ func (w *World) stepEC2() {
 			e := w.launchEC2(g)
 			e.runningAt = w.now.Add(bootRunning)
 			e.registerAt = w.now.Add(bootRegister)
+			w.recordActivity(e, "Launching a new EC2 instance: "+e.id, fmt.Sprintf(
+				"At %s an instance was started in response to a difference between desired and actual capacity, increasing the capacity from %d to %d.",
+				w.now.Format(time.RFC3339), n, n+1))
 		}
 	}
 }
@@ -98,15 +103,9 @@ func (w *World) TerminateInstanceInAutoScalingGroup(instanceID string, decrement
 		cause = strings.TrimSuffix(cause, ".") + fmt.Sprintf(", shrinking the capacity from %d to %d.", g.desired, g.desired-1)
 		g.desired--
 	}
+	e.termCause = cause
 	w.beginTermination(e)
-	return model.ScalingActivity{
-		ActivityID:           w.uuid(),
-		AutoScalingGroupName: g.name,
-		Description:          "Terminating EC2 instance: " + e.id,
-		Cause:                cause,
-		StatusCode:           "InProgress",
-		StartTime:            w.now,
-	}, nil
+	return *e.activity, nil
 }
 
 func (w *World) terminateEC2(e *ec2Instance) {

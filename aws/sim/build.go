@@ -39,10 +39,15 @@ func (w *World) AddCluster(name string) string {
 }
 
 func (w *World) addCluster(name string) *cluster {
-	if c, ok := w.clusters[name]; ok {
+	c, ok := w.clusters[name]
+	if ok && !c.deleted {
 		return c
 	}
-	c := &cluster{
+	// A deleted cluster's name makes a new cluster, as in ECS.
+	if ok {
+		w.clusterOrder = slices.DeleteFunc(w.clusterOrder, func(n string) bool { return n == name })
+	}
+	c = &cluster{
 		name:      name,
 		arn:       w.clusterARN(name),
 		services:  map[string]*service{},
@@ -140,6 +145,9 @@ func (w *World) AddAutoScalingGroup(s ASGSpec) []string {
 		e := w.launchEC2(g)
 		e.state, e.lifecycle = "running", model.LifecycleInService
 		w.registerInstance(e)
+		w.recordActivity(e, "Launching a new EC2 instance: "+e.id, fmt.Sprintf(
+			"At %s a user request created an AutoScalingGroup changing the desired capacity from 0 to %d.", w.now.Format(time.RFC3339), s.Size))
+		w.activityDone(e)
 		ids = append(ids, e.id)
 	}
 	return ids
@@ -261,8 +269,9 @@ type TargetGroupSpec struct {
 	HealthyThreshold    int           // default 2
 	UnhealthyThreshold  int           // default 2
 	DeregistrationDelay time.Duration // default 10s (AWS: 300s; shortened so drains are watchable)
-	LoadBalancer        string        // ALB name; default NAME-alb
+	LoadBalancer        string        // ALB name; default NAME-alb; groups naming the same one share it
 	TargetType          string        // instance (default) or ip (awsvpc tasks register ENI-IP:port)
+	Tags                map[string]string
 }
 
 // AddTargetGroup creates a target group (and names its load balancer) and returns its ARN.
@@ -294,20 +303,24 @@ func (w *World) AddTargetGroup(s TargetGroupSpec) string {
 		s.LoadBalancer = s.Name + "-alb"
 	}
 	elb := fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:", w.region, w.account)
+	arn := elb + "targetgroup/" + s.Name + "/" + w.hex(16)
+	lb := w.loadBalancerNamed(s.LoadBalancer) // names are unique: groups share their balancer
 	tg := &targetGroup{
 		TargetGroup: model.TargetGroup{
-			ARN:              elb + "targetgroup/" + s.Name + "/" + w.hex(16),
+			ARN:              arn,
 			Name:             s.Name,
 			Port:             s.Port,
 			Protocol:         s.Protocol,
 			TargetType:       firstNonEmpty(s.TargetType, "instance"),
 			HealthCheckPath:  s.HealthCheckPath,
-			LoadBalancerARNs: []string{elb + "loadbalancer/app/" + s.LoadBalancer + "/" + w.hex(16)},
-			VPCID:            "vpc-0" + w.hex(16),
+			LoadBalancerARNs: []string{lb.arn},
+			VPCID:            lb.vpcID,
 		},
 		interval: s.HealthCheckInterval, healthyCount: s.HealthyThreshold,
 		unhealthyCount: s.UnhealthyThreshold, deregDelay: s.DeregistrationDelay,
+		tags: cloneMap(s.Tags),
 	}
+	lb.tgs = append(lb.tgs, tg)
 	w.tgs[tg.ARN] = tg
 	w.tgOrder = append(w.tgOrder, tg.ARN)
 	return tg.ARN
@@ -391,8 +404,13 @@ func (w *World) CreateService(s ServiceSpec) (model.Service, error) {
 	if s.Name == "" {
 		return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter, "serviceName can not be blank.")
 	}
-	if _, dup := c.services[s.Name]; dup {
-		return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter, "Creation of service was not idempotent.")
+	if old, dup := c.services[s.Name]; dup {
+		if old.status != "INACTIVE" {
+			return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter, "Creation of service was not idempotent.")
+		}
+		// An INACTIVE service's name may be used again: the new service
+		// replaces it and goes last.
+		c.serviceOrder = slices.DeleteFunc(c.serviceOrder, func(n string) bool { return n == s.Name })
 	}
 	td, err := w.usableTaskDef(s.TaskDefinition)
 	if err != nil {
@@ -403,9 +421,14 @@ func (w *World) CreateService(s ServiceSpec) (model.Service, error) {
 			return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter,
 				"Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role being passed has the proper permissions.")
 		}
-		if _, ok := td.Container(lb.ContainerName); !ok {
+		cd, ok := td.Container(lb.ContainerName)
+		if !ok {
 			return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter,
 				"The container %s does not exist in the task definition.", lb.ContainerName)
+		}
+		if !slices.ContainsFunc(cd.PortMappings, func(p model.PortMapping) bool { return p.ContainerPort == lb.ContainerPort }) {
+			return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter,
+				"The container %s did not have a container port %d defined.", lb.ContainerName, lb.ContainerPort)
 		}
 	}
 	if err := w.checkNetworking(s, td); err != nil {

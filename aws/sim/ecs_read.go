@@ -14,7 +14,9 @@ func (w *World) ListClusters() []string {
 	defer w.mu.Unlock()
 	out := make([]string, 0, len(w.clusterOrder))
 	for _, n := range w.clusterOrder {
-		out = append(out, w.clusters[n].arn)
+		if c := w.clusters[n]; !c.deleted {
+			out = append(out, c.arn)
+		}
 	}
 	return out
 }
@@ -40,7 +42,11 @@ func (w *World) DescribeClusters(ids []string) ([]model.Cluster, []model.Failure
 }
 
 func (w *World) clusterModel(c *cluster) model.Cluster {
-	m := model.Cluster{ARN: c.arn, Name: c.name, Status: "ACTIVE", Tags: cloneMap(c.tags),
+	status := "ACTIVE"
+	if c.deleted {
+		status = "INACTIVE"
+	}
+	m := model.Cluster{ARN: c.arn, Name: c.name, Status: status, Tags: cloneMap(c.tags), Settings: cloneMap(c.settings),
 		CapacityProviders: slices.Clone(c.capacityProviders), DefaultStrategy: slices.Clone(c.defaultStrategy)}
 	for _, s := range c.services {
 		if s.status == "ACTIVE" {
@@ -352,6 +358,7 @@ func instanceModel(ci *instance) model.ContainerInstance {
 		Registered:   cloneResources(ci.registered),
 		Remaining:    cloneResources(ci.remaining),
 		RegisteredAt: ci.registeredAt,
+		Tags:         cloneMap(ci.tags),
 		Attributes: map[string]string{
 			"ecs.availability-zone": e.az,
 			"ecs.instance-type":     e.instanceType,

@@ -94,6 +94,7 @@ func (e *ec2Instance) inService() bool {
 // beginTermination takes e out of service: into Terminating:Wait while its
 // group has termination hooks, otherwise straight to shutdown.
 func (w *World) beginTermination(e *ec2Instance) {
+	w.recordTermination(e)
 	hooks := e.asg.terminationHooks()
 	if len(hooks) == 0 || e.state != "running" {
 		w.terminateEC2(e)

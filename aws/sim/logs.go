@@ -31,6 +31,8 @@ type logStore struct {
 type logGroup struct {
 	name, arn string
 	created   time.Time
+	retention int // days; 0 keeps events forever
+	tags      map[string]string
 	bytes     int64
 	streams   map[string]*logStream
 	order     []string // sorted
@@ -60,8 +62,9 @@ func (ls *logStore) ensureGroup(name string, now time.Time) *logGroup {
 	if g, ok := ls.groups[name]; ok {
 		return g
 	}
+	// Groups the awslogs driver writes to are the demo's, kept 14 days.
 	g := &logGroup{
-		name: name, created: now, streams: map[string]*logStream{},
+		name: name, created: now, streams: map[string]*logStream{}, retention: 14,
 		arn: fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", ls.w.region, ls.w.account, name),
 	}
 	ls.groups[name] = g
@@ -85,6 +88,11 @@ func (ls *logStore) ensureStream(group, name string, now time.Time) *logStream {
 // put writes one event; ingestion lags the timestamp a little, as the
 // awslogs driver batches.
 func (ls *logStore) put(group, stream string, ts time.Time, msg string) {
+	ls.putIngested(group, stream, ts, ts.Add(time.Duration(200+ls.w.logRand.IntN(1300))*time.Millisecond), msg)
+}
+
+// putIngested writes one event ingested at the given time.
+func (ls *logStore) putIngested(group, stream string, ts, ingested time.Time, msg string) {
 	s := ls.ensureStream(group, stream, ts)
 	g := ls.groups[group]
 	ls.seq++
@@ -93,7 +101,7 @@ func (ls *logStore) put(group, stream string, ts time.Time, msg string) {
 		Group:      group,
 		Stream:     stream,
 		Timestamp:  ts,
-		IngestedAt: ts.Add(time.Duration(200+ls.w.logRand.IntN(1300)) * time.Millisecond),
+		IngestedAt: ingested,
 		Message:    msg,
 	}
 	i := len(s.events)
@@ -168,7 +176,7 @@ func (w *World) DescribeLogGroups(prefix string) []model.LogGroup {
 			continue
 		}
 		g := w.logs.groups[n]
-		out = append(out, model.LogGroup{Name: g.name, ARN: g.arn, CreatedAt: g.created, StoredBytes: g.bytes, RetentionDays: 14})
+		out = append(out, model.LogGroup{Name: g.name, ARN: g.arn, CreatedAt: g.created, StoredBytes: g.bytes, RetentionDays: g.retention})
 	}
 	return out
 }

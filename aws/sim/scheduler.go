@@ -125,6 +125,10 @@ func taskList(ts []*task) string {
 }
 
 func (w *World) schedule(s *service) {
+	if s.status == "DRAINING" {
+		w.drainDeleted(s)
+		return
+	}
 	if s.status != "ACTIVE" || len(s.deployments) == 0 {
 		return
 	}

@@ -14,6 +14,8 @@ import (
 type cluster struct {
 	name, arn string
 	tags      map[string]string
+	settings  map[string]string // containerInsights
+	deleted   bool              // INACTIVE: described, never listed or used
 
 	services     map[string]*service // by name
 	serviceOrder []string            // creation order
@@ -140,6 +142,7 @@ func (t *task) live() bool { return t.lastStatus != model.StatusStopped }
 type instance struct {
 	id, arn        string
 	cluster        *cluster
+	tags           map[string]string
 	ec2            *ec2Instance
 	status         string
 	statusReason   string
@@ -179,6 +182,11 @@ type ec2Instance struct {
 	waitHooks map[string]time.Time
 	waitSince time.Time
 	busyAt    time.Time
+
+	// The scaling activity launching or terminating it (activities.go), and
+	// why it is being terminated when that is not the group's own doing.
+	activity  *model.ScalingActivity
+	termCause string
 }
 
 type asg struct {
@@ -206,6 +214,7 @@ type asg struct {
 	instanceWarmup   time.Duration
 	refreshes        []*instanceRefresh
 	capacityProvider *capacityProvider
+	activities       []*model.ScalingActivity // oldest first
 }
 
 type targetGroup struct {
@@ -215,6 +224,7 @@ type targetGroup struct {
 	unhealthyCount int
 	deregDelay     time.Duration
 	targets        []*target
+	tags           map[string]string
 }
 
 type target struct {

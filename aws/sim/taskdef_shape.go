@@ -73,12 +73,12 @@ func validateTaskDef(in *ecs.RegisterTaskDefinitionInput) error {
 		}
 	}
 	for _, t := range in.Tags {
-		if strings.HasPrefix(strings.ToLower(deref(t.Key)), "aws:") {
-			return simapi.Errorf(simapi.CodeInvalidParameter, "Tag keys that start with 'aws:' are reserved for AWS use.")
+		if err := validateTag(deref(t.Key), deref(t.Value)); err != nil {
+			return err
 		}
 	}
-	if len(in.Tags) > 50 {
-		return simapi.Errorf(simapi.CodeInvalidParameter, "A resource can have at most 50 tags.")
+	if len(in.Tags) > maxTags {
+		return simapi.Errorf(simapi.CodeInvalidParameter, "A resource can have at most %d tags.", maxTags)
 	}
 	return nil
 }

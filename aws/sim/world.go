@@ -65,6 +65,10 @@ type World struct {
 
 	seq int64 // monotonic counter for event ids and the like
 
+	accountSettings map[string]string // ECS account settings set by PutAccountSetting
+	lbs             map[string]*loadBalancer
+	lbOrder         []string // creation order
+
 	history historyStore // service deployments and revisions (history.go)
 
 	// awsvpc networking (fargate.go): a subnet per zone, ENIs handed out.
@@ -230,7 +234,7 @@ func (w *World) cluster(id string) (*cluster, error) {
 		id = "default"
 	}
 	c, ok := w.clusters[model.ResourceID(id)]
-	if !ok {
+	if !ok || c.deleted {
 		return nil, errCluster()
 	}
 	return c, nil

@@ -55,6 +55,18 @@ type Backend interface {
 	RunTask(in model.RunTaskInput) ([]model.Task, []model.Failure, error)
 	StopTask(cluster, task, reason string) (model.Task, error)
 	UpdateContainerInstancesState(cluster string, ids []string, status string) ([]model.ContainerInstance, []model.Failure, error)
+	CreateCluster(in CreateClusterInput) (model.Cluster, error)
+	DeleteCluster(id string) (model.Cluster, error)
+	// ClusterStatistics are DescribeClusters' STATISTICS, by name.
+	ClusterStatistics(id string) (map[string]int, error)
+	CreateServiceRequest(in CreateServiceInput) (model.Service, error)
+	DeleteService(cluster, service string, force bool) (model.Service, error)
+	// Tags of any ECS resource by ARN; a task definition's keep their order.
+	TagResource(arn string, tags []model.KeyValue) error
+	UntagResource(arn string, keys []string) error
+	ListTagsForResource(arn string) ([]model.KeyValue, error)
+	PutAccountSetting(name, value string)
+	AccountSettings() []model.KeyValue // those PutAccountSetting set
 	// Deployment history: ListServiceDeployments returns ARNs newest first,
 	// narrowed to the statuses (none: all) and created in [after, before)
 	// (zero: unbounded).
@@ -74,11 +86,18 @@ type Backend interface {
 	// (optionally only streams with one of the names or prefixes, and only
 	// events matching the filter pattern) until ctx is done. Used by StartLiveTail.
 	TailLogs(ctx context.Context, groups []string, streamNames, streamPrefixes []string, pattern string) (<-chan model.LogEvent, error)
+	CreateLogGroup(name string, tags map[string]string) error
+	CreateLogStream(group, stream string) error
+	PutLogEvents(group, stream string, events []InputLogEvent) (RejectedLogEvents, error)
+	DeleteLogGroup(name string) error
 
 	// Auto Scaling
 	DescribeAutoScalingGroups(names []string) []model.AutoScalingGroup
 	DescribeAutoScalingInstances(ids []string) []model.ASGInstance
 	TerminateInstanceInAutoScalingGroup(instanceID string, decrementDesired bool) (model.ScalingActivity, error)
+	// DescribeAutoScalingActivities (Auto Scaling's DescribeScalingActivities):
+	// a group's (every group's when "") or those with the ids, newest first.
+	DescribeAutoScalingActivities(group string, ids []string) ([]model.ScalingActivity, error)
 
 	// ECS capacity providers and Auto Scaling lifecycle hooks, scale-in
 	// protection and instance refresh. DescribeCapacityProviders with no
@@ -95,10 +114,15 @@ type Backend interface {
 
 	// EC2
 	DescribeInstances(ids []string) ([]model.EC2Instance, error)
+	DescribeImages(ids []string) ([]Image, error)
 
 	// ELBv2
 	DescribeTargetGroups(arns, names []string, loadBalancerARN string) ([]model.TargetGroup, error)
 	DescribeTargetHealth(targetGroupARN string) ([]model.TargetHealth, error)
+	DescribeLoadBalancers(arns, names []string) ([]LoadBalancer, error)
+	DescribeListeners(loadBalancerARN string, arns []string) ([]Listener, error)
+	DescribeTags(arns []string) ([]TagDescription, error)
+	DescribeTargetGroupAttributes(arn string) ([]model.KeyValue, error)
 
 	// CloudWatch metrics and Application Auto Scaling (metrics.go)
 	MetricsBackend
@@ -172,4 +196,68 @@ func CopyTaskDefinition(b Backend, base string, images map[string]string) (model
 		return model.TaskDefinition{}, err
 	}
 	return b.DescribeTaskDefinition(aws.ToString(reg.TaskDefinitionArn))
+}
+
+// CreateClusterInput is an ECS CreateCluster request.
+type CreateClusterInput struct {
+	Name              string // default "default"
+	Tags              map[string]string
+	Settings          map[string]string // containerInsights
+	CapacityProviders []string
+	DefaultStrategy   []model.CapacityProviderStrategyItem
+}
+
+// LoadBalancer is an application load balancer.
+type LoadBalancer struct {
+	ARN, Name, DNSName, Scheme, Type, State, VPCID string
+	AvailabilityZones                              []string
+	CreatedAt                                      time.Time
+}
+
+// Listener is a load balancer listener whose default action forwards to
+// its target groups.
+type Listener struct {
+	ARN, LoadBalancerARN, Protocol string
+	Port                           int
+	TargetGroupARNs                []string
+}
+
+// TagDescription is one ELB resource's tags.
+type TagDescription struct {
+	ARN  string
+	Tags []model.KeyValue
+}
+
+// InputLogEvent is one event of a PutLogEvents request.
+type InputLogEvent struct {
+	Timestamp time.Time
+	Message   string
+}
+
+// RejectedLogEvents says which events of a PutLogEvents batch CloudWatch
+// did not take: indexes, -1 when none.
+type RejectedLogEvents struct {
+	TooNewStart, TooOldEnd, ExpiredEnd int
+}
+
+// Image is an EC2 machine image the world's instances use.
+type Image struct {
+	ID, Name, Description string
+	CreatedAt             time.Time
+}
+
+// CreateServiceInput is an ECS CreateService request, in the terms the
+// world schedules with.
+type CreateServiceInput struct {
+	Cluster, Name, TaskDefinition string
+	DesiredCount                  int
+	SchedulingStrategy            string // REPLICA (default) or DAEMON
+	// DeploymentConfiguration nil means ECS's defaults.
+	DeploymentConfiguration  *model.DeploymentConfiguration
+	LoadBalancers            []model.LoadBalancer
+	PlacementStrategy        []model.PlacementStrategy
+	PlacementConstraints     []model.PlacementConstraint
+	HealthCheckGracePeriod   time.Duration
+	CapacityProviderStrategy []model.CapacityProviderStrategyItem
+	Tags                     map[string]string
 }

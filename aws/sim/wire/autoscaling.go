@@ -18,6 +18,7 @@ var autoscalingOps = map[string]queryOp{
 	"DescribeAutoScalingGroups":           {"autoscaling:read", asgDescribeGroups},
 	"DescribeAutoScalingInstances":        {"autoscaling:read", asgDescribeInstances},
 	"TerminateInstanceInAutoScalingGroup": {"autoscaling:mutate", asgTerminateInstance},
+	"DescribeScalingActivities":           {"autoscaling:read", asgDescribeScalingActivities},
 	"DescribeLifecycleHooks":              {"autoscaling:read", asgDescribeLifecycleHooks},
 	"DescribeInstanceRefreshes":           {"autoscaling:read", asgDescribeInstanceRefreshes},
 	"SetInstanceProtection":               {"autoscaling:mutate", asgSetInstanceProtection},

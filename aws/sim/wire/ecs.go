@@ -63,6 +63,16 @@ func init() {
 		"RunTask":                       ecsOp("ecs:mutate", ecsRunTask),
 		"StopTask":                      ecsOp("ecs:mutate", ecsStopTask),
 		"UpdateContainerInstancesState": ecsOp("ecs:mutate", ecsUpdateContainerInstancesState),
+		"CreateCluster":                 ecsOp("ecs:mutate", ecsCreateCluster),
+		"DeleteCluster":                 ecsOp("ecs:mutate", ecsDeleteCluster),
+		"CreateService":                 ecsOp("ecs:mutate", ecsCreateService),
+		"DeleteService":                 ecsOp("ecs:mutate", ecsDeleteService),
+		"TagResource":                   ecsOp("ecs:mutate", ecsTagResource),
+		"UntagResource":                 ecsOp("ecs:mutate", ecsUntagResource),
+		"ListTagsForResource":           ecsOp("ecs:other-read", ecsListTagsForResource),
+		"ListAccountSettings":           ecsOp("ecs:other-read", ecsListAccountSettings),
+		"PutAccountSetting":             ecsOp("ecs:mutate", ecsPutAccountSetting),
+		"ListAttributes":                ecsOp("ecs:other-read", ecsListAttributes),
 		"DescribeCapacityProviders":     ecsOp("ecs:cluster-read", ecsDescribeCapacityProviders),
 		"ListServiceDeployments":        ecsOp("ecs:service-read", ecsListServiceDeployments),
 		"DescribeServiceDeployments":    ecsOp("ecs:service-read", ecsDescribeServiceDeployments),
@@ -107,6 +117,7 @@ func nonNil[T any](s []T) []T {
 func ecsDescribeClusters(s *Server, body []byte) (any, error) {
 	var in struct {
 		Clusters []string `json:"clusters"`
+		Include  []string `json:"include"`
 	}
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -124,7 +135,11 @@ func ecsDescribeClusters(s *Server, body []byte) (any, error) {
 		Failures []jsFailure `json:"failures"`
 	}{Clusters: []jsCluster{}, Failures: failuresOf(fs)}
 	for _, c := range cs {
-		out.Clusters = append(out.Clusters, clusterOf(c))
+		jc, err := s.clusterIncluding(c, in.Include)
+		if err != nil {
+			return nil, err
+		}
+		out.Clusters = append(out.Clusters, jc)
 	}
 	return out, nil
 }

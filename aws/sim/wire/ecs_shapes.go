@@ -63,18 +63,18 @@ func failuresOf(fs []model.Failure) []jsFailure {
 }
 
 type jsCluster struct {
-	ClusterArn                        string  `json:"clusterArn"`
-	ClusterName                       string  `json:"clusterName"`
-	Status                            string  `json:"status"`
-	RegisteredContainerInstancesCount int     `json:"registeredContainerInstancesCount"`
-	RunningTasksCount                 int     `json:"runningTasksCount"`
-	PendingTasksCount                 int     `json:"pendingTasksCount"`
-	ActiveServicesCount               int     `json:"activeServicesCount"`
-	Statistics                        []any   `json:"statistics"`
-	Tags                              []jsTag `json:"tags"`
-	Settings                          []any   `json:"settings"`
-	CapacityProviders                 []any   `json:"capacityProviders"`
-	DefaultCapacityProviderStrategy   []any   `json:"defaultCapacityProviderStrategy"`
+	ClusterArn                        string        `json:"clusterArn"`
+	ClusterName                       string        `json:"clusterName"`
+	Status                            string        `json:"status"`
+	RegisteredContainerInstancesCount int           `json:"registeredContainerInstancesCount"`
+	RunningTasksCount                 int           `json:"runningTasksCount"`
+	PendingTasksCount                 int           `json:"pendingTasksCount"`
+	ActiveServicesCount               int           `json:"activeServicesCount"`
+	Statistics                        []jsNameValue `json:"statistics"`
+	Tags                              []jsTag       `json:"tags"`
+	Settings                          []jsNameValue `json:"settings"`
+	CapacityProviders                 []any         `json:"capacityProviders"`
+	DefaultCapacityProviderStrategy   []any         `json:"defaultCapacityProviderStrategy"`
 }
 
 func clusterOf(c model.Cluster) jsCluster {
@@ -88,7 +88,7 @@ func clusterOf(c model.Cluster) jsCluster {
 		RunningTasksCount:                 c.RunningTasksCount,
 		PendingTasksCount:                 c.PendingTasksCount,
 		ActiveServicesCount:               c.ActiveServicesCount,
-		Statistics:                        []any{}, Tags: tags, Settings: []any{},
+		Statistics:                        []jsNameValue{}, Tags: tags, Settings: settingsOf(c.Settings),
 		CapacityProviders: anys(c.CapacityProviders), DefaultCapacityProviderStrategy: anys(strategyOf(c.DefaultStrategy)),
 	}
 }

@@ -17,8 +17,12 @@ func validation(msg string) error {
 func invalidToken() error { return validation("Invalid NextToken or Marker value.") }
 
 var elbOps = map[string]queryOp{
-	"DescribeTargetGroups": {"elasticloadbalancing:read", elbDescribeTargetGroups},
-	"DescribeTargetHealth": {"elasticloadbalancing:read", elbDescribeTargetHealth},
+	"DescribeTargetGroups":          {"elasticloadbalancing:read", elbDescribeTargetGroups},
+	"DescribeTargetHealth":          {"elasticloadbalancing:read", elbDescribeTargetHealth},
+	"DescribeLoadBalancers":         {"elasticloadbalancing:read", elbDescribeLoadBalancers},
+	"DescribeListeners":             {"elasticloadbalancing:read", elbDescribeListeners},
+	"DescribeTags":                  {"elasticloadbalancing:read", elbDescribeTags},
+	"DescribeTargetGroupAttributes": {"elasticloadbalancing:read", elbDescribeTargetGroupAttributes},
 }
 
 type xmlTargetGroup struct {
@@ -137,7 +141,10 @@ func elbDescribeTargetHealth(s *Server, f form) (any, error) {
 }
 
 var ec2Ops = map[string]queryOp{
-	"DescribeInstances": {"ec2:read", ec2DescribeInstances},
+	"DescribeInstances":      {"ec2:read", ec2DescribeInstances},
+	"DescribeRegions":        {"ec2:read", ec2DescribeRegions},
+	"DescribeImages":         {"ec2:read", ec2DescribeImages},
+	"DescribeInstanceStatus": {"ec2:read", ec2DescribeInstanceStatus},
 }
 
 type xmlEC2Tag struct {

@@ -190,8 +190,8 @@ func TestUnknownOperations(t *testing.T) {
 	tests := []struct {
 		name, target, body, want string
 	}{
-		{"ecs", "AmazonEC2ContainerServiceV20141113.DeleteCluster", "{}", `"__type":"UnknownOperationException"`},
-		{"logs", "Logs_20140328.PutLogEvents", "{}", `"__type":"UnknownOperationException"`},
+		{"ecs", "AmazonEC2ContainerServiceV20141113.CreateTaskSet", "{}", `"__type":"UnknownOperationException"`},
+		{"logs", "Logs_20140328.PutRetentionPolicy", "{}", `"__type":"UnknownOperationException"`},
 		{"autoscaling", "", "Action=DeleteAutoScalingGroup&Version=2011-01-01", "<Code>InvalidAction</Code>"},
 		{"ec2", "", "Action=RunInstances&Version=2016-11-15", "<Errors><Error><Code>InvalidAction</Code>"},
 	}

@@ -47,6 +47,13 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, target string
 		s.writeJSONError(w, &simapi.APIError{Code: "UnknownOperationException", Message: "The operation " + op + " is not supported by this simulator."})
 		return
 	}
+	if e := s.regionRefused(r, protoJSON); e != nil {
+		s.mu.Lock()
+		s.counts[action]++
+		s.mu.Unlock()
+		s.writeJSONError(w, e)
+		return
+	}
 	if len(body) == 0 {
 		body = []byte("{}")
 	}

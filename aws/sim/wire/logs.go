@@ -36,6 +36,10 @@ func init() {
 		"FilterLogEvents":    logsOp("logs:filter", logsFilterLogEvents),
 		"GetLogEvents":       logsOp("logs:get", logsGetLogEvents),
 		"StartLiveTail":      {bucket: "logs:tail", resource: logGroupOfBody, handle: logsStartLiveTail},
+		"CreateLogGroup":     logsOp("logs:write", logsCreateLogGroup),
+		"CreateLogStream":    logsOp("logs:write", logsCreateLogStream),
+		"PutLogEvents":       logsOp("logs:put", logsPutLogEvents),
+		"DeleteLogGroup":     logsOp("logs:write", logsDeleteLogGroup),
 	}
 }
 

@@ -38,6 +38,7 @@ func init() {
 		versionAutoScaling: {"autoscaling", protoQuery, autoscalingOps},
 		versionELBv2:       {"elasticloadbalancing", protoQuery, elbOps},
 		versionEC2:         {"ec2", protoEC2, ec2Ops},
+		versionSTS:         {"sts", protoQuery, stsOps},
 	}
 }
 
@@ -68,6 +69,13 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request, body []byte)
 		s.mu.Unlock()
 		s.writeXMLError(w, svc.proto, &simapi.APIError{Code: "InvalidAction",
 			Message: "The action " + action + " is not valid for this web service."})
+		return
+	}
+	if e := s.regionRefused(r, svc.proto); e != nil {
+		s.mu.Lock()
+		s.counts[iam]++
+		s.mu.Unlock()
+		s.writeXMLError(w, svc.proto, e)
 		return
 	}
 	if e := s.admit(r.Context(), svc.proto, iam, op.bucket, ""); e != nil {

@@ -44,8 +44,8 @@ func accountOf(arn string) string {
 
 // Options configures a Server.
 type Options struct {
-	Region            string        // default us-east-1
-	AccountID         string        // default AccountID; the world's ARNs should agree
+	Region            string        // default us-east-1; a Backend with a Region method decides instead
+	AccountID         string        // default AccountID; a Backend with an AccountID method decides instead
 	Latency           time.Duration // added to every request
 	DisableThrottling bool          // token buckets are on by default
 }
@@ -90,8 +90,16 @@ type Server struct {
 // New returns a server for b. It serves nothing until Start, but can be used
 // as an http.Handler directly (httptest).
 func New(b simapi.Backend, o Options) *Server {
+	// A world knows its region and account, and its ARNs name them: the
+	// server serves that region whatever the options say.
+	if w, ok := b.(interface{ Region() string }); ok && w.Region() != "" {
+		o.Region = w.Region()
+	}
 	if o.Region == "" {
 		o.Region = "us-east-1"
+	}
+	if w, ok := b.(interface{ AccountID() string }); ok && w.AccountID() != "" {
+		o.AccountID = w.AccountID()
 	}
 	if o.AccountID == "" {
 		o.AccountID = AccountID
@@ -243,6 +251,17 @@ var mutatingActions = map[string]bool{
 	"ecs:RunTask":                                     true,
 	"ecs:StopTask":                                    true,
 	"ecs:UpdateContainerInstancesState":               true,
+	"ecs:CreateCluster":                               true,
+	"ecs:DeleteCluster":                               true,
+	"ecs:CreateService":                               true,
+	"ecs:DeleteService":                               true,
+	"ecs:TagResource":                                 true,
+	"ecs:UntagResource":                               true,
+	"ecs:PutAccountSetting":                           true,
+	"logs:CreateLogGroup":                             true,
+	"logs:CreateLogStream":                            true,
+	"logs:PutLogEvents":                               true,
+	"logs:DeleteLogGroup":                             true,
 	"autoscaling:TerminateInstanceInAutoScalingGroup": true,
 	"autoscaling:SetInstanceProtection":               true,
 	"autoscaling:CompleteLifecycleAction":             true,

@@ -19,6 +19,8 @@ var bucketSpecs = func() map[string]quota.Spec {
 		"logs:get":                  {Burst: 50, Rate: 25},
 		"logs:describe":             {Burst: 20, Rate: 10},
 		"logs:tail":                 {Burst: 10, Rate: 5},
+		"logs:write":                {Burst: 10, Rate: 5},
+		"logs:put":                  {Burst: 1600, Rate: 800},
 		"autoscaling:read":          {Burst: 100, Rate: 50},
 		"autoscaling:mutate":        {Burst: 50, Rate: 20},
 		"ec2:read":                  {Burst: 100, Rate: 50},
