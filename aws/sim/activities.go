@@ -27,8 +27,12 @@ func activityID(group, instance string, n int) string {
 // recordActivity starts a scaling activity about e in its group.
 func (w *World) recordActivity(e *ec2Instance, desc, cause string) {
 	g := e.asg
+	id := e.termID
+	if id == "" {
+		id = activityID(g.name, e.id, len(g.activities))
+	}
 	a := &model.ScalingActivity{
-		ActivityID: activityID(g.name, e.id, len(g.activities)), AutoScalingGroupName: g.name, Description: desc, Cause: cause,
+		ActivityID: id, AutoScalingGroupName: g.name, Description: desc, Cause: cause,
 		StatusCode: "InProgress", StartTime: w.now,
 	}
 	g.activities = append(g.activities, a)

@@ -103,7 +103,9 @@ func (w *World) TerminateInstanceInAutoScalingGroup(instanceID string, decrement
 		cause = strings.TrimSuffix(cause, ".") + fmt.Sprintf(", shrinking the capacity from %d to %d.", g.desired, g.desired-1)
 		g.desired--
 	}
-	e.termCause = cause
+	// The activity id comes from the world's identifiers, as it always has,
+	// so the identifiers after it stay what they were.
+	e.termCause, e.termID = cause, w.uuid()
 	w.beginTermination(e)
 	return *e.activity, nil
 }

@@ -184,9 +184,10 @@ type ec2Instance struct {
 	busyAt    time.Time
 
 	// The scaling activity launching or terminating it (activities.go), and
-	// why it is being terminated when that is not the group's own doing.
-	activity  *model.ScalingActivity
-	termCause string
+	// why (and as which activity) it is being terminated when that is not
+	// the group's own doing.
+	activity          *model.ScalingActivity
+	termCause, termID string
 }
 
 type asg struct {
