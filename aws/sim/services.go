@@ -60,6 +60,6 @@ func (w *World) CreateServiceRequest(in simapi.CreateServiceInput) (model.Servic
 		DeploymentConfiguration: in.DeploymentConfiguration, LoadBalancers: in.LoadBalancers,
 		PlacementStrategy: in.PlacementStrategy, PlacementConstraints: in.PlacementConstraints,
 		HealthCheckGracePeriod: in.HealthCheckGracePeriod, Tags: in.Tags, SchedulingStrategy: in.SchedulingStrategy,
-		CapacityProviderStrategy: in.CapacityProviderStrategy,
+		CapacityProviderStrategy: in.CapacityProviderStrategy, LaunchType: in.LaunchType, PlatformVersion: in.PlatformVersion,
 	})
 }

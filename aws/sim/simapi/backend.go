@@ -260,4 +260,6 @@ type CreateServiceInput struct {
 	HealthCheckGracePeriod   time.Duration
 	CapacityProviderStrategy []model.CapacityProviderStrategyItem
 	Tags                     map[string]string
+	LaunchType               string // EC2 (default) or FARGATE
+	PlatformVersion          string // Fargate's
 }

@@ -183,8 +183,7 @@ func ecsDeleteCluster(s *Server, body []byte) (any, error) {
 // model yet.
 var createServiceUnsupported = map[string]string{
 	"serviceRegistries":           "Cloud Map service discovery",
-	"networkConfiguration":        "awsvpc networking",
-	"platformVersion":             "Fargate platform versions",
+	"networkConfiguration":        "awsvpc subnets and security groups: the simulator places awsvpc tasks in its own subnets",
 	"serviceConnectConfiguration": "Service Connect",
 	"volumeConfigurations":        "volumes configured at launch",
 	"enableExecuteCommand":        "ECS Exec",
@@ -229,6 +228,7 @@ func ecsCreateService(s *Server, body []byte) (any, error) {
 		LoadBalancers                 []jsLoadBalancer           `json:"loadBalancers"`
 		DesiredCount                  *int                       `json:"desiredCount"`
 		LaunchType                    string                     `json:"launchType"`
+		PlatformVersion               string                     `json:"platformVersion"`
 		CapacityProviderStrategy      []jsStrategyItem           `json:"capacityProviderStrategy"`
 		DeploymentConfiguration       *jsDeploymentConfiguration `json:"deploymentConfiguration"`
 		PlacementConstraints          []jsConstraint             `json:"placementConstraints"`
@@ -249,8 +249,6 @@ func ecsCreateService(s *Server, body []byte) (any, error) {
 		return nil, invalid("serviceName can not be blank.")
 	case in.TaskDefinition == "":
 		return nil, invalid("TaskDefinition can not be blank.")
-	case in.LaunchType != "" && in.LaunchType != "EC2":
-		return nil, invalid("The simulator runs the EC2 launch type only, not %s.", in.LaunchType)
 	case in.LaunchType != "" && len(in.CapacityProviderStrategy) > 0:
 		return nil, invalid("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.")
 	case in.DeploymentController != nil && in.DeploymentController.Type != "" && in.DeploymentController.Type != "ECS":
@@ -265,6 +263,7 @@ func ecsCreateService(s *Server, body []byte) (any, error) {
 	cin := simapi.CreateServiceInput{
 		Cluster: in.Cluster, Name: in.ServiceName, TaskDefinition: in.TaskDefinition,
 		SchedulingStrategy: in.SchedulingStrategy, Tags: tagMap(in.Tags),
+		LaunchType: in.LaunchType, PlatformVersion: in.PlatformVersion,
 	}
 	if in.DesiredCount != nil {
 		cin.DesiredCount = *in.DesiredCount

@@ -194,7 +194,7 @@ func TestCreateServiceRefusesWhatItCannotModel(t *testing.T) {
 		mod  func(*ecs.CreateServiceInput)
 		msg  string
 	}{
-		{"fargate", func(in *ecs.CreateServiceInput) { in.LaunchType = types.LaunchTypeFargate }, "EC2 launch type only"},
+		{"fargate without awsvpc", func(in *ecs.CreateServiceInput) { in.LaunchType = types.LaunchTypeFargate }, "Fargate requires the awsvpc network mode"},
 		{"awsvpc", func(in *ecs.CreateServiceInput) {
 			in.NetworkConfiguration = &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}}
 		}, "networkConfiguration"},
