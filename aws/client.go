@@ -58,6 +58,9 @@ type Config struct {
 	// NoRetryQuota disables the retryer's client-side retry token bucket, so
 	// that sustained throttling is retried up to RetryMaxAttempts every time.
 	NoRetryQuota bool
+	// Middleware is added to every SDK client after ecstui's own: tests use
+	// it to make responses sparse or unordered the way other endpoints are.
+	Middleware []func(*middleware.Stack) error
 }
 
 // StaticCredentials are fixed access keys.
@@ -194,6 +197,7 @@ func (cl *Client) newServiceClients(cfg sdkaws.Config, c Config) {
 	if c.ReadOnly {
 		apiOpts = append(apiOpts, addReadOnlyGuard)
 	}
+	apiOpts = append(apiOpts, c.Middleware...)
 	// Every client starts from cfg.APIOptions: Clip makes each append copy,
 	// so one client's middleware never lands in another's backing array.
 	var endpoint *string

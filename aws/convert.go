@@ -82,13 +82,10 @@ func fromService(s ecstypes.Service) model.Service {
 	if nc := s.NetworkConfiguration; nc != nil && nc.AwsvpcConfiguration != nil {
 		out.Subnets = nc.AwsvpcConfiguration.Subnets
 	}
-	if dc := s.DeploymentConfiguration; dc != nil {
-		out.DeploymentConfiguration.MinimumHealthyPercent = i32(dc.MinimumHealthyPercent)
-		out.DeploymentConfiguration.MaximumPercent = i32(dc.MaximumPercent)
-		if cb := dc.DeploymentCircuitBreaker; cb != nil {
-			out.DeploymentConfiguration.CircuitBreaker = model.CircuitBreaker{Enable: cb.Enable, Rollback: cb.Rollback}
-		}
+	if out.SchedulingStrategy == "" {
+		out.SchedulingStrategy = string(ecstypes.SchedulingStrategyReplica) // ECS's default
 	}
+	out.DeploymentConfiguration = deploymentConfiguration(s.DeploymentConfiguration, out.SchedulingStrategy)
 	for _, d := range s.Deployments {
 		out.Deployments = append(out.Deployments, model.Deployment{
 			ID:                 str(d.Id),
@@ -122,6 +119,7 @@ func fromService(s ecstypes.Service) model.Service {
 	for _, p := range s.PlacementConstraints {
 		out.PlacementConstraints = append(out.PlacementConstraints, model.PlacementConstraint{Type: string(p.Type), Expression: str(p.Expression)})
 	}
+	orderService(&out)
 	return out
 }
 

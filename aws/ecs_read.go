@@ -114,7 +114,8 @@ func (c *Client) Tasks(ctx context.Context, cluster string, f model.TaskFilter, 
 		}
 		return nil
 	}
-	return listAndDescribe(ctx, c, list, describeTasksMax, c.taskDescriber(cluster), onBatch)
+	keep := func(t model.Task) bool { return taskMatches(t, f) }
+	return listAndDescribe(ctx, c, list, describeTasksMax, filterDescribed(c.taskDescriber(cluster), keep), onBatch)
 }
 
 // DescribeTasks describes tasks by ARN or id, 100 per call.
@@ -164,6 +165,10 @@ func (c *Client) ContainerInstances(ctx context.Context, cluster string, status 
 		asgFail []model.Failure
 	)
 	describe := c.instanceDescriber(cluster)
+	if status != "" {
+		// A server may ignore the status filter: apply it again.
+		describe = filterDescribed(describe, func(ci model.ContainerInstance) bool { return ci.Status == "" || ci.Status == status })
+	}
 	withASG := func(dctx context.Context, ids []string) ([]model.ContainerInstance, []model.Failure, error) {
 		cis, fails, err := describe(dctx, ids)
 		if err != nil {
@@ -291,6 +296,7 @@ func (c *Client) TaskDefinitionRevisions(ctx context.Context, family string) ([]
 			}
 		}
 	}
+	sortRevisionsNewestFirst(out)
 	return out, nil
 }
 

@@ -262,13 +262,17 @@ func (e *Engine) emit(evs []model.LogEvent, labelOf map[string]string) {
 		}
 		label := labelOf[ev.Group+"\x00"+ev.Stream]
 		if label == "" {
-			label = ev.Stream
+			label = textsafe.CleanLine(ev.Stream)
 		}
-		lines = append(lines, Line{
-			Time: ev.Timestamp, Kind: KindEvent, Label: label,
-			Message: textsafe.Clean(strings.TrimRight(ev.Message, "\r\n")),
-			ID:      ev.ID, Group: ev.Group, Stream: ev.Stream, Ingested: ev.IngestedAt,
-		})
+		msg := strings.TrimRight(ev.Message, "\r\n")
+		l := Line{
+			Time: ev.Timestamp, Kind: KindEvent, Label: label, Message: textsafe.Clean(msg),
+			ID: ev.ID, Group: ev.Group, Stream: ev.Stream, Ingested: ev.IngestedAt,
+		}
+		if l.Message != msg {
+			l.Raw = msg // only when cleaning changed it: most lines cost nothing
+		}
+		lines = append(lines, l)
 	}
 	e.mu.Lock()
 	for i := range lines {

@@ -16,12 +16,16 @@ const (
 
 // Line is one entry of the merged view: a log event or a marker.
 type Line struct {
-	Seq      uint64 // arrival order; with Time it orders the buffer strictly
-	Time     time.Time
-	Kind     Kind
-	Source   int // index of the stream's label in the engine's Sources
-	Label    string
-	Message  string // sanitised by textsafe.Clean; may hold line breaks
+	Seq     uint64 // arrival order; with Time it orders the buffer strictly
+	Time    time.Time
+	Kind    Kind
+	Source  int // index of the stream's label in the engine's Sources
+	Label   string
+	Message string // sanitised by textsafe.Clean; may hold line breaks
+	// Raw is the message as CloudWatch holds it (trailing line breaks
+	// trimmed) when cleaning changed it, else "": for lossless JSON output.
+	// Never display it.
+	Raw      string
 	ID       string
 	Group    string
 	Stream   string

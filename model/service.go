@@ -50,6 +50,10 @@ type DeploymentConfiguration struct {
 	MinimumHealthyPercent int
 	MaximumPercent        int
 	CircuitBreaker        CircuitBreaker
+	// Defaulted: ECS did not report (some of) the percentages, so they hold
+	// ECS's documented defaults (REPLICA 100/200, DAEMON 0/100). Plans and
+	// views say so rather than present them as the service's settings.
+	Defaulted bool
 }
 
 // CircuitBreaker is the ECS deployment circuit breaker setting.

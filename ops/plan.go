@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/textsafe"
 )
 
 // Action names, as the journal and the CLI spell them.
@@ -109,10 +111,17 @@ func (p Plan) Text() string {
 	return b.String()
 }
 
-// shellQuote quotes s for a POSIX shell when it needs quoting.
+// shellQuote quotes s for a POSIX shell when it needs quoting. A string
+// holding anything a terminal would interpret (or invalid UTF-8) is written
+// in ANSI-C quoting ($'…' with \xHH and \uHHHH escapes, as bash, zsh and
+// ksh read it): the command shown is then both safe to display and exactly
+// the name AWS holds, never a cleaned lookalike.
 func shellQuote(s string) string {
 	if s == "" {
 		return "''"
+	}
+	if needsANSIC(s) {
+		return ansiCQuote(s)
 	}
 	safe := true
 	for _, r := range s {
@@ -125,6 +134,42 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func needsANSIC(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || textsafe.Clean(string(r)) != string(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func ansiCQuote(s string) string {
+	var b strings.Builder
+	b.WriteString("$'")
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case r == '\\' || r == '\'':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case r >= 0x80 && r <= 0x9f, textsafe.Clean(string(r)) != string(r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+		i += size
+	}
+	b.WriteByte('\'')
+	return b.String()
 }
 
 // awsCmd builds one AWS CLI command line, quoting every argument.

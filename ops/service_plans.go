@@ -111,11 +111,15 @@ func PlanDeploy(in DeployInput, st ServiceState) Plan {
 		p.Changes = append(p.Changes, fmt.Sprintf("deployment configuration: minimumHealthyPercent %d → %d, maximumPercent %d → %d",
 			cfg.MinimumHealthyPercent, minPct, cfg.MaximumPercent, maxPct))
 	}
+	if cfg.Defaulted {
+		p.Warnings = append(p.Warnings, defaultedWarning(svc))
+	}
 	if in.Desired != nil {
 		p.Changes = append(p.Changes, fmt.Sprintf("desired count %d → %d", svc.DesiredCount, desired))
 	}
-	if minPct < 0 || minPct > 100 || maxPct < 1 || maxPct < minPct {
-		p.Blockers = append(p.Blockers, fmt.Sprintf("invalid percentages: minimumHealthyPercent %d must be 0–100 and maximumPercent %d at least that", minPct, maxPct))
+	if in.MinPercent == nil && in.MaxPercent == nil && (maxPct < 1 || maxPct < minPct) {
+		// The service's own settings, not anything typed here.
+		p.Blockers = append(p.Blockers, fmt.Sprintf("the service's deployment configuration (minimumHealthyPercent %d, maximumPercent %d) cannot roll: give --min and --max", minPct, maxPct))
 	}
 
 	if (in.MinPercent != nil || in.MaxPercent != nil) && maxPct <= minPct && !(minPct == 0 && maxPct > 0) {
@@ -147,6 +151,14 @@ func PlanDeploy(in DeployInput, st ServiceState) Plan {
 	p.Summary = fmt.Sprintf("roll out %s on service %s (cluster %s)", describeNext(st.Current, next, p.Register != nil), svc.Name, in.Cluster)
 	p.Commands = deployCommands(in, st, p, minPct, maxPct)
 	return p
+}
+
+// defaultedWarning says that a service's percentages were not reported and
+// are ECS's defaults, which is what ECS applies when none are set.
+func defaultedWarning(svc model.Service) string {
+	c := svc.DeploymentConfiguration
+	return fmt.Sprintf("ECS did not report the deployment configuration of %s: planned with ECS's defaults for a %s service, minimumHealthyPercent %d and maximumPercent %d",
+		svc.Name, orDash(svc.SchedulingStrategy), c.MinimumHealthyPercent, c.MaximumPercent)
 }
 
 func describeNext(cur, next model.TaskDefinition, register bool) string {

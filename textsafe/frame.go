@@ -47,6 +47,9 @@ func Frame(s string) string {
 				i = c1(s, i+size, r)
 			case isBidiControl(r):
 				i += size
+			case r == lineSep || r == paraSep:
+				b.WriteString("␤") // a frame's lines are the console's own
+				i += size
 			default:
 				b.WriteString(s[i : i+size])
 				i += size
@@ -93,7 +96,7 @@ func frameSafe(s string) bool {
 			return false
 		default:
 			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError || r <= 0x9f || isBidiControl(r) {
+			if r == utf8.RuneError || r <= 0x9f || isBidiControl(r) || r == lineSep || r == paraSep {
 				return false
 			}
 			i += size

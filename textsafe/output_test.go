@@ -19,7 +19,7 @@ func checkTerminalSafe(t *testing.T, what string, out []byte) {
 		t.Fatalf("%s: invalid UTF-8: %q", what, out)
 	}
 	for _, r := range string(out) {
-		if r == 0x1b || (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r <= 0x9f) || isBidiControl(r) {
+		if r == 0x1b || (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r <= 0x9f) || isBidiControl(r) || r == 0x2028 || r == 0x2029 {
 			t.Fatalf("%s: %U survives in %q", what, r, out)
 		}
 	}

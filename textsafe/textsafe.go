@@ -12,6 +12,8 @@
 //     ␡…), so a person sees that something was there; TAB becomes spaces, a
 //     lone CR becomes ␍;
 //   - invalid UTF-8 becomes U+FFFD;
+//   - U+2028/U+2029 (Unicode line and paragraph separators) are line
+//     breaks like LF;
 //   - bidi embedding/override/isolate characters (U+202A–U+202E,
 //     U+2066–U+2069) and the marks LRM, RLM and ALM are removed, so text
 //     cannot be visually reordered ("Trojan Source").
@@ -103,6 +105,15 @@ func clean(s string, single bool) string {
 			i = c1(s, i+size, r)
 		case isBidiControl(r):
 			i += size
+		case r == lineSep || r == paraSep:
+			// Unicode's own line breaks: a break where lines may break,
+			// else visible, like LF.
+			if single {
+				b.WriteString("␤")
+			} else {
+				b.WriteByte('\n')
+			}
+			i += size
 		default:
 			b.WriteString(s[i : i+size])
 			i += size
@@ -110,6 +121,12 @@ func clean(s string, single bool) string {
 	}
 	return b.String()
 }
+
+// U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR.
+const (
+	lineSep = 0x2028
+	paraSep = 0x2029
+)
 
 // control handles the ASCII control byte at s[i] and returns the next index.
 func control(b *strings.Builder, s string, i int, single bool) int {

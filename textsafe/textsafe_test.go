@@ -39,6 +39,8 @@ func TestClean(t *testing.T) {
 		{"del", "a\x7fb", "a␡b"},
 		{"bidi override", "admin\u202etxt.exe\u202c", "admintxt.exe"},
 		{"bidi isolate", "\u2066x\u2069", "x"},
+		{"bidi marks", "a\u200fb\u200ec\u061c", "abc"},
+		{"unicode line separators", "a\u2028b\u2029c", "a\nb\nc"},
 		{"unicode kept", "héllo 日本 ✓", "héllo 日本 ✓"},
 	}
 	for _, tt := range tests {
@@ -84,6 +86,8 @@ func checkSafe(t *testing.T, fn, in, out string, allowLF bool) {
 			t.Fatalf("%s(%q) = %q: C1 control %U survives", fn, in, out, r)
 		case isBidiControl(r):
 			t.Fatalf("%s(%q) = %q: bidi control %U survives", fn, in, out, r)
+		case r == lineSep || r == paraSep:
+			t.Fatalf("%s(%q) = %q: Unicode line break %U survives", fn, in, out, r)
 		}
 	}
 }

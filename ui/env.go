@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/textsafe"
 	"github.com/ecstui/ecstui/ui/actions"
 	"github.com/ecstui/ecstui/ui/theme"
@@ -72,6 +73,32 @@ func age(now, t time.Time) string {
 		return fmt.Sprintf("%dh", int(d.Hours()))
 	}
 	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
+// ago is "12m ago", or "unknown" when AWS did not say when (a zero time).
+func ago(now, t time.Time) string {
+	if t.IsZero() {
+		return "unknown"
+	}
+	return age(now, t) + " ago"
+}
+
+// percents is a deployment configuration's min/max, marked when ECS did
+// not report it and the values are its defaults.
+func percents(dc model.DeploymentConfiguration) string {
+	s := fmt.Sprintf("%d/%d", dc.MinimumHealthyPercent, dc.MaximumPercent)
+	if dc.Defaulted {
+		s += " dflt"
+	}
+	return s
+}
+
+// defaultedNote says that the percentages are ECS's defaults.
+func defaultedNote(dc model.DeploymentConfiguration) string {
+	if dc.Defaulted {
+		return " (not reported by ECS: its defaults)"
+	}
+	return ""
 }
 
 // ageSort is a sort key for an age: older sorts last in ascending order.

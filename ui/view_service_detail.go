@@ -140,10 +140,10 @@ func renderServiceDetail(e *env, d serviceDetail, width int) []string {
 		field(e, "Counts", lw, counts),
 		field(e, "Task definition", lw, tdShort(s.TaskDefinitionARN)),
 		field(e, "Launch", lw, clean(orDash(launchText(s)))+" · "+clean(orDash(s.SchedulingStrategy))),
-		field(e, "Rolling update", lw, fmt.Sprintf("min %d%% · max %d%% · circuit breaker %s", dc.MinimumHealthyPercent, dc.MaximumPercent, cb)),
+		field(e, "Rolling update", lw, fmt.Sprintf("min %d%% · max %d%%%s · circuit breaker %s", dc.MinimumHealthyPercent, dc.MaximumPercent, defaultedNote(dc), cb)),
 		field(e, "Load balancers", lw, orDash(strings.Join(lbs, ", "))),
 		field(e, "Placement", lw, orDash(strings.Join(placement, ", "))),
-		field(e, "Created", lw, age(now, s.CreatedAt)+" ago"),
+		field(e, "Created", lw, ago(now, s.CreatedAt)),
 		"",
 		section(e, "Deployments"),
 	}

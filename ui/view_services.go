@@ -126,7 +126,7 @@ func serviceRow(_ *env, s model.Service, now time.Time) table.Row {
 		rolloutSummary(s, now),
 		{Text: tdShort(s.TaskDefinitionARN)},
 		{Text: clean(launch)},
-		{Text: fmt.Sprintf("%d/%d", dc.MinimumHealthyPercent, dc.MaximumPercent)},
+		{Text: percents(dc)},
 		{Text: lbText},
 		event,
 	}}

@@ -152,7 +152,7 @@ func registered(e *env, t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.UTC().Format(time.RFC3339) + " (" + age(e.now(), t) + " ago)"
+	return t.UTC().Format(time.RFC3339) + " (" + ago(e.now(), t) + ")"
 }
 
 func orDefault(s, d string) string {

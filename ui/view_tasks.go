@@ -54,6 +54,9 @@ func taskRow(e *env, it taskItem, now time.Time) table.Row {
 		}
 	}
 	ctr := table.Cell{Text: fmt.Sprintf("%d/%d", running, len(t.Containers))}
+	if len(t.Containers) == 0 {
+		ctr.Text = "-" // ECS listed none: nothing to count
+	}
 	if running < len(t.Containers) && t.LastStatus == model.StatusRunning {
 		ctr.Tone = theme.ToneWarn
 	}

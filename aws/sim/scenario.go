@@ -9,7 +9,7 @@ import (
 )
 
 // Scenarios lists the names NewScenario accepts.
-var Scenarios = []string{"demo", "demo-eu", "large"}
+var Scenarios = []string{"demo", "demo-eu", "large", "hostile"}
 
 // NewScenario builds a named scenario: "demo" (NewDemo) or "large" (NewLarge
 // with default sizes).
@@ -21,6 +21,8 @@ func NewScenario(name string, seed int64) (*World, error) {
 		return NewDemoEU(seed), nil
 	case "large":
 		return NewLarge(seed, LargeOptions{}), nil
+	case "hostile":
+		return NewHostile(seed), nil
 	}
 	return nil, fmt.Errorf("unknown scenario %q (valid: %s)", name, strings.Join(Scenarios, ", "))
 }

@@ -215,10 +215,16 @@ type logJSON struct {
 	To        string `json:"to,omitempty"`
 }
 
-// print writes one line. Messages were sanitised by the engine.
+// print writes one line. Table lines show the engine's sanitised message.
 func (p *linePrinter) print(l logs.Line) error {
 	if p.json {
-		v := logJSON{Type: "event", Time: l.Time.UTC().Format(time.RFC3339Nano), Group: l.Group, Stream: l.Stream, ID: l.ID, Message: l.Message}
+		// JSON carries the exact message (escaped by WriteJSON), not the
+		// cleaned text the terminal shows.
+		msg := l.Message
+		if l.Raw != "" {
+			msg = l.Raw
+		}
+		v := logJSON{Type: "event", Time: l.Time.UTC().Format(time.RFC3339Nano), Group: l.Group, Stream: l.Stream, ID: l.ID, Message: msg}
 		if l.Kind == logs.KindDropped {
 			v = logJSON{Type: "dropped", Time: v.Time, Message: l.MarkerText(), Dropped: l.Count,
 				From: l.From.UTC().Format(time.RFC3339Nano), To: l.To.UTC().Format(time.RFC3339Nano)}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -33,6 +34,12 @@ func run(args []string) int {
 		// The action command has already reported the outcome.
 		return max(exit.Code, 1)
 	}
-	fmt.Fprintln(app.Err, "ecstui:", textsafe.Clean(err.Error()))
+	reportError(app.Err, err)
 	return 1
+}
+
+// reportError prints an error that no command has reported: its text may
+// quote names from AWS, so it is cleaned like every other output.
+func reportError(w io.Writer, err error) {
+	fmt.Fprintln(w, "ecstui:", textsafe.Clean(err.Error()))
 }

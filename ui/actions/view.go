@@ -134,19 +134,23 @@ func (f *flow) fit(lines []string) string {
 func (f *flow) formLines(st *theme.Styles) []string {
 	var l []string
 	width := 0
-	for _, fl := range f.fields {
-		width = max(width, lipgloss.Width(fl.label))
+	// Labels and hints name containers and revisions: text from AWS.
+	labels := make([]string, len(f.fields))
+	for i, fl := range f.fields {
+		labels[i] = textsafe.CleanLine(fl.label)
+		width = max(width, lipgloss.Width(labels[i]))
 	}
 	for i, fl := range f.fields {
-		label := st.Key.Render(fmt.Sprintf("%-*s", width, fl.label))
+		pad := strings.Repeat(" ", width-lipgloss.Width(labels[i]))
+		label := st.Key.Render(labels[i] + pad)
 		val := f.inputs[i].Value() // kept clean by input.Line
 		if i == f.focus {
 			val = f.inputs[i].View()
-			label = st.Accent.Render(fmt.Sprintf("%-*s", width, fl.label))
+			label = st.Accent.Render(labels[i] + pad)
 		}
 		l = append(l, label+"  "+val)
 		if fl.hint != "" && i == f.focus {
-			l = append(l, strings.Repeat(" ", width+2)+st.Muted.Render(fl.hint))
+			l = append(l, strings.Repeat(" ", width+2)+st.Muted.Render(textsafe.CleanLine(fl.hint)))
 		}
 	}
 	l = append(l, "", st.Muted.Render("tab: next field · enter: show the plan · esc: cancel"))
