@@ -210,7 +210,7 @@ func (p *Plan) hookLines(st ClusterState, name string, g *GroupCapacity, mine []
 	for _, h := range g.Hooks {
 		if h.Name == model.ManagedDrainingHook && g.ManagedDraining() {
 			if !o.ECSDrains {
-				p.Changes = append(p.Changes, fmt.Sprintf("on termination %s holds each instance in Terminating:Wait (%s); ECS completes the hook as soon as the instance has no task, which is at once here since ecstui drains it first (or let ECS drain on termination: --let-ecs-drain)",
+				p.Changes = append(p.Changes, fmt.Sprintf("on termination %s holds each instance in Terminating:Wait (%s); ECS completes the hook as soon as the instance has no task, which is at once here since ecstui drains it first (or let ECS drain on termination instead: --let-ecs-drain, or the form's \"let ECS drain\")",
 					name, hookText(h)))
 			}
 			continue
@@ -392,10 +392,19 @@ func (r *Runner) noteLifecycle(ip *InstanceProgress, g model.AutoScalingGroup, h
 		}
 	}
 	if m == nil {
+		if ip.State == DrainTerminated {
+			ip.Lifecycle, ip.Note = model.LifecycleTerminated, "terminated; waiting for the replacement to register ACTIVE"
+		}
 		return
 	}
 	ip.Lifecycle = m.LifecycleState
-	if m.LifecycleState != model.LifecycleTerminatingWait || ip.State == DrainECS {
+	if ip.State == DrainECS {
+		return
+	}
+	if m.LifecycleState != model.LifecycleTerminatingWait {
+		if ip.State == DrainTerminated {
+			ip.Note = m.LifecycleState + "; waiting for the replacement to register ACTIVE"
+		}
 		return
 	}
 	var who []string

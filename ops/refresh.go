@@ -133,7 +133,7 @@ func (r *Runner) watchRefresh(ctx context.Context, api RefreshAPI, p Plan, w Ref
 	stopped := map[string]bool{}
 	var first []string // the group's instances at the first observation
 	for {
-		prog, err := r.observeRefresh(ctx, api, w, stopped)
+		prog, err := r.observeRefresh(ctx, api, w, stopped, first)
 		if err != nil {
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 				return r.stoppedWatchingRefresh(p, res, w, "")
@@ -214,7 +214,7 @@ func (r *Runner) stoppedWatchingRefresh(p Plan, res Result, w RefreshWatch, why 
 // once (DescribeInstanceRefreshes, DescribeAutoScalingGroups, one instance
 // listing), and stops standalone tasks that would hold an instance in
 // Terminating:Wait when asked to.
-func (r *Runner) observeRefresh(ctx context.Context, api RefreshAPI, w RefreshWatch, stopped map[string]bool) (*RefreshProgress, error) {
+func (r *Runner) observeRefresh(ctx context.Context, api RefreshAPI, w RefreshWatch, stopped map[string]bool, first []string) (*RefreshProgress, error) {
 	rs, err := api.InstanceRefreshes(ctx, w.Group, 5)
 	if err != nil {
 		return nil, err
@@ -257,7 +257,7 @@ func (r *Runner) observeRefresh(ctx context.Context, api RefreshAPI, w RefreshWa
 		}
 		switch m.LifecycleState {
 		case model.LifecycleTerminatingWait:
-			in.Note = fmt.Sprintf("Terminating:Wait — ECS is draining it (%d tasks left) and completes %s when none is left", in.Tasks, model.ManagedDrainingHook)
+			in.Note = fmt.Sprintf("Terminating:Wait — ECS is draining it (%s left) and completes %s when none is left", plural(in.Tasks, "task", "tasks"), model.ManagedDrainingHook)
 			if registered && in.Tasks > 0 && w.StopStandalone {
 				r.stopStandaloneOn(ctx, api, w, ci, stopped, &in)
 			}
@@ -267,8 +267,10 @@ func (r *Runner) observeRefresh(ctx context.Context, api RefreshAPI, w RefreshWa
 			switch {
 			case !registered:
 				in.Note = "InService; its ECS agent has not registered yet"
-			case in.Updated:
+			case in.Updated && first != nil && !slices.Contains(first, m.InstanceID):
 				in.Note = "replacement, ACTIVE"
+			case in.Updated:
+				in.Note = "already on " + prog.Refresh.Desired.String()
 			case target != "":
 				in.Note = "to replace"
 			}

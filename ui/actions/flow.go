@@ -245,7 +245,7 @@ func (f *flow) KeyHelp() []key.Binding {
 		if f.spec.board == boardDrain {
 			return append(out, k.Pause, k.LeaveDrain)
 		}
-		if f.spec.cancelRefresh != nil && !f.d.ReadOnly {
+		if f.refreshKeys() {
 			out = append(out, k.CancelRefresh, k.RollbackRefresh)
 		}
 		return append(out, k.Leave)
@@ -264,6 +264,11 @@ func (f *flow) KeyHelp() []key.Binding {
 
 func (f *flow) canRollBack() bool {
 	return f.spec.rollback != nil && f.result != nil && f.result.DeploymentID != "" && !f.d.ReadOnly
+}
+
+// refreshKeys: a refresh board that may open the cancel and rollback pages.
+func (f *flow) refreshKeys() bool {
+	return f.spec.board == boardRefresh && f.spec.cancelRefresh != nil && f.spec.rollbackRefresh != nil && !f.d.ReadOnly
 }
 
 // canWatch: the plan was refused because an instance refresh is in progress.
@@ -387,9 +392,9 @@ func (f *flow) key(m tea.KeyPressMsg) (page.Page, tea.Cmd) {
 		case key.Matches(m, k.Pause) && f.spec.board == boardDrain:
 			f.ctl.paused.Store(true)
 			return f, page.Status("pausing after the current batch", false)
-		case key.Matches(m, k.CancelRefresh) && f.spec.cancelRefresh != nil && !f.d.ReadOnly:
+		case key.Matches(m, k.CancelRefresh) && f.refreshKeys():
 			return f, page.Open(f.spec.cancelRefresh())
-		case key.Matches(m, k.RollbackRefresh) && f.spec.rollbackRefresh != nil && !f.d.ReadOnly:
+		case key.Matches(m, k.RollbackRefresh) && f.refreshKeys():
 			return f, page.Open(f.spec.rollbackRefresh())
 		}
 	case stageDone:

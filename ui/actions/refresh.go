@@ -74,6 +74,8 @@ func NewRollout(d Deps, cluster string, sel ops.Selection) page.Page {
 		boardFor: boardOfPlan,
 	})
 	f.spec.watch = func() page.Page { return NewRefreshWatch(d, cluster) }
+	f.spec.cancelRefresh = func() page.Page { return NewRefreshCancel(d, cluster) }
+	f.spec.rollbackRefresh = func() page.Page { return NewRefreshRollback(d, cluster) }
 	return f
 }
 

@@ -258,7 +258,7 @@ func (f *flow) boardLines(st *theme.Styles) []string {
 		switch {
 		case f.spec.board == boardDrain:
 			hint = "running — p: pause after this batch, a or esc: stop now (state is saved; resume later)"
-		case f.spec.board == boardRefresh && f.spec.cancelRefresh != nil && !f.d.ReadOnly:
+		case f.refreshKeys():
 			hint = "watching — c: cancel the refresh, R: roll it back, a or esc: stop watching (the refresh goes on in AWS)"
 		case f.spec.board == boardRefresh:
 			hint = "watching — a or esc: stop watching (the refresh goes on in AWS)"
