@@ -107,10 +107,18 @@
 //
 // # Auto Scaling and EC2
 //
-// TerminateInstanceInAutoScalingGroup stops the instance's tasks at once,
-// marks its container instance INACTIVE, and shuts the instance down (30 s).
-// Without decrement the group launches a replacement that runs after 30 s and
-// registers ACTIVE in the cluster after 60 s.
+// TerminateInstanceInAutoScalingGroup takes the instance out of service: a
+// group with termination lifecycle hooks holds it in Terminating:Wait until
+// every hook is completed (CompleteLifecycleAction) or times out with its
+// default result (lifecycle.go); then its tasks stop, its container instance
+// goes INACTIVE and it shuts down (30 s). An instance out of service no
+// longer counts towards the desired capacity, so without decrement the group
+// launches a replacement at once, which runs after 30 s and registers ACTIVE
+// after 60 s. Scale-in protection spares an instance from scale-in, never
+// from TerminateInstanceInAutoScalingGroup. Capacity providers (managed
+// scaling, managed termination protection, managed draining) are in
+// capacity.go, instance refresh (checkpoints, cancel, rollback) in
+// refresh.go, each with the rules it follows.
 //
 // # Logs
 //
