@@ -90,8 +90,10 @@ func BenchmarkSteadyStateLarge(b *testing.B) {
 					b.Fatal(err)
 				}
 				ctx, cancel := context.WithCancel(context.Background())
+				// The window size is an option: without a terminal the
+				// program would otherwise report 0×0, and no row is on screen.
 				p := tea.NewProgram(benchModel{r}, tea.WithContext(ctx), tea.WithInput(nil), tea.WithOutput(io.Discard),
-					tea.WithoutRenderer(), tea.WithoutSignals())
+					tea.WithoutRenderer(), tea.WithoutSignals(), tea.WithWindowSize(120, 40))
 				done := make(chan struct{})
 				go func() { defer close(done); _, _ = p.Run() }()
 				p.Send(tea.WindowSizeMsg{Width: 120, Height: 40})
