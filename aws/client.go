@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/ecstui/ecstui/aws/awsapi"
@@ -37,6 +38,10 @@ type Config struct {
 	Region      string // empty: from the profile / AWS_REGION
 	EndpointURL string // one endpoint for every service (the simulator, LocalStack…)
 	ReadOnly    bool   // refuse every operation that is not a known read
+	// AllowExecInReadOnly lets a read-only client open exec and port
+	// forwarding sessions (ECS ExecuteCommand, SSM StartSession), and nothing
+	// else that is not a read.
+	AllowExecInReadOnly bool
 
 	// MaxConcurrency bounds concurrent Describe batches per listing (default 10).
 	MaxConcurrency int
@@ -78,6 +83,7 @@ type Client struct {
 	elb    *elbv2.Client
 	cw     *cloudwatch.Client
 	aas    *applicationautoscaling.Client
+	ssm    *ssm.Client
 	cfg    Config
 	conc   int
 	region string
@@ -195,7 +201,7 @@ func loadSDKConfig(ctx context.Context, c Config, retryer func() sdkaws.Retryer)
 func (cl *Client) newServiceClients(cfg sdkaws.Config, c Config) {
 	apiOpts := []func(*middleware.Stack) error{}
 	if c.ReadOnly {
-		apiOpts = append(apiOpts, addReadOnlyGuard)
+		apiOpts = append(apiOpts, readOnlyGuard(c.AllowExecInReadOnly))
 	}
 	apiOpts = append(apiOpts, c.Middleware...)
 	// Every client starts from cfg.APIOptions: Clip makes each append copy,
@@ -248,6 +254,12 @@ func (cl *Client) newServiceClients(cfg sdkaws.Config, c Config) {
 		}
 	})
 	cl.aas = applicationautoscaling.NewFromConfig(cfg, func(o *applicationautoscaling.Options) {
+		o.APIOptions = append(slices.Clip(o.APIOptions), apiOpts...)
+		if endpoint != nil {
+			o.BaseEndpoint = endpoint
+		}
+	})
+	cl.ssm = ssm.NewFromConfig(cfg, func(o *ssm.Options) {
 		o.APIOptions = append(slices.Clip(o.APIOptions), apiOpts...)
 		if endpoint != nil {
 			o.BaseEndpoint = endpoint

@@ -76,6 +76,7 @@ func fromService(s ecstypes.Service) model.Service {
 		HealthCheckGracePeriod: time.Duration(i32(s.HealthCheckGracePeriodSeconds)) * time.Second,
 		CreatedAt:              tm(s.CreatedAt),
 		Tags:                   ecsTags(s.Tags),
+		EnableExecuteCommand:   s.EnableExecuteCommand,
 	}
 	out.CapacityProviderStrategy = fromStrategy(s.CapacityProviderStrategy)
 	out.PlatformVersion = str(s.PlatformVersion)
@@ -146,6 +147,8 @@ func fromTask(t ecstypes.Task) model.Task {
 		StopCode:             string(t.StopCode),
 		StoppedReason:        str(t.StoppedReason),
 		Tags:                 ecsTags(t.Tags),
+		EnableExecuteCommand: t.EnableExecuteCommand,
+		PlatformFamily:       str(t.PlatformFamily),
 		PlatformVersion:      str(t.PlatformVersion),
 		CapacityProviderName: str(t.CapacityProviderName),
 	}
@@ -182,6 +185,11 @@ func fromTask(t ecstypes.Task) model.Task {
 		if c.ExitCode != nil {
 			v := int(*c.ExitCode)
 			mc.ExitCode = &v
+		}
+		for _, a := range c.ManagedAgents {
+			mc.ManagedAgents = append(mc.ManagedAgents, model.ManagedAgent{
+				Name: string(a.Name), LastStatus: str(a.LastStatus), Reason: str(a.Reason), LastStartedAt: tm(a.LastStartedAt),
+			})
 		}
 		for _, b := range c.NetworkBindings {
 			mc.NetworkBindings = append(mc.NetworkBindings, model.NetworkBinding{

@@ -29,6 +29,8 @@ func shortService(serviceID string) string {
 		return "cloudwatch"
 	case "Application Auto Scaling":
 		return "application-autoscaling"
+	case "SSM":
+		return "ssm"
 	}
 	return strings.ToLower(serviceID)
 }

@@ -35,6 +35,15 @@ func set(names ...string) map[string]bool {
 	return m
 }
 
+// execOperations open a session into a container (ECS Exec, SSM port
+// forwarding). They are not reads, so the guard refuses them like any change,
+// unless the guard was built with the context's explicit permission
+// (allowExecInReadOnly); even then nothing else is let through.
+var execOperations = map[string]map[string]bool{
+	"ECS": set("ExecuteCommand"),
+	"SSM": set("StartSession"),
+}
+
 // IsReadOperation reports whether the read-only guard lets service/op through.
 func IsReadOperation(serviceID, op string) bool { return readOperations[serviceID][op] }
 
@@ -48,16 +57,31 @@ func readOnlyRefusal(serviceID, op string) error {
 	return &Error{Kind: KindReadOnly, Service: shortService(serviceID), Op: op, Action: iamAction(serviceID, op)}
 }
 
+// guardRefusal is readOnlyRefusal for a guard that may also let the exec
+// operations through.
+func guardRefusal(serviceID, op string, allowExec bool) error {
+	if allowExec && execOperations[serviceID][op] {
+		return nil
+	}
+	return readOnlyRefusal(serviceID, op)
+}
+
 // addReadOnlyGuard installs the guard first in the Initialize step, so a
 // refused operation never has its request serialized, signed or sent.
-func addReadOnlyGuard(stack *middleware.Stack) error {
-	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("ecstuiReadOnlyGuard",
-		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			if err := readOnlyRefusal(middleware.GetServiceID(ctx), middleware.GetOperationName(ctx)); err != nil {
-				return middleware.InitializeOutput{}, middleware.Metadata{}, err
-			}
-			return next.HandleInitialize(ctx, in)
-		}), middleware.Before)
+func addReadOnlyGuard(stack *middleware.Stack) error { return readOnlyGuard(false)(stack) }
+
+// readOnlyGuard is the guard; allowExec lets exactly the exec operations
+// through besides the reads.
+func readOnlyGuard(allowExec bool) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("ecstuiReadOnlyGuard",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				if err := guardRefusal(middleware.GetServiceID(ctx), middleware.GetOperationName(ctx), allowExec); err != nil {
+					return middleware.InitializeOutput{}, middleware.Metadata{}, err
+				}
+				return next.HandleInitialize(ctx, in)
+			}), middleware.Before)
+	}
 }
 
 func disableHostPrefix(stack *middleware.Stack) error {

@@ -49,6 +49,7 @@ func (c *Client) UpdateService(ctx context.Context, in model.ServiceUpdate) (mod
 		ForceNewDeployment: in.ForceNewDeployment,
 	}
 	conv := int32s{service: "ecs", op: "UpdateService"}
+	req.EnableExecuteCommand = in.EnableExecuteCommand
 	if in.DesiredCount != nil {
 		req.DesiredCount = conv.ptr("desiredCount", *in.DesiredCount)
 	}
@@ -112,6 +113,7 @@ func (c *Client) RunTask(ctx context.Context, in model.RunTaskInput) ([]model.Ta
 		Group:          optStr(in.Group),
 		LaunchType:     ecstypes.LaunchTypeEc2,
 	}
+	req.EnableExecuteCommand = in.EnableExecuteCommand
 	for _, p := range in.PlacementStrategy {
 		req.PlacementStrategy = append(req.PlacementStrategy, ecstypes.PlacementStrategy{Type: ecstypes.PlacementStrategyType(p.Type), Field: optStr(p.Field)})
 	}

@@ -46,7 +46,15 @@ type Context struct {
 	ReadOnly    bool   `json:"readOnly"`
 	Production  bool   `json:"production"`
 	EndpointURL string `json:"endpointURL,omitempty"`
+	// AllowExecInReadOnly lets a read-only context open exec and port
+	// forwarding sessions (nothing else that is not a read).
+	AllowExecInReadOnly bool `json:"allowExecInReadOnly"`
+	// ExecCommand is what exec runs in a container (default /bin/sh).
+	ExecCommand string `json:"execCommand,omitempty"`
 }
+
+// DefaultExecCommand is the command exec runs when a context names none.
+const DefaultExecCommand = "/bin/sh"
 
 // Logs configures the log viewer.
 type Logs struct {
@@ -109,4 +117,12 @@ func DefaultPath(getenv func(string) string) string {
 		return ""
 	}
 	return filepath.Join(home, ".config", "ecstui", "config.yaml")
+}
+
+// ExecCommandOrDefault is the command exec runs in this context.
+func (c Context) ExecCommandOrDefault() string {
+	if c.ExecCommand == "" {
+		return DefaultExecCommand
+	}
+	return c.ExecCommand
 }

@@ -226,6 +226,7 @@ func buildEntries(cfg *Config, fc fileConfig, sources map[string]Entry, ctxSourc
 			{"name", c.Name}, {"profile", c.Profile}, {"region", c.Region}, {"cluster", c.Cluster},
 			{"readOnly", strconv.FormatBool(c.ReadOnly)}, {"production", strconv.FormatBool(c.Production)},
 			{"endpointURL", c.EndpointURL},
+			{"allowExecInReadOnly", strconv.FormatBool(c.AllowExecInReadOnly)}, {"execCommand", c.ExecCommandOrDefault()},
 		}
 		for _, f := range fields {
 			key := fmt.Sprintf("contexts[%d].%s", i, f.name)

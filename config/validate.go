@@ -40,7 +40,7 @@ const (
 	keyColors   = "colors"
 )
 
-var contextKeys = []string{"name", "profile", "region", "cluster", "readOnly", "production", "endpointURL"}
+var contextKeys = []string{"name", "profile", "region", "cluster", "readOnly", "production", "endpointURL", "allowExecInReadOnly", "execCommand"}
 
 // topKeys lists the top-level keys the file may use: the contexts, the
 // top-level scalars, the sections holding the others, keys and colors.
@@ -229,6 +229,13 @@ func (ch *checker) contexts(v *yaml.Node) error {
 				c.ReadOnly, err = ch.boolean(val, key)
 			case "production":
 				c.Production, err = ch.boolean(val, key)
+			case "allowExecInReadOnly":
+				c.AllowExecInReadOnly, err = ch.boolean(val, key)
+			case "execCommand":
+				c.ExecCommand, err = ch.str(val, key)
+				if err == nil && strings.TrimSpace(c.ExecCommand) == "" {
+					err = ch.errf(val, key, "must not be empty (leave it out for %s)", DefaultExecCommand)
+				}
 			case "endpointURL":
 				c.EndpointURL, err = ch.str(val, key)
 				if err == nil {

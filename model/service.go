@@ -42,7 +42,8 @@ type Service struct {
 	// PlatformVersion is a Fargate service's platform version (LATEST, 1.4.0…).
 	PlatformVersion string
 	// NetworkMode-awsvpc services name the subnets their task ENIs go in.
-	Subnets []string
+	Subnets              []string
+	EnableExecuteCommand bool // new tasks start with ECS Exec enabled
 }
 
 // DeploymentConfiguration holds the rolling-update bounds and the circuit breaker.
@@ -115,6 +116,7 @@ type ServiceUpdate struct {
 	MaximumPercent        *int
 	CircuitBreaker        *CircuitBreaker
 	ForceNewDeployment    bool
+	EnableExecuteCommand  *bool // nil leaves it
 }
 
 // PrimaryDeployment returns the PRIMARY deployment, if any.

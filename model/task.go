@@ -49,6 +49,10 @@ type Task struct {
 	// the provider it was placed through (FARGATE, FARGATE_SPOT, an ASG's).
 	PlatformVersion      string
 	CapacityProviderName string
+	// EnableExecuteCommand is whether ECS Exec was enabled when the task
+	// started; changing the service later does not change running tasks.
+	EnableExecuteCommand bool
+	PlatformFamily       string // Fargate: Linux, Windows…; empty on EC2
 }
 
 // ServiceName returns the service a task belongs to, from its group, or "".
@@ -74,6 +78,7 @@ type Container struct {
 	NetworkBindings []NetworkBinding
 	CPU             int
 	Memory          int
+	ManagedAgents   []ManagedAgent // ExecuteCommandAgent when exec is enabled
 }
 
 // NetworkBinding is a container port published on the host (bridge/host mode).
@@ -111,4 +116,5 @@ type RunTaskInput struct {
 	Group                string
 	PlacementStrategy    []PlacementStrategy
 	PlacementConstraints []PlacementConstraint
+	EnableExecuteCommand bool
 }

@@ -53,6 +53,10 @@ type Context struct {
 	Name, Profile, Region, Cluster string
 	ReadOnly, Production           bool
 	EndpointURL                    string
+	// AllowExecInReadOnly lets a read-only context open exec and port
+	// forwarding sessions; ExecCommand is what exec runs (default /bin/sh).
+	AllowExecInReadOnly bool
+	ExecCommand         string
 }
 
 // Backend is what the console reads. *aws.Client satisfies it.

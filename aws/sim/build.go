@@ -390,6 +390,8 @@ type ServiceSpec struct {
 	// Fargate's (default LATEST, which is 1.4.0).
 	LaunchType      string
 	PlatformVersion string
+	// EnableExecuteCommand starts the service's tasks with ECS Exec enabled.
+	EnableExecuteCommand bool
 }
 
 // CreateService creates a service with one PRIMARY deployment; its tasks are
@@ -460,6 +462,7 @@ func (w *World) CreateService(s ServiceSpec) (model.Service, error) {
 		cons: slices.Clone(s.PlacementConstraints), grace: s.HealthCheckGracePeriod,
 		createdAt: w.now, tags: cloneMap(s.Tags),
 		tasks: map[string]*task{}, lastMessages: map[string]time.Time{}, daemon: daemon,
+		exec: s.EnableExecuteCommand,
 	}
 	svc.launchType, svc.platformVersion = s.LaunchType, s.PlatformVersion
 	svc.cpStrategy = slices.Clone(s.CapacityProviderStrategy)

@@ -67,6 +67,7 @@ func NewDemo(seed int64) *World {
 	mustUpdate(w, model.ServiceUpdate{Cluster: "prod", Service: "billing-api", TaskDefinition: "billing-api:2"})
 	w.Advance(25 * time.Second)
 	demoLoose(w, prod)
+	demoExec(w)
 	return w
 }
 
@@ -160,7 +161,7 @@ func demoPlayground(w *World) []string {
 	webTG := w.AddTargetGroup(TargetGroupSpec{Name: "corkhounds-web", HealthCheckPath: "/health", LoadBalancer: "corkhounds-alb"})
 
 	for _, v := range []string{"1.4.0", "1.5.0"} {
-		mustRegister(w, model.TaskDefinition{Family: "auth", Containers: []model.ContainerDefinition{{
+		mustRegister(w, model.TaskDefinition{Family: "auth", TaskRoleARN: demoRole(w, "auth-task"), Containers: []model.ContainerDefinition{{
 			Name: "auth", Image: "srirajan/auth:" + v, CPU: 512, Memory: 512, Essential: true,
 			PortMappings:     []model.PortMapping{{ContainerPort: 10080, Protocol: "tcp"}},
 			LogConfiguration: awslogs(w, "/ecs/playground/auth", "ecs"),
@@ -187,7 +188,8 @@ func demoPlayground(w *World) []string {
 		CircuitBreaker: model.CircuitBreaker{Enable: true, Rollback: true}}
 	mustService(w, ServiceSpec{Cluster: "playground", Name: "auth", TaskDefinition: "auth:1", DesiredCount: 2,
 		DeploymentConfiguration: half, PlacementStrategy: spread, HealthCheckGracePeriod: 30 * time.Second,
-		LoadBalancers: []model.LoadBalancer{{TargetGroupARN: authTG, ContainerName: "auth", ContainerPort: 10080}}})
+		LoadBalancers:        []model.LoadBalancer{{TargetGroupARN: authTG, ContainerName: "auth", ContainerPort: 10080}},
+		EnableExecuteCommand: true})
 	mustService(w, ServiceSpec{Cluster: "playground", Name: "random", TaskDefinition: "random", DesiredCount: 4,
 		DeploymentConfiguration: half, PlacementStrategy: spread, HealthCheckGracePeriod: 30 * time.Second,
 		LoadBalancers: []model.LoadBalancer{{TargetGroupARN: randomTG, ContainerName: "random", ContainerPort: 10081}}})
@@ -218,7 +220,7 @@ func demoProd(w *World) []string {
 
 	mustRegister(w, automateTD(w))
 	for _, v := range []string{"3.2.0", "3.3.0-broken"} {
-		mustRegister(w, model.TaskDefinition{Family: "billing-api", Containers: []model.ContainerDefinition{{
+		mustRegister(w, model.TaskDefinition{Family: "billing-api", TaskRoleARN: demoRole(w, "billing-api-task"), Containers: []model.ContainerDefinition{{
 			Name: "api", Image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/billing-api:" + v,
 			CPU: 256, Memory: 512, Essential: true,
 			PortMappings:     []model.PortMapping{{ContainerPort: 8080}},
@@ -228,7 +230,7 @@ func demoProd(w *World) []string {
 				Interval: 10 * time.Second, Timeout: 5 * time.Second, Retries: 3, StartPeriod: 10 * time.Second},
 		}}})
 	}
-	mustRegister(w, model.TaskDefinition{Family: "queue-worker", Containers: []model.ContainerDefinition{{
+	mustRegister(w, model.TaskDefinition{Family: "queue-worker", TaskRoleARN: demoRole(w, "queue-worker-task"), Containers: []model.ContainerDefinition{{
 		Name: "worker", Image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/queue-worker:1.9.4",
 		CPU: 512, MemoryReservation: 1024, Essential: true,
 		Command:          []string{"worker", "--queues", "billing,notifications"},
@@ -243,9 +245,9 @@ func demoProd(w *World) []string {
 		DeploymentConfiguration: &model.DeploymentConfiguration{MinimumHealthyPercent: 100, MaximumPercent: 200,
 			CircuitBreaker: model.CircuitBreaker{Enable: true, Rollback: true}},
 		LoadBalancers:          []model.LoadBalancer{{TargetGroupARN: billingTG, ContainerName: "api", ContainerPort: 8080}},
-		HealthCheckGracePeriod: 20 * time.Second})
+		HealthCheckGracePeriod: 20 * time.Second, EnableExecuteCommand: true})
 	mustService(w, ServiceSpec{Cluster: "prod", Name: "queue-worker", TaskDefinition: "queue-worker", DesiredCount: 2,
-		PlacementStrategy: []model.PlacementStrategy{{Type: "binpack", Field: "memory"}}})
+		PlacementStrategy: []model.PlacementStrategy{{Type: "binpack", Field: "memory"}}, EnableExecuteCommand: true})
 	if err := w.AddTarget(billingTG, ids[2], 33012); err != nil {
 		panic(err)
 	}

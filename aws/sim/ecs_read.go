@@ -132,6 +132,7 @@ func (w *World) serviceModel(s *service) model.Service {
 		HealthCheckGracePeriod:  s.grace,
 		CreatedAt:               s.createdAt,
 		Tags:                    cloneMap(s.tags),
+		EnableExecuteCommand:    s.exec,
 	}
 	if len(s.cpStrategy) > 0 {
 		m.LaunchType, m.CapacityProviderStrategy = "", slices.Clone(s.cpStrategy)
@@ -255,6 +256,7 @@ func taskModel(t *task) model.Task {
 		LaunchType: "EC2",
 		CreatedAt:  t.createdAt, StartedAt: t.startedAt, StoppingAt: t.stoppingAt, StoppedAt: t.stoppedAt,
 		StopCode: t.stopCode, StoppedReason: t.stoppedReason, Tags: cloneMap(t.tags),
+		EnableExecuteCommand: t.exec,
 	}
 	if t.inst != nil {
 		m.ContainerInstanceARN = t.inst.arn
@@ -288,6 +290,7 @@ func taskModel(t *task) model.Task {
 			v := *k.exitCode
 			mc.ExitCode = &v
 		}
+		mc.ManagedAgents = execAgents(t, k)
 		m.Containers = append(m.Containers, mc)
 	}
 	return m

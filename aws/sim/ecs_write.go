@@ -61,7 +61,13 @@ func (w *World) UpdateService(in model.ServiceUpdate) (model.Service, error) {
 		}
 		desired = *in.DesiredCount
 	}
+	if err := checkExecRole(in.EnableExecuteCommand, td); err != nil {
+		return model.Service{}, err
+	}
 	s.cfg, s.desired = cfg, desired
+	if in.EnableExecuteCommand != nil {
+		s.exec = *in.EnableExecuteCommand
+	}
 	if td != s.td || in.ForceNewDeployment {
 		old := s.deployments[0]
 		old.status = model.DeploymentActive
@@ -165,6 +171,7 @@ func (w *World) RunTask(in model.RunTaskInput) ([]model.Task, []model.Failure, e
 			continue
 		}
 		t := w.newTask(c, td, p.inst, group, in.StartedBy, nil, nil)
+		t.exec = in.EnableExecuteCommand
 		out = append(out, taskModel(t))
 	}
 	return out, fails, nil

@@ -31,6 +31,7 @@ type cluster struct {
 	// strategy services created without one copy (capacity.go).
 	capacityProviders []string
 	defaultStrategy   []model.CapacityProviderStrategyItem
+	execConfig        model.ExecConfiguration // executeCommandConfiguration (exec.go)
 }
 
 // taskDef is one revision: ECS's full shape (what DescribeTaskDefinition
@@ -56,6 +57,7 @@ type service struct {
 	grace     time.Duration
 	createdAt time.Time
 	tags      map[string]string
+	exec      bool // enableExecuteCommand: copied into each new task
 
 	deployments []*deployment // PRIMARY first
 	events      []model.ServiceEvent
@@ -107,6 +109,7 @@ type container struct {
 	logGroup, logStream                 string
 	nextLogAt                           time.Time
 	lines                               int
+	agentStopped                        string // why its exec agent stopped; "" follows the container
 }
 
 type task struct {
@@ -119,6 +122,7 @@ type task struct {
 	group     string
 	startedBy string
 	tags      map[string]string
+	exec      bool // enableExecuteCommand, fixed when the task starts
 
 	lastStatus, desiredStatus string
 	health                    string

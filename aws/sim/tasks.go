@@ -53,6 +53,9 @@ func (w *World) newTask(c *cluster, td *taskDef, ci *instance, group, startedBy 
 		runAt:     w.now.Add(w.jitter(3*time.Second, 6*time.Second)),
 		needs:     td.needs,
 	}
+	if svc != nil {
+		t.exec = svc.exec
+	}
 	// Only awsvpc tasks provision (an ENI) before they pend, as in ECS.
 	if td.NetworkMode != "awsvpc" {
 		t.lastStatus = model.StatusPending

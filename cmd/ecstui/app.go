@@ -160,7 +160,8 @@ func (a *App) Close() {
 }
 
 func awsConfig(c config.Context, readOnly bool) aws.Config {
-	return aws.Config{Profile: c.Profile, Region: c.Region, EndpointURL: c.EndpointURL, ReadOnly: readOnly || c.ReadOnly}
+	return aws.Config{Profile: c.Profile, Region: c.Region, EndpointURL: c.EndpointURL, ReadOnly: readOnly || c.ReadOnly,
+		AllowExecInReadOnly: c.AllowExecInReadOnly}
 }
 
 // Flush writes what the output gates held back (a partial character).

@@ -32,7 +32,8 @@ func runTUI(ctx context.Context, a *App) error {
 		Connect: func(ctx context.Context, c ui.Context) (ui.Backend, error) {
 			return aws.New(ctx, aws.Config{
 				Profile: c.Profile, Region: c.Region, EndpointURL: c.EndpointURL,
-				ReadOnly: c.ReadOnly || a.flags.readOnly || cfg.ReadOnly,
+				ReadOnly:            c.ReadOnly || a.flags.readOnly || cfg.ReadOnly,
+				AllowExecInReadOnly: c.AllowExecInReadOnly,
 			})
 		},
 	}
@@ -84,7 +85,8 @@ func startUI(ctx context.Context, cfg *config.Config, deps ui.Deps) error {
 
 func uiContext(c config.Context) ui.Context {
 	return ui.Context{Name: c.Name, Profile: c.Profile, Region: c.Region, Cluster: c.Cluster,
-		ReadOnly: c.ReadOnly, Production: c.Production, EndpointURL: c.EndpointURL}
+		ReadOnly: c.ReadOnly, Production: c.Production, EndpointURL: c.EndpointURL,
+		AllowExecInReadOnly: c.AllowExecInReadOnly, ExecCommand: c.ExecCommandOrDefault()}
 }
 
 func uiContexts(cs []config.Context) []ui.Context {

@@ -74,6 +74,13 @@ type Backend interface {
 	DescribeServiceDeployments(arns []string) ([]model.ServiceDeployment, []model.Failure)
 	DescribeServiceRevisions(arns []string) ([]model.ServiceRevision, []model.Failure)
 
+	// ECS Exec and SSM sessions: ExecuteCommand fails like ECS when exec was
+	// not enabled or the container's ExecuteCommandAgent is not RUNNING;
+	// StartSession serves the port forwarding documents on ECS targets.
+	ExecuteCommand(in model.ExecInput) (model.ExecSession, error)
+	ExecConfiguration(cluster string) (model.ExecConfiguration, error)
+	StartSession(in model.StartSessionInput) (model.SSMSession, error)
+
 	// CloudWatch Logs
 	DescribeLogGroups(prefix string) []model.LogGroup
 	DescribeLogStreams(group, prefix string, orderByLastEvent, descending bool) ([]model.LogStream, error)

@@ -77,6 +77,7 @@ func init() {
 		"ListServiceDeployments":        ecsOp("ecs:service-read", ecsListServiceDeployments),
 		"DescribeServiceDeployments":    ecsOp("ecs:service-read", ecsDescribeServiceDeployments),
 		"DescribeServiceRevisions":      ecsOp("ecs:service-read", ecsDescribeServiceRevisions),
+		"ExecuteCommand":                ecsOp("ecs:mutate", ecsExecuteCommand),
 	}
 }
 
@@ -138,6 +139,9 @@ func ecsDescribeClusters(s *Server, body []byte) (any, error) {
 		jc, err := s.clusterIncluding(c, in.Include)
 		if err != nil {
 			return nil, err
+		}
+		if slices.Contains(in.Include, "CONFIGURATIONS") {
+			jc.Configuration = s.clusterConfiguration(c.ARN)
 		}
 		out.Clusters = append(out.Clusters, jc)
 	}
@@ -421,6 +425,7 @@ func ecsUpdateService(s *Server, body []byte) (any, error) {
 		TaskDefinition          string                    `json:"taskDefinition"`
 		DeploymentConfiguration jsDeploymentConfiguration `json:"deploymentConfiguration"`
 		ForceNewDeployment      bool                      `json:"forceNewDeployment"`
+		EnableExecuteCommand    *bool                     `json:"enableExecuteCommand"`
 	}
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -436,6 +441,7 @@ func ecsUpdateService(s *Server, body []byte) (any, error) {
 		MinimumHealthyPercent: in.DeploymentConfiguration.MinimumHealthyPercent,
 		MaximumPercent:        in.DeploymentConfiguration.MaximumPercent,
 		ForceNewDeployment:    in.ForceNewDeployment,
+		EnableExecuteCommand:  in.EnableExecuteCommand,
 	}
 	if cb := in.DeploymentConfiguration.DeploymentCircuitBreaker; cb != nil {
 		u.CircuitBreaker = &model.CircuitBreaker{Enable: cb.Enable, Rollback: cb.Rollback}
@@ -486,6 +492,7 @@ func ecsRunTask(s *Server, body []byte) (any, error) {
 		Group                string         `json:"group"`
 		PlacementStrategy    []jsPlacement  `json:"placementStrategy"`
 		PlacementConstraints []jsConstraint `json:"placementConstraints"`
+		EnableExecuteCommand bool           `json:"enableExecuteCommand"`
 	}
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -498,7 +505,7 @@ func ecsRunTask(s *Server, body []byte) (any, error) {
 		return nil, err
 	}
 	rt := model.RunTaskInput{Cluster: in.Cluster, TaskDefinition: in.TaskDefinition, Count: count,
-		StartedBy: in.StartedBy, Group: in.Group}
+		StartedBy: in.StartedBy, Group: in.Group, EnableExecuteCommand: in.EnableExecuteCommand}
 	for _, p := range in.PlacementStrategy {
 		rt.PlacementStrategy = append(rt.PlacementStrategy, model.PlacementStrategy(p))
 	}

@@ -75,6 +75,8 @@ type jsCluster struct {
 	Settings                          []jsNameValue `json:"settings"`
 	CapacityProviders                 []any         `json:"capacityProviders"`
 	DefaultCapacityProviderStrategy   []any         `json:"defaultCapacityProviderStrategy"`
+	// Configuration is sent with include CONFIGURATIONS (exec.go).
+	Configuration *jsClusterConfiguration `json:"configuration,omitempty"`
 }
 
 func clusterOf(c model.Cluster) jsCluster {
@@ -213,6 +215,7 @@ func serviceOf(sv model.Service, withTags bool) jsService {
 		DeploymentController: jsDeploymentController{Type: "ECS"},
 		CreatedBy:            "arn:aws:iam::" + accountOf(sv.ARN) + ":role/admin",
 		PropagateTags:        "NONE",
+		EnableExecuteCommand: sv.EnableExecuteCommand,
 	}
 	if len(sv.CapacityProviderStrategy) > 0 {
 		out.CapacityProviderStrategy = strategyOf(sv.CapacityProviderStrategy)
@@ -278,6 +281,14 @@ type jsContainer struct {
 	HealthStatus    string             `json:"healthStatus,omitempty"`
 	CPU             string             `json:"cpu,omitempty"`
 	Memory          string             `json:"memory,omitempty"`
+	ManagedAgents   []jsManagedAgent   `json:"managedAgents,omitempty"`
+}
+
+type jsManagedAgent struct {
+	LastStartedAt epoch  `json:"lastStartedAt,omitzero"`
+	Name          string `json:"name"`
+	Reason        string `json:"reason,omitempty"`
+	LastStatus    string `json:"lastStatus"`
 }
 
 type jsTask struct {
@@ -338,6 +349,7 @@ func taskOf(t model.Task) jsTask {
 		StoppedAt: epoch(t.StoppedAt), StoppedReason: t.StoppedReason, StoppingAt: epoch(t.StoppingAt),
 		Tags: tagsOf(t.Tags), TaskArn: t.ARN, TaskDefinitionArn: t.TaskDefinitionARN, Version: 1,
 		PlatformVersion: t.PlatformVersion, CapacityProviderName: t.CapacityProviderName,
+		EnableExecuteCommand: t.EnableExecuteCommand,
 	}
 	if t.PlatformVersion != "" {
 		out.PlatformFamily = "Linux"
@@ -370,6 +382,9 @@ func taskOf(t model.Task) jsTask {
 		}
 		if eniAttachment != nil {
 			jc.NetworkIfaces = append(jc.NetworkIfaces, jsContainerENI{AttachmentID: eniAttachment.ID, PrivateIPv4Address: t.PrivateIP})
+		}
+		for _, a := range c.ManagedAgents {
+			jc.ManagedAgents = append(jc.ManagedAgents, jsManagedAgent{LastStartedAt: epoch(a.LastStartedAt), Name: a.Name, Reason: a.Reason, LastStatus: a.LastStatus})
 		}
 		out.Containers = append(out.Containers, jc)
 	}

@@ -34,6 +34,8 @@ func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request, target string
 		service, op, ops = "logs", strings.TrimPrefix(target, logsTargetPrefix), logsOps
 	case strings.HasPrefix(target, aasTargetPrefix):
 		service, op, ops = "application-autoscaling", strings.TrimPrefix(target, aasTargetPrefix), aasOps
+	case strings.HasPrefix(target, ssmTargetPrefix):
+		service, op, ops = "ssm", strings.TrimPrefix(target, ssmTargetPrefix), ssmOps
 	default:
 		s.writeJSONError(w, &simapi.APIError{Code: "UnknownOperationException", Message: "Unknown target " + target})
 		return

@@ -271,6 +271,8 @@ var mutatingActions = map[string]bool{
 	"application-autoscaling:RegisterScalableTarget":  true,
 	"application-autoscaling:PutScalingPolicy":        true,
 	"application-autoscaling:PutScheduledAction":      true,
+	"ecs:ExecuteCommand":                              true,
+	"ssm:StartSession":                                true,
 }
 
 // ServeHTTP routes a request to its protocol: a /service/…/operation/… path
