@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 type Entry struct {
 	Time         time.Time `json:"time"`
 	Context      string    `json:"context,omitempty"`
+	User         string    `json:"user,omitempty"` // who: the local user ecstui ran as
 	Action       string    `json:"action"`
 	Cluster      string    `json:"cluster,omitempty"`
 	Target       string    `json:"target,omitempty"`
@@ -110,4 +112,12 @@ func (j *Journal) Read() ([]Entry, error) {
 		return out, fmt.Errorf("journal %s: unreadable lines %v", j.Path, bad)
 	}
 	return out, nil
+}
+
+// localUser names who ran ecstui, for the journal: the login name, else $USER.
+func localUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return os.Getenv("USER")
 }

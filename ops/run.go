@@ -185,7 +185,7 @@ func (r *Runner) Record(p Plan, res Result) {
 		return
 	}
 	e := Entry{
-		Time: r.now(), Context: r.Context, Action: p.Action, Cluster: p.Cluster, Target: p.Target,
+		Time: r.now(), Context: r.Context, User: localUser(), Action: p.Action, Cluster: p.Cluster, Target: p.Target,
 		Plan: p.Summary, Changes: p.Changes, Outcome: res.Outcome, Message: res.Message,
 		Done: res.Done, NotDone: res.NotDone, DeploymentID: res.DeploymentID,
 	}

@@ -26,6 +26,7 @@ func addActionCommands(root *cobra.Command, app *App) {
 			return &cli.Session{
 				API: client, Context: cur.Name, Cluster: cur.Cluster, ReadOnly: app.ReadOnly(), Production: app.Production(),
 				JSON: app.JSON(), Journal: ops.DefaultJournal(),
+				Sessions: client, AllowExecInReadOnly: cur.AllowExecInReadOnly, ExecCommand: cur.ExecCommandOrDefault(),
 			}, nil
 		},
 		Out: app.Out, Err: app.Err, JSON: app.JSON,

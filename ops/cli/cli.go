@@ -35,6 +35,12 @@ type Session struct {
 	Production bool
 	JSON       bool // --output json
 	Journal    *ops.Journal
+	// Sessions opens exec and port forwarding sessions (nil: not offered);
+	// AllowExecInReadOnly lets a read-only context open them; ExecCommand
+	// is what exec runs by default.
+	Sessions            ops.SessionAPI
+	AllowExecInReadOnly bool
+	ExecCommand         string
 	// Now and Wait default to the wall clock; tests pass the simulator's.
 	Now  func() time.Time
 	Wait func(ctx context.Context, d time.Duration) error
@@ -49,6 +55,10 @@ type Env struct {
 	Out     io.Writer
 	Err     io.Writer
 	IsTTY   func() bool
+	// PluginTerminal is what exec and port-forward attach the
+	// session-manager-plugin to (nil: this process's own stdin, stdout and
+	// stderr, the terminal).
+	PluginTerminal *Terminal
 	// JSON and Journal serve the commands that need no AWS session (journal).
 	JSON    func() bool
 	Journal *ops.Journal
@@ -67,7 +77,8 @@ func (e *ExitError) Error() string { return e.Msg }
 func Commands(env *Env) []*cobra.Command {
 	daemon := &cobra.Command{Use: "daemon", Short: "Per-node daemon tasks"}
 	daemon.AddCommand(daemonStartCmd(env))
-	return []*cobra.Command{deployCmd(env), rollbackCmd(env), scaleCmd(env), redeployCmd(env), stopTaskCmd(env), drainCmd(env), daemon, journalCmd(env)}
+	return []*cobra.Command{deployCmd(env), rollbackCmd(env), scaleCmd(env), redeployCmd(env), stopTaskCmd(env), drainCmd(env), daemon, journalCmd(env),
+		execCmd(env), portForwardCmd(env)}
 }
 
 // common are the flags every action has.
