@@ -330,12 +330,14 @@ func checkRolePermissions(f ExecFacts) CheckLine {
 	case f.TaskDefinition != nil && f.TaskDefinition.TaskRoleARN == "":
 		l.Status, l.Detail = CheckSkipped, "no task role"
 		return l
+	case f.RolePermissions == nil && f.RoleErr == nil:
+		l.Status, l.Detail = CheckUnknown, "not checked: ecstui does not read IAM policies"
+		return l
 	case f.RolePermissions == nil:
 		l = unknownLine(l.Item, f.RoleErr)
-		if f.RoleErr == nil {
-			l.Detail = "not checked"
+		if awsapi.KindOf(f.RoleErr) == awsapi.KindAccessDenied {
+			l.Fix = "to check it, allow yourself iam:SimulatePrincipalPolicy on the task role"
 		}
-		l.Fix = "to check it, allow yourself iam:SimulatePrincipalPolicy on the task role"
 		return l
 	}
 	var denied []string

@@ -127,7 +127,7 @@ func TestReadinessLines(t *testing.T) {
 		{"role permissions skipped without role", func(f *ExecFacts) { f.TaskDefinition.TaskRoleARN = "" },
 			"task role allows ssmmessages", CheckSkipped, "no task role", ""},
 		{"role permissions not read", func(f *ExecFacts) { f.RolePermissions = nil },
-			"task role allows ssmmessages", CheckUnknown, "not checked", "iam:SimulatePrincipalPolicy"},
+			"task role allows ssmmessages", CheckUnknown, "not checked: ecstui does not read IAM policies", ""},
 		{"role permissions denied to read", func(f *ExecFacts) { f.RolePermissions, f.RoleErr = nil, denied },
 			"task role allows ssmmessages", CheckUnknown, "not allowed to read it", "iam:SimulatePrincipalPolicy"},
 		{"role lacks permissions", func(f *ExecFacts) {

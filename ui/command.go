@@ -32,6 +32,7 @@ func commands() []command {
 		{name: "td", aliases: []string{"taskdefs", "taskdefinitions"}, args: "[family]", help: "task definition families (revisions)", run: cmdTD},
 		{name: "ports", aliases: []string{"portmap", "pm"}, args: "[service]", help: "port map of the cluster (or a service)", run: cmdPorts},
 		{name: "logs", aliases: []string{"log"}, help: "logs of the selected task/service/container", run: cmdLogs},
+		{name: "forwards", aliases: []string{"pf", "port-forwards"}, help: "running port forwards (ctrl+d stops one)", run: cmdForwards},
 		{name: "help", aliases: []string{"h"}, help: "key and command help", run: func(r *root, _ []string) tea.Cmd { r.mode = modeHelp; return nil }},
 		{name: "quit", aliases: []string{"q", "exit"}, help: "quit (asks first while a change is watched)", run: func(r *root, _ []string) tea.Cmd { return r.quit() }},
 		{name: "quit!", aliases: []string{"q!"}, help: "quit without asking", run: func(*root, []string) tea.Cmd { return tea.Quit }},
@@ -253,6 +254,13 @@ func cmdPorts(r *root, args []string) tea.Cmd {
 		scope.service = args[0]
 	}
 	return r.reset(newPortMapPage(r.env, scope))
+}
+
+func cmdForwards(r *root, _ []string) tea.Cmd {
+	if c := r.needEnv(); c != nil {
+		return c
+	}
+	return r.push(newForwardsPage(r.env, r.forwards))
 }
 
 func cmdLogs(r *root, _ []string) tea.Cmd {

@@ -36,6 +36,9 @@ type env struct {
 	// backend cannot make changes at all.
 	actions actions.Deps
 	canAct  bool
+	// sessions opens exec and port forwarding sessions (nil: the backend
+	// cannot).
+	sessions *sessionDeps
 	// loop is the context's refresh scheduler and the runs it started.
 	loop refreshLoop
 	// labels are the EC2 ids of container instances, for the tasks views.

@@ -33,6 +33,8 @@ type KeyMap struct {
 	// Prompt is what ends a line being typed (command line, filter); it is
 	// not rebindable, since every other key is text there.
 	Prompt PromptKeys
+	// Sessions into a container (see sessions.go).
+	Sessions SessionKeys
 
 	// LogView is the log viewer's keys (configured as logs_NAME).
 	LogView logview.KeyMap
@@ -66,6 +68,7 @@ func DefaultKeyMap() KeyMap {
 		ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 		Prompt:    DefaultPromptKeys(),
 		LogView:   logview.DefaultKeyMap(),
+		Sessions:  defaultSessionKeys(),
 		Actions:   actions.DefaultKeys(),
 
 		// A watch changes nothing: not an action key, fine in read-only.
@@ -131,6 +134,8 @@ func (k *KeyMap) consoleActions() map[string]*key.Binding {
 		"deploy": &k.Actions.Deploy, "scale": &k.Actions.Scale, "redeploy": &k.Actions.Redeploy,
 		"rollback": &k.Actions.Rollback, "stop_task": &k.Actions.StopTask, "drain": &k.Actions.Drain,
 		"daemon_start": &k.Actions.DaemonStart, "rollout": &k.Actions.Rollout, "watch_refresh": &k.WatchRefresh,
+		"exec": &k.Sessions.Exec, "exec_check": &k.Sessions.Check,
+		"port_forward": &k.Sessions.Forward, "stop_forward": &k.Sessions.StopForward,
 	}
 }
 

@@ -275,18 +275,18 @@ func TestConnectFailureAndContextSwitch(t *testing.T) {
 }
 
 func TestKeyRemap(t *testing.T) {
-	h := newHarness(t, fixtureBackend(), func(d *Deps) { d.Keys = map[string][]string{"quit": {"x"}, "down": {"n", "down"}} })
+	h := newHarness(t, fixtureBackend(), func(d *Deps) { d.Keys = map[string][]string{"quit": {"Q"}, "down": {"n", "down"}} })
 	h.keys("q")
 	if h.quit {
-		t.Fatal("q still quits after remapping quit to x")
+		t.Fatal("q still quits after remapping quit to Q")
 	}
 	h.keys("n", "enter")
 	if h.crumbs() != "clusters > services(staging)" {
 		t.Fatalf("remapped down: stack %q", h.crumbs())
 	}
-	h.keys("x")
+	h.keys("Q")
 	if !h.quit {
-		t.Fatal("x does not quit")
+		t.Fatal("Q does not quit")
 	}
 	// The log viewer's keys are remapped the same way; they may reuse a key
 	// the browse views use (S sorts there, saves here).

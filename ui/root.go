@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"os/exec"
 	"regexp"
 	"time"
 
@@ -81,6 +82,11 @@ type root struct {
 	status    string
 	statusErr bool
 	statusID  uint64
+
+	// forwards are the running port forwards (they outlive pages and
+	// contexts); execProcess hands the terminal to a session's plugin.
+	forwards    *forwardSet
+	execProcess func(c *exec.Cmd, fn tea.ExecCallback) tea.Cmd
 }
 
 func newRoot(d Deps) (*root, error) {
@@ -95,7 +101,7 @@ func newRoot(d Deps) (*root, error) {
 	if err := km.rebind(d.Keys); err != nil {
 		return nil, err
 	}
-	r := &root{d: d, st: st, keys: &km, ctxIdx: d.Current, tick: tea.Tick}
+	r := &root{d: d, st: st, keys: &km, ctxIdx: d.Current, tick: tea.Tick, forwards: &forwardSet{}, execProcess: tea.ExecProcess}
 	r.spin = newSpinner(st)
 	return r, nil
 }
@@ -145,6 +151,8 @@ func (r *root) connected(m connectedMsg) tea.Cmd {
 	}
 	r.env.loop = refreshLoop{sched: sc, runs: map[string]run{}, last: map[string]fetchedMsg{}}
 	r.env.actions, r.env.canAct = r.actionDeps(c, m.backend)
+	r.env.sessions, _ = r.sessionDeps(c, m.backend)
+	r.keys.Sessions.enable(r.env.sessions)
 	r.keys.Actions = r.keys.baseActions.ForReadOnly(r.env.readOnly)
 	r.stack = []page.Page{newClustersPage(r.env)}
 	if c.Cluster != "" {

@@ -144,6 +144,8 @@ func Run(ctx context.Context, d Deps) error {
 	}
 	r := m.(*root)
 	defer r.closeAll()
+	// Port forwards end with the console; each journals its end.
+	defer r.forwards.stopAll()
 	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil

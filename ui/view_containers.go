@@ -152,14 +152,14 @@ func newContainersPage(e *env, cluster string, task model.Task) *containersPage 
 			return fetchContainers(ctx, b, cluster, task)
 		},
 		row: containerRow,
-		extra: []listKey[containerItem]{
+		extra: append([]listKey[containerItem]{
 			{binding: func(k *KeyMap) key.Binding { return k.Logs }, do: func(e *env, it containerItem) tea.Cmd {
 				return openLogsCmd(e, containerLogTarget(cluster, it))
 			}},
 			{binding: func(k *KeyMap) key.Binding { return k.Actions.StopTask }, do: func(e *env, it containerItem) tea.Cmd {
 				return stopTaskCmd(e, cluster, it.task)
 			}},
-		},
+		}, sessionListKeys(cluster, func(it containerItem) (model.Task, string) { return it.task, it.c.Name })...),
 	})
 	return p
 }

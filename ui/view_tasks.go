@@ -197,7 +197,7 @@ func newTasksPageFor(e *env, cluster string, f model.TaskFilter, label string) *
 		enter: func(e *env, it taskItem) page.Page {
 			return newContainersPage(e, cluster, it.task)
 		},
-		extra: []listKey[taskItem]{
+		extra: append([]listKey[taskItem]{
 			{binding: func(k *KeyMap) key.Binding { return k.Logs }, do: func(e *env, it taskItem) tea.Cmd {
 				return openLogsCmd(e, taskLogTarget(cluster, it.task))
 			}},
@@ -210,7 +210,7 @@ func newTasksPageFor(e *env, cluster string, f model.TaskFilter, label string) *
 			{binding: func(k *KeyMap) key.Binding { return k.Actions.StopTask }, do: func(e *env, it taskItem) tea.Cmd {
 				return stopTaskCmd(e, cluster, it.task)
 			}},
-		},
+		}, sessionListKeys(cluster, func(it taskItem) (model.Task, string) { return it.task, "" })...),
 	})
 	p.label = label
 	p.lookup = instanceLookup{owner: e.nextID(), cluster: cluster}
