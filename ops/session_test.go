@@ -269,3 +269,26 @@ type notFound struct{}
 func (notFound) Error() string { return "not found" }
 
 var errNotFound error = notFound{}
+
+// TestGatherExecCallCost: one readiness check reads each fact once; nothing
+// polls while its page stays open.
+func TestGatherExecCallCost(t *testing.T) {
+	ctx := context.Background()
+	cl, srv := awstest.Start(t, sim.NewDemo(1))
+	task := runningTask(t, cl, "playground", "auth")
+	srv.ResetCounts()
+	if _, err := ops.GatherExec(ctx, cl, ops.PluginFinder{}, "playground", task.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.CallCounts()
+	want := map[string]int{"ecs:DescribeTasks": 1, "ecs:DescribeTaskDefinition": 1, "ecs:DescribeServices": 1,
+		"ecs:DescribeContainerInstances": 1, "ecs:DescribeClusters": 1, "ec2:DescribeInstances": 1, "autoscaling:DescribeAutoScalingInstances": 1}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %d calls, want %d (all: %v)", k, got[k], v, got)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("calls %v, want %v", got, want)
+	}
+}

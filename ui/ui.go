@@ -28,6 +28,8 @@
 //	d            service detail: deployments, task definition diff, events
 //	t p i l      tasks, port map, container instance, logs of the selection
 //	a            tasks: toggle running / stopped tasks
+//	x X f        tasks, containers: exec shell, exec readiness check, port forward
+//	             (:forwards lists the forwards; ctrl+d stops one)
 //
 // Actions (ui/actions; disabled in read-only contexts): U deploy, + scale,
 // F force new deployment, B roll back (services, service detail); ctrl+k stop
