@@ -182,7 +182,7 @@ func TestReadOnlyRefusesExecUnlessAllowed(t *testing.T) {
 }
 
 func TestGuardExecOperations(t *testing.T) {
-	for _, op := range []struct{ service, op string }{{"ECS", "ExecuteCommand"}, {"SSM", "StartSession"}, {"SSM", "SendCommand"}} {
+	for _, op := range []struct{ service, op string }{{"ECS", "ExecuteCommand"}, {"SSM", "StartSession"}, {"SSM", "SendCommand"}, {"IAM", "PutRolePolicy"}} {
 		if aws.IsReadOperation(op.service, op.op) {
 			t.Errorf("%s %s is on the read list", op.service, op.op)
 		}
@@ -194,4 +194,50 @@ func errString(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+func TestRoleAllowsOverTheWire(t *testing.T) {
+	ctx := context.Background()
+	cl, srv := awstest.StartReadOnly(t, sim.NewDemo(1))
+	ssm := []string{"ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"}
+	got, err := cl.RoleAllows(ctx, "arn:aws:iam::123456789012:role/queue-worker-task", ssm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got[ssm[0]] || got[ssm[1]] || !got[ssm[2]] || got[ssm[3]] {
+		t.Fatalf("queue-worker-task: %v", got)
+	}
+	if got, err := cl.RoleAllows(ctx, "arn:aws:iam::123456789012:role/auth-task", ssm); err != nil || len(got) != 4 || !got[ssm[1]] || !got[ssm[3]] {
+		t.Fatalf("auth-task (ssmmessages:*): %v %v", got, err)
+	}
+	_, err = cl.RoleAllows(ctx, "arn:aws:iam::123456789012:role/nope", ssm)
+	var ae *aws.Error
+	if !errors.As(err, &ae) || ae.Code != "NoSuchEntity" || ae.Action != "iam:SimulatePrincipalPolicy" {
+		t.Fatalf("missing role: %v", err)
+	}
+	// A read: the read-only client sent it, and nothing mutating.
+	if srv.Calls("iam:SimulatePrincipalPolicy") != 3 || srv.MutatingCalls() != 0 {
+		t.Fatalf("calls %v", srv.CallCounts())
+	}
+}
+
+func TestExecFailsWhenTheTaskRoleCannotReachSSM(t *testing.T) {
+	ctx := context.Background()
+	cl, _ := awstest.Start(t, sim.NewDemo(1))
+	ts, _, err := cl.Tasks(ctx, "prod", model.TaskFilter{ServiceName: "queue-worker"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range ts {
+		if a, _ := x.Containers[0].ExecAgent(); a.LastStatus != model.AgentRunning {
+			continue
+		}
+		_, err := cl.ExecuteCommand(ctx, model.ExecInput{Cluster: "prod", Task: x.ARN, Command: "/bin/sh"})
+		var ae *aws.Error
+		if !errors.As(err, &ae) || ae.Code != "TargetNotConnectedException" {
+			t.Fatalf("exec with a role lacking ssmmessages: %v", err)
+		}
+		return
+	}
+	t.Fatal("no queue-worker task with a running agent")
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/smithy-go/middleware"
 
@@ -84,6 +85,7 @@ type Client struct {
 	cw     *cloudwatch.Client
 	aas    *applicationautoscaling.Client
 	ssm    *ssm.Client
+	iam    *iam.Client
 	cfg    Config
 	conc   int
 	region string
@@ -260,6 +262,12 @@ func (cl *Client) newServiceClients(cfg sdkaws.Config, c Config) {
 		}
 	})
 	cl.ssm = ssm.NewFromConfig(cfg, func(o *ssm.Options) {
+		o.APIOptions = append(slices.Clip(o.APIOptions), apiOpts...)
+		if endpoint != nil {
+			o.BaseEndpoint = endpoint
+		}
+	})
+	cl.iam = iam.NewFromConfig(cfg, func(o *iam.Options) {
 		o.APIOptions = append(slices.Clip(o.APIOptions), apiOpts...)
 		if endpoint != nil {
 			o.BaseEndpoint = endpoint

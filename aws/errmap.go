@@ -31,6 +31,8 @@ func shortService(serviceID string) string {
 		return "application-autoscaling"
 	case "SSM":
 		return "ssm"
+	case "IAM":
+		return "iam"
 	}
 	return strings.ToLower(serviceID)
 }

@@ -21,6 +21,7 @@ var readOperations = map[string]map[string]bool{
 	"Auto Scaling": set("DescribeAutoScalingGroups", "DescribeAutoScalingInstances",
 		"DescribeLifecycleHooks", "DescribeInstanceRefreshes"),
 	"EC2":                       set("DescribeInstances"),
+	"IAM":                       set("SimulatePrincipalPolicy"), // the exec readiness check
 	"Elastic Load Balancing v2": set("DescribeTargetGroups", "DescribeTargetHealth"),
 	"CloudWatch":                set("GetMetricData"),
 	"Application Auto Scaling": set("DescribeScalableTargets", "DescribeScalingPolicies",

@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -320,8 +321,19 @@ func checkTaskRole(f ExecFacts) CheckLine {
 			", and deploy it (ECS refuses to enable exec without a task role)"
 		return l
 	}
+	if roleMissing(f.RoleErr) {
+		l.Status, l.Detail = CheckMissing, f.TaskDefinition.TaskRoleARN+" does not exist"
+		l.Fix = "create the role (trusted by ecs-tasks.amazonaws.com) or register a revision naming an existing one, and deploy it"
+		return l
+	}
 	l.Status, l.Detail = CheckOK, f.TaskDefinition.TaskRoleARN
 	return l
+}
+
+// roleMissing reports IAM's answer for a role that does not exist.
+func roleMissing(err error) bool {
+	var ae *awsapi.Error
+	return errors.As(err, &ae) && ae.Code == "NoSuchEntity"
 }
 
 func checkRolePermissions(f ExecFacts) CheckLine {
@@ -329,6 +341,9 @@ func checkRolePermissions(f ExecFacts) CheckLine {
 	switch {
 	case f.TaskDefinition != nil && f.TaskDefinition.TaskRoleARN == "":
 		l.Status, l.Detail = CheckSkipped, "no task role"
+		return l
+	case roleMissing(f.RoleErr):
+		l.Status, l.Detail = CheckSkipped, "the role does not exist"
 		return l
 	case f.RolePermissions == nil && f.RoleErr == nil:
 		l.Status, l.Detail = CheckUnknown, "not checked: ecstui does not read IAM policies"

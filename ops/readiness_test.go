@@ -134,6 +134,12 @@ func TestReadinessLines(t *testing.T) {
 			f.RolePermissions["ssmmessages:OpenDataChannel"], f.RolePermissions["ssmmessages:CreateDataChannel"] = false, false
 		}, "task role allows ssmmessages", CheckMissing, "denied: ssmmessages:CreateDataChannel, ssmmessages:OpenDataChannel",
 			`add to arn:aws:iam::1:role/api-task a policy allowing {"Effect":"Allow","Action":["ssmmessages:CreateControlChannel","ssmmessages:CreateDataChannel","ssmmessages:OpenControlChannel","ssmmessages:OpenDataChannel"],"Resource":"*"}`},
+		{"role does not exist", func(f *ExecFacts) {
+			f.RolePermissions, f.RoleErr = nil, &awsapi.Error{Kind: awsapi.KindUnknown, Service: "iam", Code: "NoSuchEntity", Message: "The role with name api-task cannot be found."}
+		}, "task role", CheckMissing, "arn:aws:iam::1:role/api-task does not exist", "create the role (trusted by ecs-tasks.amazonaws.com)"},
+		{"permissions skipped for a missing role", func(f *ExecFacts) {
+			f.RolePermissions, f.RoleErr = nil, &awsapi.Error{Service: "iam", Code: "NoSuchEntity"}
+		}, "task role allows ssmmessages", CheckSkipped, "the role does not exist", ""},
 		{"old agent", func(f *ExecFacts) { f.Instance.AgentVersion = "1.48.1" },
 			"ECS agent version", CheckMissing, "1.48.1 on i-0abc (exec needs 1.50.2 or later)",
 			"replace the instance with one on a current ECS-optimized AMI: ecstui drain --cluster prod --instance i-0abc"},

@@ -282,7 +282,8 @@ func TestGatherExecCallCost(t *testing.T) {
 	}
 	got := srv.CallCounts()
 	want := map[string]int{"ecs:DescribeTasks": 1, "ecs:DescribeTaskDefinition": 1, "ecs:DescribeServices": 1,
-		"ecs:DescribeContainerInstances": 1, "ecs:DescribeClusters": 1, "ec2:DescribeInstances": 1, "autoscaling:DescribeAutoScalingInstances": 1}
+		"ecs:DescribeContainerInstances": 1, "ecs:DescribeClusters": 1, "ec2:DescribeInstances": 1, "autoscaling:DescribeAutoScalingInstances": 1,
+		"iam:SimulatePrincipalPolicy": 1}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("%s: %d calls, want %d (all: %v)", k, got[k], v, got)
@@ -290,5 +291,41 @@ func TestGatherExecCallCost(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("calls %v, want %v", got, want)
+	}
+}
+
+func TestReadinessReadsTheTaskRolePermissions(t *testing.T) {
+	ctx := context.Background()
+	cl, _ := awstest.Start(t, sim.NewDemo(1))
+	fp := opstest.WriteFakePlugin(t, "1.2.650.0", 0)
+	task := runningTask(t, cl, "prod", "queue-worker")
+	f, err := ops.GatherExec(ctx, cl, finder(fp), "prod", task.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ops.CheckReadiness(f)
+	var line ops.CheckLine
+	for _, l := range r.Lines {
+		if l.Item == "task role allows ssmmessages" {
+			line = l
+		}
+	}
+	if line.Status != ops.CheckMissing || line.Detail != "denied: ssmmessages:CreateDataChannel, ssmmessages:OpenDataChannel" ||
+		!strings.Contains(line.Fix, "arn:aws:iam::123456789012:role/queue-worker-task") {
+		t.Fatalf("role line %+v\n%s", line, r.Text())
+	}
+	// prod logs exec sessions: the notes say what that requires.
+	for _, item := range []string{"KMS key", "session log group"} {
+		found := false
+		for _, l := range r.Lines {
+			found = found || l.Item == item && l.Status == ops.CheckNote
+		}
+		if !found {
+			t.Errorf("no %s note:\n%s", item, r.Text())
+		}
+	}
+	auth := runningTask(t, cl, "playground", "auth")
+	if f, err := ops.GatherExec(ctx, cl, finder(fp), "playground", auth.ID, ""); err != nil || !ops.CheckReadiness(f).Ready() {
+		t.Fatalf("auth: %v\n%s", err, ops.CheckReadiness(f).Text())
 	}
 }

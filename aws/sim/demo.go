@@ -46,6 +46,7 @@ const demoSettle = 9 * time.Minute
 // Every running container writes to CloudWatch Logs.
 func NewDemo(seed int64) *World {
 	w := New(Options{Seed: seed, Start: time.Now().UTC().Truncate(time.Second).Add(-demoSettle)})
+	demoRoles(w)
 	pg := demoPlayground(w)
 	prod := demoProd(w)
 	demoScaling(w)

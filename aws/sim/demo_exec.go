@@ -12,6 +12,15 @@ func demoRole(w *World, name string) string {
 	return "arn:aws:iam::" + w.account + ":role/" + name
 }
 
+// demoRoles are the task roles: auth's and billing-api's allow the
+// ssmmessages actions; queue-worker's lacks the data channel ones, so exec
+// into it fails as in AWS (TargetNotConnectedException) and the check says why.
+func demoRoles(w *World) {
+	w.AddRole("auth-task", "ssmmessages:*", "logs:*")
+	w.AddRole("billing-api-task", ssmMessages...)
+	w.AddRole("queue-worker-task", "ssmmessages:CreateControlChannel", "ssmmessages:OpenControlChannel", "sqs:ReceiveMessage")
+}
+
 func demoExec(w *World) {
 	if err := w.SetExecConfiguration("prod", model.ExecConfiguration{
 		KMSKeyID:           "arn:aws:kms:" + w.region + ":" + w.account + ":key/6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b",

@@ -140,7 +140,7 @@ func (w *World) ExecuteCommand(in model.ExecInput) (model.ExecSession, error) {
 	if a := execAgents(t, k); t.lastStatus != model.StatusRunning || len(a) == 0 || a[0].LastStatus != model.AgentRunning {
 		return model.ExecSession{}, simapi.Errorf(simapi.CodeInvalidParameter, "%s", msgExecNotEnabled)
 	}
-	if t.inst != nil && !t.inst.agentConnected {
+	if (t.inst != nil && !t.inst.agentConnected) || !w.agentCanConnect(t) {
 		return model.ExecSession{}, simapi.Errorf(codeTargetNotConnected, "The execute command failed due to an internal error. Try again later.")
 	}
 	return model.ExecSession{
@@ -193,10 +193,24 @@ func (w *World) StartSession(in model.StartSessionInput) (model.SSMSession, erro
 	if k == nil || t.lastStatus != model.StatusRunning {
 		return model.SSMSession{}, simapi.Errorf(codeSSMTargetNotConn, "%s is not connected.", in.Target)
 	}
-	if a := execAgents(t, k); len(a) == 0 || a[0].LastStatus != model.AgentRunning || (t.inst != nil && !t.inst.agentConnected) {
+	if a := execAgents(t, k); len(a) == 0 || a[0].LastStatus != model.AgentRunning || (t.inst != nil && !t.inst.agentConnected) || !w.agentCanConnect(t) {
 		return model.SSMSession{}, simapi.Errorf(codeSSMTargetNotConn, "%s is not connected.", in.Target)
 	}
 	return w.newSession("ecstui-demo"), nil
+}
+
+// ssmMessages are what the task role must allow for the agent to connect.
+var ssmMessages = []string{"ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+	"ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"}
+
+// agentCanConnect: in a world that models IAM (AddRole), the agent reaches
+// SSM only when the task role allows the ssmmessages actions, as in AWS,
+// where a missing permission surfaces as TargetNotConnectedException.
+func (w *World) agentCanConnect(t *task) bool {
+	if w.roles == nil {
+		return true
+	}
+	return w.roleAllows(t.td.TaskRoleARN, ssmMessages...)
 }
 
 func validPort(s string) bool {

@@ -57,6 +57,8 @@ type World struct {
 
 	logs *logStore
 
+	roles map[string]*iamRole // IAM roles by name (iam.go)
+
 	logRate     float64 // lines per running container per minute
 	logsEnabled bool
 

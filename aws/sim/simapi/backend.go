@@ -80,6 +80,8 @@ type Backend interface {
 	ExecuteCommand(in model.ExecInput) (model.ExecSession, error)
 	ExecConfiguration(cluster string) (model.ExecConfiguration, error)
 	StartSession(in model.StartSessionInput) (model.SSMSession, error)
+	// SimulatePrincipalPolicy (IAM) tells whether a role allows each action.
+	SimulatePrincipalPolicy(policySourceARN string, actions []string) (map[string]bool, error)
 
 	// CloudWatch Logs
 	DescribeLogGroups(prefix string) []model.LogGroup

@@ -39,6 +39,7 @@ func init() {
 		versionELBv2:       {"elasticloadbalancing", protoQuery, elbOps},
 		versionEC2:         {"ec2", protoEC2, ec2Ops},
 		versionSTS:         {"sts", protoQuery, stsOps},
+		versionIAM:         {"iam", protoQuery, iamOps},
 	}
 }
 
