@@ -37,6 +37,14 @@ type CheckLine struct {
 	Fix    string      `json:"fix,omitempty"`
 }
 
+// FixLabel is how the fix is introduced: a note says what a setting needs.
+func (l CheckLine) FixLabel() string {
+	if l.Status == CheckNote {
+		return "needs: "
+	}
+	return "fix: "
+}
+
 // Readiness is the whole check.
 type Readiness struct {
 	Cluster   string      `json:"cluster"`
@@ -71,7 +79,7 @@ func (r Readiness) Text() string {
 	for _, l := range r.Lines {
 		fmt.Fprintf(&b, "  %-7s %-*s  %s\n", l.Status, w, l.Item, l.Detail)
 		if l.Fix != "" {
-			fmt.Fprintf(&b, "  %-7s %-*s  fix: %s\n", "", w, "", l.Fix)
+			fmt.Fprintf(&b, "  %-7s %-*s  %s%s\n", "", w, "", l.FixLabel(), l.Fix)
 		}
 	}
 	if r.Ready() {

@@ -504,7 +504,7 @@ func readinessLines(st *theme.Styles, r ops.Readiness, width int) []string {
 			truncate(clean(l.Detail), max(10, width-w-12)))
 		if l.Fix != "" {
 			// Fixes hold commands to copy: they get the whole width.
-			for _, fl := range wrapText("fix: "+clean(l.Fix), max(20, width-10)) {
+			for _, fl := range wrapText(l.FixLabel()+clean(l.Fix), max(20, width-10)) {
 				out = append(out, strings.Repeat(" ", 8)+st.Accent.Render(fl))
 			}
 		}
