@@ -156,8 +156,8 @@ func renderServiceDetail(e *env, d serviceDetail, width int) []string {
 			dep.Status, st.ProgressBar(dep.RunningCount, dep.DesiredCount, deploymentBar),
 			st.Tone(theme.StatusTone(state)).Render(fmt.Sprintf("%-11s", state)), dep.RunningCount, dep.DesiredCount)
 		out = append(out, line)
-		meta := fmt.Sprintf("           %s · pending %d · failed %d · created %s ago · updated %s ago · %s",
-			tdShort(dep.TaskDefinitionARN), dep.PendingCount, dep.FailedTasks, age(now, dep.CreatedAt), age(now, dep.UpdatedAt), clean(dep.ID))
+		meta := fmt.Sprintf("           %s · pending %d · failed %d · created %s · updated %s · %s",
+			tdShort(dep.TaskDefinitionARN), dep.PendingCount, dep.FailedTasks, ago(now, dep.CreatedAt), ago(now, dep.UpdatedAt), clean(dep.ID))
 		out = append(out, st.Muted.Render(meta))
 		if dep.RolloutStateReason != "" {
 			for _, l := range wrapWords(clean(dep.RolloutStateReason), width-11) {
