@@ -22,6 +22,7 @@ const (
 	// rate the console spends at steady state; MinAPIBudgetPercent the
 	// least that can be asked (below it a large view would never refresh).
 	DefaultAPIBudget    = 0.10
+	DefaultStartScreen  = "pulse"
 	MinAPIBudgetPercent = 1.0
 	MinRefreshInterval  = time.Second
 	MaxBufferLines      = 10_000_000
@@ -63,14 +64,16 @@ type Logs struct {
 
 // Config is the effective configuration.
 type Config struct {
-	Contexts        []Context           `json:"contexts"`
-	CurrentContext  string              `json:"currentContext"`
-	RefreshInterval time.Duration       `json:"refreshInterval"`
-	APIBudget       float64             `json:"apiBudget"` // a fraction: 0.1 is 10 %
-	ReadOnly        bool                `json:"readOnly"`
-	Keys            map[string][]string `json:"keys,omitempty"`
-	Colors          map[string]string   `json:"colors,omitempty"`
-	Logs            Logs                `json:"logs"`
+	Contexts        []Context     `json:"contexts"`
+	CurrentContext  string        `json:"currentContext"`
+	RefreshInterval time.Duration `json:"refreshInterval"`
+	APIBudget       float64       `json:"apiBudget"` // a fraction: 0.1 is 10 %
+	// StartScreen is the console's first page: pulse (default) or clusters.
+	StartScreen string              `json:"startScreen"`
+	ReadOnly    bool                `json:"readOnly"`
+	Keys        map[string][]string `json:"keys,omitempty"`
+	Colors      map[string]string   `json:"colors,omitempty"`
+	Logs        Logs                `json:"logs"`
 
 	// File is the configuration file read, "" when there was none.
 	File string `json:"-"`

@@ -56,6 +56,15 @@ var scalars = []scalar{
 			cfg.ReadOnly = b
 			return strconv.FormatBool(b), msg
 		}},
+	{key: "startScreen", env: "ECSTUI_START_SCREEN", flag: "start", def: DefaultStartScreen, want: "pulse or clusters",
+		apply: func(cfg *Config, raw string) (string, string) {
+			s := strings.ToLower(strings.TrimSpace(raw))
+			if s != "pulse" && s != "clusters" {
+				return raw, fmt.Sprintf("%q is not a start screen (pulse or clusters)", raw)
+			}
+			cfg.StartScreen = s
+			return s, ""
+		}},
 	{key: "logs.bufferLines", env: "ECSTUI_LOGS_BUFFER_LINES", def: strconv.Itoa(DefaultBufferLines), want: "a whole number",
 		apply: func(cfg *Config, raw string) (string, string) {
 			n, msg := parseBufferLines(raw)

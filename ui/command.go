@@ -25,9 +25,11 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "ctx", aliases: []string{"context", "contexts"}, args: "[name]", help: "list or switch AWS contexts", run: cmdCtx},
-		{name: "clusters", aliases: []string{"cl"}, help: "clusters", run: func(r *root, _ []string) tea.Cmd { return r.reset() }},
+		{name: "pulse", aliases: []string{"pu"}, help: "what is broken now, in every cluster of every context", run: cmdPulse},
+		{name: "clusters", aliases: []string{"cl"}, help: "clusters", run: cmdClusters},
 		{name: "services", aliases: []string{"svc"}, args: "[cluster]", help: "services of the cluster", run: cmdClusterPage(newServicesPageP)},
 		{name: "tasks", aliases: []string{"task"}, args: "[service]", help: "running tasks (of a service)", run: cmdTasks},
+		{name: "stopped", aliases: []string{"st", "exits"}, args: "[service]", help: "stopped tasks and why they died (of a service)", run: cmdStopped},
 		{name: "instances", aliases: []string{"ci", "containerinstances"}, args: "[cluster]", help: "container instances", run: cmdClusterPage(newInstancesPageP)},
 		{name: "td", aliases: []string{"taskdefs", "taskdefinitions"}, args: "[family]", help: "task definition families (revisions)", run: cmdTD},
 		{name: "ports", aliases: []string{"portmap", "pm"}, args: "[service]", help: "port map of the cluster (or a service)", run: cmdPorts},
@@ -214,6 +216,42 @@ func cmdClusterPage(mk clusterPageFn) func(r *root, args []string) tea.Cmd {
 		}
 		return r.reset(mk(r.env, cluster))
 	}
+}
+
+// cmdPulse shows the pulse: the first page when it is the start screen.
+func cmdPulse(r *root, _ []string) tea.Cmd {
+	if c := r.needEnv(); c != nil {
+		return c
+	}
+	if _, ok := r.stack[0].(*pulsePage); ok {
+		return r.reset()
+	}
+	return r.reset(newPulsePage(r.env, r.pulse))
+}
+
+// cmdClusters shows the clusters: the first page unless the pulse is.
+func cmdClusters(r *root, _ []string) tea.Cmd {
+	if len(r.stack) > 0 {
+		if _, ok := r.stack[0].(*pulsePage); ok && r.env != nil {
+			return r.reset(newClustersPage(r.env))
+		}
+	}
+	return r.reset()
+}
+
+func cmdStopped(r *root, args []string) tea.Cmd {
+	if c := r.needEnv(); c != nil {
+		return c
+	}
+	cluster, errCmd := r.clusterArg(nil)
+	if errCmd != nil {
+		return errCmd
+	}
+	service := ""
+	if len(args) > 0 {
+		service = args[0]
+	}
+	return r.reset(newStoppedPage(r.env, cluster, service))
 }
 
 func cmdTasks(r *root, args []string) tea.Cmd {

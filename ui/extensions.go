@@ -29,7 +29,7 @@ func (r *root) logPage(t logTarget) (page.Page, error) {
 		return nil, errors.New("select a service, task or container to see its logs")
 	}
 	return logview.New(logview.Deps{Client: lc, Styles: r.st, Ctx: r.env.ctx, Capacity: r.d.LogBufferLines,
-		SaveDir: filepath.Join(ops.StateDir(), "logs"), Keys: &r.keys.LogView},
+		SaveDir: filepath.Join(ops.StateDir(), "logs"), Keys: &r.keys.LogView, Since: t.Since, SinceSet: t.Since > 0},
 		logs.Target{Cluster: t.Cluster, Service: t.Service, Task: t.TaskID, Container: t.Container}), nil
 }
 

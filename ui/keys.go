@@ -23,6 +23,10 @@ type KeyMap struct {
 	Describe, Tasks, Ports, Instances, Logs key.Binding
 	// Stopped toggles the tasks view between running and stopped tasks.
 	Stopped key.Binding
+	// StoppedTasks opens the stopped-task triage of a service: why its
+	// tasks died. "e" for exits: S (the obvious letter) reverses the sort
+	// everywhere, and x is ECS Exec's shell.
+	StoppedTasks key.Binding
 	// WatchRefresh follows the instance refresh of a cluster's group (instances view).
 	WatchRefresh key.Binding
 
@@ -50,26 +54,27 @@ func DefaultKeyMap() KeyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return KeyMap{
-		Table:     table.DefaultKeyMap(),
-		Enter:     b([]string{"enter"}, "enter", "open"),
-		Back:      b([]string{"esc"}, "esc", "back"),
-		Quit:      b([]string{"q", "ctrl+c"}, "q", "quit"),
-		Command:   b([]string{":"}, ":", "command"),
-		Filter:    b([]string{"/"}, "/", "filter"),
-		Help:      b([]string{"?"}, "?", "help"),
-		Refresh:   b([]string{"ctrl+r"}, "ctrl+r", "refresh"),
-		Copy:      b([]string{"y"}, "y", "copy ARN/id"),
-		Describe:  b([]string{"d"}, "d", "describe"),
-		Tasks:     b([]string{"t"}, "t", "tasks"),
-		Ports:     b([]string{"p"}, "p", "port map"),
-		Instances: b([]string{"i"}, "i", "instance"),
-		Logs:      b([]string{"l"}, "l", "logs"),
-		Stopped:   b([]string{"a"}, "a", "running/stopped"),
-		ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", "quit"),
-		Prompt:    DefaultPromptKeys(),
-		LogView:   logview.DefaultKeyMap(),
-		Sessions:  defaultSessionKeys(),
-		Actions:   actions.DefaultKeys(),
+		Table:        table.DefaultKeyMap(),
+		Enter:        b([]string{"enter"}, "enter", "open"),
+		Back:         b([]string{"esc"}, "esc", "back"),
+		Quit:         b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Command:      b([]string{":"}, ":", "command"),
+		Filter:       b([]string{"/"}, "/", "filter"),
+		Help:         b([]string{"?"}, "?", "help"),
+		Refresh:      b([]string{"ctrl+r"}, "ctrl+r", "refresh"),
+		Copy:         b([]string{"y"}, "y", "copy ARN/id"),
+		Describe:     b([]string{"d"}, "d", "describe"),
+		Tasks:        b([]string{"t"}, "t", "tasks"),
+		Ports:        b([]string{"p"}, "p", "port map"),
+		Instances:    b([]string{"i"}, "i", "instance"),
+		Logs:         b([]string{"l"}, "l", "logs"),
+		Stopped:      b([]string{"a"}, "a", "running/stopped"),
+		StoppedTasks: b([]string{"e"}, "e", "stopped tasks"),
+		ForceQuit:    b([]string{"ctrl+c"}, "ctrl+c", "quit"),
+		Prompt:       DefaultPromptKeys(),
+		LogView:      logview.DefaultKeyMap(),
+		Sessions:     defaultSessionKeys(),
+		Actions:      actions.DefaultKeys(),
 
 		// A watch changes nothing: not an action key, fine in read-only.
 		WatchRefresh: b([]string{"w"}, "w", "watch instance refresh"),
@@ -130,7 +135,7 @@ func (k *KeyMap) consoleActions() map[string]*key.Binding {
 		"enter": &k.Enter, "back": &k.Back, "quit": &k.Quit, "command": &k.Command, "filter": &k.Filter,
 		"help": &k.Help, "refresh": &k.Refresh, "copy": &k.Copy,
 		"describe": &k.Describe, "tasks": &k.Tasks, "ports": &k.Ports, "instances": &k.Instances,
-		"logs": &k.Logs, "stopped": &k.Stopped,
+		"logs": &k.Logs, "stopped": &k.Stopped, "stopped_tasks": &k.StoppedTasks,
 		"deploy": &k.Actions.Deploy, "scale": &k.Actions.Scale, "redeploy": &k.Actions.Redeploy,
 		"rollback": &k.Actions.Rollback, "stop_task": &k.Actions.StopTask, "drain": &k.Actions.Drain,
 		"daemon_start": &k.Actions.DaemonStart, "rollout": &k.Actions.Rollout, "watch_refresh": &k.WatchRefresh,

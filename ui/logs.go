@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -13,6 +15,9 @@ type logTarget struct {
 	TaskID            string
 	Container         string // one container when set
 	TaskDefinitionARN string
+	// Since, when set, is how far back the viewer starts (a stopped task's
+	// logs open a little before it died); 0 takes the viewer's default.
+	Since time.Duration
 }
 
 // logSource pages can say what "logs" means for their selection.

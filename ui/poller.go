@@ -25,6 +25,9 @@ type fetchedMsg struct {
 	// cached: the latest result of a run another page started, handed to a
 	// page that needs the same data (not a run's end).
 	cached bool
+	// src is the env whose scheduler ran it: the console's, or one the
+	// pulse keeps for another context.
+	src *env
 }
 
 // partialMsg carries what a streaming first load has received so far; next
@@ -34,6 +37,7 @@ type partialMsg struct {
 	id   uint64
 	data any
 	next tea.Cmd
+	src  *env
 }
 
 // tickMsg wakes the scheduler; at is the time it was due, so that the
@@ -41,6 +45,7 @@ type partialMsg struct {
 type tickMsg struct {
 	gen uint64
 	at  time.Time
+	src *env
 }
 
 // poller is a page's typed view of one need of the scheduler: the data of

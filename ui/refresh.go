@@ -98,7 +98,7 @@ func (e *env) wake(now time.Time) tea.Cmd {
 	e.loop.wakeGen++
 	e.loop.wakeAt = next
 	gen := e.loop.wakeGen
-	return e.tick(next.Sub(now), func(time.Time) tea.Msg { return tickMsg{gen: gen, at: next} })
+	return e.tick(next.Sub(now), func(time.Time) tea.Msg { return tickMsg{gen: gen, at: next, src: e} })
 }
 
 // woke handles a tick: a stale one is ignored.
@@ -136,7 +136,7 @@ func (e *env) start(st sched.Start) tea.Cmd {
 			}
 			partials <- v
 		})
-		done <- fetchedMsg{key: key, id: id, data: data, err: err}
+		done <- fetchedMsg{key: key, id: id, data: data, err: err, src: e}
 	}()
 	var next tea.Cmd
 	next = func() tea.Msg {
@@ -144,7 +144,7 @@ func (e *env) start(st sched.Start) tea.Cmd {
 		case m := <-done:
 			return m
 		case v := <-partials:
-			return partialMsg{key: key, id: id, data: v, next: next}
+			return partialMsg{key: key, id: id, data: v, next: next, src: e}
 		}
 	}
 	return next

@@ -39,6 +39,7 @@ type connectedMsg struct {
 	idx     int
 	backend Backend
 	err     error
+	then    func(r *root) tea.Cmd // what to open once connected
 }
 
 // replaceTopMsg swaps the current page for another (a view toggle).
@@ -46,8 +47,12 @@ type replaceTopMsg struct{ page page.Page }
 
 func replaceTop(p page.Page) tea.Cmd { return func() tea.Msg { return replaceTopMsg{page: p} } }
 
-// switchContextMsg asks the root to connect to another context.
-type switchContextMsg struct{ idx int }
+// switchContextMsg asks the root to connect to another context, then open
+// the pages then builds (a pulse line of another context leads there).
+type switchContextMsg struct {
+	idx  int
+	then func(r *root) tea.Cmd
+}
 
 type statusClearMsg struct{ id uint64 }
 
@@ -62,11 +67,12 @@ type root struct {
 	spinning bool
 	tick     func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd
 
-	ctxIdx      int    // the context shown (connected or connecting)
-	env         *env   // nil until the first connection succeeds
-	connGen     uint64 // latest Connect request
-	connecting  bool   // a Connect is in flight
-	connErr     error  // the last Connect failure
+	ctxIdx      int       // the context shown (connected or connecting)
+	env         *env      // nil until the first connection succeeds
+	pulse       *pulseHub // the pulse's state across pages and contexts
+	connGen     uint64    // latest Connect request
+	connecting  bool      // a Connect is in flight
+	connErr     error     // the last Connect failure
 	stack       []page.Page
 	lastCluster string // the last cluster a page was shown for (this context)
 
@@ -110,7 +116,11 @@ func (r *root) Init() tea.Cmd {
 	return tea.Batch(r.connect(r.ctxIdx), r.startSpin())
 }
 
-func (r *root) connect(idx int) tea.Cmd {
+func (r *root) connect(idx int) tea.Cmd { return r.connectThen(idx, nil) }
+
+// connectThen connects to a context and, once connected, runs then (which
+// opens pages over the start page).
+func (r *root) connectThen(idx int, then func(r *root) tea.Cmd) tea.Cmd {
 	r.connGen++
 	r.connecting = true
 	gen, c, connect := r.connGen, r.d.Contexts[idx], r.d.Connect
@@ -118,7 +128,7 @@ func (r *root) connect(idx int) tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 		defer cancel()
 		b, err := connect(ctx, c)
-		return connectedMsg{gen: gen, idx: idx, backend: b, err: err}
+		return connectedMsg{gen: gen, idx: idx, backend: b, err: err, then: then}
 	}
 }
 
@@ -138,33 +148,76 @@ func (r *root) connected(m connectedMsg) tea.Cmd {
 	r.ctxIdx = m.idx
 	r.lastCluster = ""
 	c := r.d.Contexts[m.idx]
-	ctx, cancel := context.WithCancel(context.Background())
-	r.env = &env{
-		ctx: ctx, cancel: cancel, backend: m.backend, conn: c,
-		readOnly: r.d.ReadOnly || c.ReadOnly,
-		st:       r.st, keys: r.keys, now: r.d.Now, interval: r.d.RefreshInterval,
-		ids: &r.ids, spin: &r.spin, tick: r.tick,
-	}
-	sc, err := sched.New(sched.Options{Share: r.d.APIBudget, Interval: r.d.RefreshInterval})
+	e, err := r.newEnv(c, m.backend)
 	if err != nil {
 		return r.flash(err.Error(), true)
 	}
-	r.env.loop = refreshLoop{sched: sc, runs: map[string]run{}, last: map[string]fetchedMsg{}}
-	r.env.actions, r.env.canAct = r.actionDeps(c, m.backend)
-	r.env.sessions, _ = r.sessionDeps(c, m.backend)
+	r.env = e
+	if r.pulse == nil {
+		r.pulse = newPulseHub(r)
+	}
+	r.pulse.setCurrent(r.env)
 	r.keys.Sessions.enable(r.env.sessions)
 	r.keys.Actions = r.keys.baseActions.ForReadOnly(r.env.readOnly)
-	r.stack = []page.Page{newClustersPage(r.env)}
-	if c.Cluster != "" {
-		r.stack = append(r.stack, newServicesPage(r.env, c.Cluster))
-	}
+	r.stack = r.startPages(c)
 	for i, p := range r.stack {
 		r.sizePage(p)
 		if v, ok := p.(visibility); ok && i < len(r.stack)-1 {
 			v.Hidden()
 		}
 	}
-	return tea.Batch(r.top().Init(), r.startSpin())
+	init := r.top().Init()
+	var then tea.Cmd
+	if m.then != nil {
+		then = m.then(r)
+	}
+	return tea.Batch(init, r.startSpin(), then)
+}
+
+// newEnv builds the env of a connected context: its own cancellable
+// context and refresh scheduler.
+func (r *root) newEnv(c Context, b Backend) (*env, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	e := &env{
+		ctx: ctx, cancel: cancel, backend: b, conn: c,
+		readOnly: r.d.ReadOnly || c.ReadOnly,
+		st:       r.st, keys: r.keys, now: r.d.Now, interval: r.d.RefreshInterval,
+		ids: &r.ids, spin: &r.spin, tick: r.tick,
+	}
+	sc, err := sched.New(sched.Options{Share: r.d.APIBudget, Interval: r.d.RefreshInterval})
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	e.loop = refreshLoop{sched: sc, runs: map[string]run{}, last: map[string]fetchedMsg{}}
+	e.actions, e.canAct = r.actionDeps(c, b)
+	e.sessions, _ = r.sessionDeps(c, b)
+	return e, nil
+}
+
+// startPages are the pages a fresh connection opens on: the pulse, or the
+// clusters (and the context's default cluster's services).
+func (r *root) startPages(c Context) []page.Page {
+	if r.d.StartScreen == StartPulse {
+		return []page.Page{newPulsePage(r.env, r.pulse)}
+	}
+	ps := []page.Page{newClustersPage(r.env)}
+	if c.Cluster != "" {
+		ps = append(ps, newServicesPage(r.env, c.Cluster))
+	}
+	return ps
+}
+
+// envFor is the live env a refresh message belongs to (nil: an env that is
+// gone, whose messages are dropped).
+func (r *root) envFor(src *env) *env {
+	if src == nil || src == r.env {
+		return r.env
+	}
+	if r.pulse != nil && r.pulse.owns(src) {
+		return src
+	}
+	return nil
 }
 
 // closeAll closes every page and cancels the env's context.
@@ -302,7 +355,7 @@ func (r *root) update(msg tea.Msg) tea.Cmd {
 	case connectedMsg:
 		return r.connected(msg)
 	case switchContextMsg:
-		return tea.Batch(r.connect(msg.idx), r.startSpin(),
+		return tea.Batch(r.connectThen(msg.idx, msg.then), r.startSpin(),
 			r.flash("connecting to "+r.d.Contexts[msg.idx].Name+"…", false))
 	case statusClearMsg:
 		if msg.id == r.statusID {
@@ -327,26 +380,40 @@ func (r *root) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return r.key(msg)
 	case tickMsg:
-		if r.env == nil {
+		e := r.envFor(msg.src)
+		if e == nil {
 			return nil
 		}
-		return tea.Batch(r.env.woke(msg), r.startSpinIfBusy())
+		return tea.Batch(e.woke(msg), r.startSpinIfBusy())
 	case fetchedMsg:
-		if r.env == nil {
+		e := r.envFor(msg.src)
+		if e == nil {
 			return nil
 		}
 		if msg.cached {
 			return r.broadcast(msg)
 		}
-		if !r.env.finished(&msg) {
+		if !e.finished(&msg) {
 			return nil
 		}
-		return tea.Batch(r.broadcast(msg), r.env.pump())
+		var more tea.Cmd
+		if r.pulse != nil {
+			_, more = r.pulse.receive(msg)
+		}
+		return tea.Batch(r.broadcast(msg), more, e.pump())
 	case partialMsg:
-		if r.env == nil || !r.env.current(msg) {
+		e := r.envFor(msg.src)
+		if e == nil || !e.current(msg) {
 			return nil
 		}
 		return r.broadcast(msg)
+	case pulseActionMsg:
+		return r.pulseAction(msg.f)
+	case pulseConnectedMsg:
+		if r.pulse == nil {
+			return nil
+		}
+		return tea.Batch(r.pulse.connected(msg), r.startSpinIfBusy())
 	case tea.PasteMsg:
 		if r.mode == modeCommand || r.mode == modeFilter {
 			return r.promptEdit(msg)
@@ -512,6 +579,11 @@ func (r *root) commandCluster() string {
 	if cp, ok := r.top().(*listPage[model.Cluster]); ok {
 		if c, ok := cp.selected(); ok {
 			return c.Name
+		}
+	}
+	if pp, ok := r.top().(*pulsePage); ok {
+		if f, ok := pp.selected(); ok && f.Context == r.env.conn.Name {
+			return f.Cluster
 		}
 	}
 	if r.lastCluster != "" {

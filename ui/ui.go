@@ -101,7 +101,16 @@ type Deps struct {
 	// the console spends at steady state, in (0, 1] (default 0.10; see
 	// package ui/sched).
 	APIBudget float64
+	// StartScreen is the first page of a connection: StartClusters (the
+	// default) or StartPulse.
+	StartScreen string
 }
+
+// Start screens.
+const (
+	StartClusters = "clusters"
+	StartPulse    = "pulse"
+)
 
 // DefaultRefreshInterval is the polling interval when Deps leaves it zero.
 const DefaultRefreshInterval = 5 * time.Second
@@ -121,6 +130,11 @@ func validate(d *Deps) error {
 	}
 	if d.Connect == nil {
 		return errors.New("ui: Deps.Connect is nil")
+	}
+	switch d.StartScreen {
+	case "", StartClusters, StartPulse:
+	default:
+		return fmt.Errorf("ui: unknown start screen %q (want %s or %s)", d.StartScreen, StartClusters, StartPulse)
 	}
 	if d.RefreshInterval <= 0 {
 		d.RefreshInterval = DefaultRefreshInterval
@@ -148,6 +162,11 @@ func Run(ctx context.Context, d Deps) error {
 	defer r.closeAll()
 	// Port forwards end with the console; each journals its end.
 	defer r.forwards.stopAll()
+	defer func() {
+		if r.pulse != nil {
+			r.pulse.close()
+		}
+	}()
 	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil

@@ -27,9 +27,12 @@ type serviceDetail struct {
 	primary model.TaskDefinition
 	active  model.TaskDefinition
 	hasDiff bool
+	history deploymentHistory
 }
 
-func fetchServiceDetail(ctx context.Context, b Backend, cluster, name string) (serviceDetail, error) {
+// fetchServiceDetail reads a service; hist, when set, adds its deployment
+// history (read again only when a deployment changed, see historyCache).
+func fetchServiceDetail(ctx context.Context, b Backend, cluster, name string, hist *historyCache) (serviceDetail, error) {
 	svcs, fails, err := b.DescribeServices(ctx, cluster, []string{name})
 	if err != nil {
 		return serviceDetail{}, err
@@ -66,10 +69,14 @@ func fetchServiceDetail(ctx context.Context, b Backend, cluster, name string) (s
 		}
 		d.hasDiff = true
 	}
+	if hist != nil {
+		d.history = hist.get(ctx, b, cluster, d.svc)
+	}
 	return d, nil
 }
 
 func newServiceDetailPage(e *env, cluster, name string) *textPage[serviceDetail] {
+	hist := &historyCache{now: e.now}
 	return newTextPage(e, textSpec[serviceDetail]{
 		title:   "service(" + clean(name) + ")",
 		noun:    "service",
@@ -77,7 +84,7 @@ func newServiceDetailPage(e *env, cluster, name string) *textPage[serviceDetail]
 		cost:    sched.Cost{quota.ServiceRead: 1},
 		cluster: cluster,
 		fetch: func(ctx context.Context, b Backend) (serviceDetail, error) {
-			return fetchServiceDetail(ctx, b, cluster, name)
+			return fetchServiceDetail(ctx, b, cluster, name, hist)
 		},
 		render: renderServiceDetail,
 		copyID: func(d serviceDetail) string { return d.svc.ARN },
@@ -91,6 +98,9 @@ func newServiceDetailPage(e *env, cluster, name string) *textPage[serviceDetail]
 			}},
 			{binding: func(k *KeyMap) key.Binding { return k.Ports }, do: func(e *env, _ serviceDetail) tea.Cmd {
 				return page.Open(newPortMapPage(e, portScope{cluster: cluster, service: name}))
+			}},
+			{binding: func(k *KeyMap) key.Binding { return k.StoppedTasks }, do: func(e *env, _ serviceDetail) tea.Cmd {
+				return page.Open(newStoppedPage(e, cluster, name))
 			}},
 			detailAction(func(k *KeyMap) key.Binding { return k.Actions.Deploy }, actions.NewDeploy, cluster, name),
 			detailAction(func(k *KeyMap) key.Binding { return k.Actions.Scale }, actions.NewScale, cluster, name),
@@ -168,6 +178,7 @@ func renderServiceDetail(e *env, d serviceDetail, width int) []string {
 	if len(s.Deployments) == 0 {
 		out = append(out, st.Muted.Render("  no deployments"))
 	}
+	out = append(out, renderHistory(e, d.history, width)...)
 	if d.hasDiff {
 		out = append(out, "", section(e, "Task definition diff "+clean(d.active.FamilyRevision())+" (ACTIVE) → "+clean(d.primary.FamilyRevision())+" (PRIMARY)"))
 		out = append(out, renderDiff(e, taskDefJSON(d.active), taskDefJSON(d.primary))...)
@@ -299,8 +310,18 @@ func diffLines(a, b []string) []diffOp {
 // launchText is the launch type, or the capacity provider strategy (base
 // and weight) a service uses instead of one.
 func launchText(s model.Service) string {
-	if s.LaunchType == "" && len(s.CapacityProviderStrategy) > 0 {
-		return "capacity provider strategy " + model.StrategyText(s.CapacityProviderStrategy)
+	var parts []string
+	switch {
+	case s.LaunchType == "" && len(s.CapacityProviderStrategy) > 0:
+		parts = append(parts, "capacity provider strategy "+model.StrategyText(s.CapacityProviderStrategy))
+	case s.LaunchType != "":
+		parts = append(parts, s.LaunchType)
 	}
-	return s.LaunchType
+	if s.PlatformVersion != "" {
+		parts = append(parts, "platform "+s.PlatformVersion)
+	}
+	if n := len(s.Subnets); n > 0 {
+		parts = append(parts, fmt.Sprintf("awsvpc in %d subnets", n))
+	}
+	return strings.Join(parts, " · ")
 }

@@ -194,6 +194,9 @@ func newServicesPage(e *env, cluster string) *servicesPage {
 			{binding: func(k *KeyMap) key.Binding { return k.Ports }, do: func(e *env, s model.Service) tea.Cmd {
 				return page.Open(newPortMapPage(e, portScope{cluster: cluster, service: s.Name}))
 			}},
+			{binding: func(k *KeyMap) key.Binding { return k.StoppedTasks }, do: func(e *env, s model.Service) tea.Cmd {
+				return page.Open(newStoppedPage(e, cluster, s.Name))
+			}},
 			{binding: func(k *KeyMap) key.Binding { return k.Logs }, do: func(e *env, s model.Service) tea.Cmd {
 				return openLogsCmd(e, logTarget{Cluster: cluster, Service: s.Name, TaskDefinitionARN: s.TaskDefinitionARN})
 			}},

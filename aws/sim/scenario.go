@@ -32,12 +32,15 @@ func NewScenario(name string, seed int64) (*World, error) {
 type LargeOptions struct {
 	Services, Tasks, Instances int
 	Start                      time.Time // zero: now
+	// Clusters > 1 spreads the services (round robin) and the instances
+	// (evenly, an Auto Scaling group each) over clusters large-1…large-N.
+	Clusters int
 }
 
 var largeWords = []string{"api", "web", "worker", "auth", "billing", "search", "cron", "gateway", "ledger", "notify", "media", "report"}
 
-// NewLarge builds one cluster named "large" holding every service, task and
-// instance, already steady (tasks RUNNING, deployments COMPLETED), for
+// NewLarge builds one cluster named "large" (or Clusters of them) holding
+// every service, task and instance, already steady (tasks RUNNING, deployments COMPLETED), for
 // benchmarks and the adapter's pagination tests. Services get Tasks/Services
 // tasks each (the first Tasks%Services one more); log writers are off.
 func NewLarge(seed int64, o LargeOptions) *World {
@@ -52,12 +55,24 @@ func NewLarge(seed int64, o LargeOptions) *World {
 	}
 	w := New(Options{Seed: seed, Start: o.Start})
 	w.SetLogRate(0)
-	w.AddCluster("large")
-	w.AddAutoScalingGroup(ASGSpec{Name: "large-ecs-asg", Cluster: "large", Size: o.Instances, InstanceType: "m5.2xlarge"})
+	names := []string{"large"}
+	if o.Clusters > 1 {
+		names = nil
+		for i := range o.Clusters {
+			names = append(names, fmt.Sprintf("large-%d", i+1))
+		}
+	}
+	for i, name := range names {
+		w.AddCluster(name)
+		size := o.Instances / len(names)
+		if i < o.Instances%len(names) {
+			size++
+		}
+		w.AddAutoScalingGroup(ASGSpec{Name: name + "-ecs-asg", Cluster: name, Size: max(size, 1), InstanceType: "m5.2xlarge"})
+	}
 
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	c := w.clusters["large"]
 	var tds []*taskDef
 	for i, word := range largeWords {
 		td, err := w.registerTaskDef(inputFromModel(model.TaskDefinition{
@@ -75,8 +90,9 @@ func NewLarge(seed int64, o LargeOptions) *World {
 		}
 		tds = append(tds, td)
 	}
-	next := 0
+	next := map[string]int{}
 	for i := range o.Services {
+		c := w.clusters[names[i%len(names)]]
 		td := tds[i%len(tds)]
 		desired := o.Tasks / o.Services
 		if i < o.Tasks%o.Services {
@@ -95,8 +111,8 @@ func NewLarge(seed int64, o LargeOptions) *World {
 		c.services[name] = s
 		c.serviceOrder = append(c.serviceOrder, name)
 		for range desired {
-			ci := c.instances[c.instanceOrder[next%len(c.instanceOrder)]]
-			next++
+			ci := c.instances[c.instanceOrder[next[c.name]%len(c.instanceOrder)]]
+			next[c.name]++
 			t := w.newTask(c, td, ci, "service:"+name, d.id, s, d)
 			t.lastStatus, t.startedAt = model.StatusRunning, w.now
 			for _, k := range t.containers {

@@ -41,6 +41,7 @@ Run "ecstui --demo" to try it against the built-in simulator (no AWS account).`,
 	pf.BoolVar(&f.demo, "demo", false, "run against the built-in simulator, no AWS account needed")
 	pf.Duration("refresh", config.DefaultRefreshInterval, "view refresh interval (env ECSTUI_REFRESH_INTERVAL)")
 	pf.String("api-budget", "10%", "share of each ECS throttle bucket the console spends at steady state (env ECSTUI_API_BUDGET)")
+	pf.String("start", config.DefaultStartScreen, "the console's first page: pulse or clusters (env ECSTUI_START_SCREEN)")
 	pf.StringVarP(&f.output, "output", "o", "table", "output format of CLI commands: table or json")
 	app.flagSet = pf
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {

@@ -25,6 +25,7 @@ func runTUI(ctx context.Context, a *App) error {
 		Current:         max(cur, 0),
 		RefreshInterval: cfg.RefreshInterval,
 		APIBudget:       cfg.APIBudget,
+		StartScreen:     cfg.StartScreen,
 		Keys:            cfg.Keys,
 		Colors:          cfg.Colors,
 		LogBufferLines:  cfg.Logs.BufferLines,
@@ -55,15 +56,16 @@ func runDemo(ctx context.Context, a *App) error {
 	}
 	readOnly := a.flags.readOnly || cfg.ReadOnly
 	deps := ui.Deps{
-		Contexts:        []ui.Context{uiContext(demoContext(d.url))},
+		Contexts:        uiContexts(d.contexts()),
 		RefreshInterval: cfg.RefreshInterval,
 		APIBudget:       cfg.APIBudget,
+		StartScreen:     cfg.StartScreen,
 		Keys:            cfg.Keys,
 		Colors:          cfg.Colors,
 		LogBufferLines:  cfg.Logs.BufferLines,
 		ReadOnly:        readOnly,
 		Connect: func(ctx context.Context, c ui.Context) (ui.Backend, error) {
-			return d.connect(ctx, readOnly || c.ReadOnly)
+			return d.connectTo(ctx, config.Context{Name: c.Name, Region: c.Region, EndpointURL: c.EndpointURL}, readOnly || c.ReadOnly)
 		},
 	}
 	return startUI(ctx, cfg, deps)
