@@ -242,3 +242,23 @@ func (c *Client) RollbackInstanceRefresh(ctx context.Context, group string) (str
 func (c *Client) DescribeClusters(ctx context.Context, names []string) ([]model.Cluster, []model.Failure, error) {
 	return describeAll(ctx, c, names, describeClustersMax, c.describeClusters)
 }
+
+// ScalingActivities returns a group's most recent scaling activities (at
+// most limit, one call), newest first; the one terminating an instance
+// started when its lifecycle hooks began to hold it.
+func (c *Client) ScalingActivities(ctx context.Context, group string, limit int) ([]model.ScalingActivity, error) {
+	limit = min(max(limit, 1), describeRefreshesPage)
+	out, err := c.asg.DescribeScalingActivities(ctx, &autoscaling.DescribeScalingActivitiesInput{
+		AutoScalingGroupName: sdkaws.String(group), MaxRecords: sdkaws.Int32(int32(limit))})
+	if err != nil {
+		return nil, wrapErr(err)
+	}
+	res := make([]model.ScalingActivity, 0, len(out.Activities))
+	for _, a := range out.Activities {
+		res = append(res, model.ScalingActivity{ActivityID: str(a.ActivityId), AutoScalingGroupName: str(a.AutoScalingGroupName),
+			Description: str(a.Description), Cause: str(a.Cause), StatusCode: string(a.StatusCode),
+			StartTime: tm(a.StartTime), EndTime: tm(a.EndTime), Progress: i32(a.Progress)})
+	}
+	slices.SortStableFunc(res, func(a, b model.ScalingActivity) int { return b.StartTime.Compare(a.StartTime) })
+	return res, nil
+}

@@ -19,7 +19,7 @@ var readOperations = map[string]map[string]bool{
 	"CloudWatch Logs": set("DescribeLogGroups", "DescribeLogStreams", "FilterLogEvents",
 		"GetLogEvents", "StartLiveTail"),
 	"Auto Scaling": set("DescribeAutoScalingGroups", "DescribeAutoScalingInstances",
-		"DescribeLifecycleHooks", "DescribeInstanceRefreshes"),
+		"DescribeLifecycleHooks", "DescribeInstanceRefreshes", "DescribeScalingActivities"),
 	"EC2":                       set("DescribeInstances"),
 	"IAM":                       set("SimulatePrincipalPolicy"), // the exec readiness check
 	"Elastic Load Balancing v2": set("DescribeTargetGroups", "DescribeTargetHealth"),

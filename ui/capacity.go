@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -47,6 +48,54 @@ type capacityView struct {
 	// asked are the groups a reading was started for, so a group that
 	// cannot be read is not asked again at every list refresh.
 	asked map[string]bool
+	// started is when Auto Scaling began terminating each waiting instance
+	// (its scaling activity), when that could be read.
+	started map[string]time.Time
+}
+
+// capacityData is one reading: the groups, and when each instance held in
+// Terminating:Wait began to wait.
+type capacityData struct {
+	*ops.Capacity
+	waitStart map[string]time.Time
+}
+
+// waitStarts reads, for the groups with an instance in Terminating:Wait,
+// the scaling activities that terminate them (one call per such group, only
+// then): their start is when the hooks began to hold the instance.
+func waitStarts(ctx context.Context, cr ops.CapacityReader, capa *ops.Capacity) map[string]time.Time {
+	type activities interface {
+		ScalingActivities(ctx context.Context, group string, limit int) ([]model.ScalingActivity, error)
+	}
+	ar, ok := cr.(activities)
+	if !ok {
+		return nil
+	}
+	out := map[string]time.Time{}
+	for name, g := range capa.Groups {
+		var waiting []string
+		for _, in := range g.Group.Instances {
+			if in.LifecycleState == model.LifecycleTerminatingWait {
+				waiting = append(waiting, in.InstanceID)
+			}
+		}
+		if len(waiting) == 0 {
+			continue
+		}
+		acts, err := ar.ScalingActivities(ctx, name, 20)
+		if err != nil {
+			continue
+		}
+		for _, id := range waiting {
+			for _, a := range acts {
+				if strings.HasSuffix(a.Description, "Terminating EC2 instance: "+id) && a.EndTime.IsZero() {
+					out[id] = a.StartTime
+					break
+				}
+			}
+		}
+	}
+	return out
 }
 
 func newCapacityView(e *env, cluster string, groups func() []string) *capacityView {
@@ -93,7 +142,7 @@ func (c *capacityView) need() []sched.Need {
 		Cost: sched.Cost{quota.ClusterRead: 2, quota.AutoScalingRead: 1 + 2*max(len(groups), 1)},
 		Run: func(ctx context.Context, _ func(any)) (any, error) {
 			capa := ops.GatherCapacity(ctx, cr, cluster, groups)
-			return &capa, nil
+			return &capacityData{Capacity: &capa, waitStart: waitStarts(ctx, cr, &capa)}, nil
 		},
 	}}
 }
@@ -150,8 +199,9 @@ func (c *capacityView) receive(msg tea.Msg) (bool, tea.Cmd) {
 		c.err = m.err
 		return true, nil
 	}
-	if d, ok := m.data.(*ops.Capacity); ok {
-		c.data, c.err = d, nil
+	if cd, ok := m.data.(*capacityData); ok {
+		d := cd.Capacity
+		c.data, c.err, c.started = d, nil, cd.waitStart
 		now := c.env.now()
 		seen := map[string]time.Time{}
 		for _, g := range d.Groups {
@@ -299,13 +349,17 @@ func groupLines(g *ops.GroupCapacity, strategy []model.CapacityProviderStrategyI
 // at most (from when the view first saw it waiting: AWS does not say when
 // the wait began).
 func (c *capacityView) waitLine(e *env, g *ops.GroupCapacity, in model.ASGInstance) string {
-	since := c.waitSeen[in.InstanceID]
+	since, exact := c.started[in.InstanceID]
+	if !exact {
+		since = c.waitSeen[in.InstanceID]
+	}
 	var who []string
 	left := time.Duration(0)
 	for _, h := range g.Hooks {
 		l := h.HeartbeatTimeout
 		if !since.IsZero() {
-			l -= e.now().Sub(since)
+			// Clocks differ a little: never more than the whole heartbeat.
+			l = min(l, l-e.now().Sub(since))
 		}
 		left = max(left, l)
 		what := "its owner completes it, else " + clean(h.DefaultResult)
@@ -314,7 +368,11 @@ func (c *capacityView) waitLine(e *env, g *ops.GroupCapacity, in model.ASGInstan
 		}
 		who = append(who, clean(h.Name)+": "+what)
 	}
-	s := fmt.Sprintf("  %s Terminating:Wait ≤%s (%s)", clean(in.InstanceID), shortAge(max(left, 0)), strings.Join(who, "; "))
+	bound := "≤"
+	if exact {
+		bound = ""
+	}
+	s := fmt.Sprintf("  %s Terminating:Wait %s%s left (%s)", clean(in.InstanceID), bound, shortAge(max(left, 0)), strings.Join(who, "; "))
 	if !since.IsZero() {
 		s += " since " + since.UTC().Format("15:04:05")
 	}
@@ -327,7 +385,7 @@ func shortAge(d time.Duration) string {
 	switch {
 	case d < time.Minute:
 		return fmt.Sprintf("%ds", up(time.Second))
-	case d <= time.Hour:
+	case d <= 2*time.Hour:
 		return fmt.Sprintf("%dm", up(time.Minute))
 	}
 	return fmt.Sprintf("%dh", up(time.Hour))
@@ -359,4 +417,78 @@ func protectionCell(m model.ASGInstance, ok bool) table.Cell {
 		return table.Cell{Text: "yes", Tone: theme.ToneOK}
 	}
 	return table.Cell{Text: "no", Tone: theme.ToneMuted}
+}
+
+// providerCache keeps the capacity providers the clusters view names, read
+// with the clusters listing at most once per capacityEvery (one
+// DescribeCapacityProviders call for every cluster's providers): their
+// settings change rarely.
+type providerCache struct {
+	mu     sync.Mutex
+	at     time.Time
+	names  []string
+	byName map[string]model.CapacityProvider
+}
+
+// refresh reads the providers the clusters name when the cache is older
+// than capacityEvery or names others. A failure keeps what it had.
+func (pc *providerCache) refresh(ctx context.Context, b Backend, cs []model.Cluster, now time.Time) {
+	type reader interface {
+		CapacityProviders(ctx context.Context, names []string) ([]model.CapacityProvider, []model.Failure, error)
+	}
+	r, ok := b.(reader)
+	if !ok {
+		return
+	}
+	var names []string
+	for _, c := range cs {
+		for _, n := range c.CapacityProviders {
+			if !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	slices.Sort(names)
+	pc.mu.Lock()
+	fresh := slices.Equal(names, pc.names) && now.Sub(pc.at) < capacityEvery
+	pc.mu.Unlock()
+	if fresh || len(names) == 0 {
+		return
+	}
+	cps, _, err := r.CapacityProviders(ctx, names)
+	if err != nil {
+		return
+	}
+	by := make(map[string]model.CapacityProvider, len(cps))
+	for _, cp := range cps {
+		by[cp.Name] = cp
+	}
+	pc.mu.Lock()
+	pc.at, pc.names, pc.byName = now, names, by
+	pc.mu.Unlock()
+}
+
+func (pc *providerCache) get(name string) (model.CapacityProvider, bool) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	cp, ok := pc.byName[name]
+	return cp, ok
+}
+
+// providerText sums up a provider's managed features: "scaling 100% · MTP · draining".
+func providerText(cp model.CapacityProvider) string {
+	var parts []string
+	if cp.ManagedScaling.Enabled() {
+		parts = append(parts, fmt.Sprintf("scaling %d%%", cp.ManagedScaling.Target()))
+	}
+	if cp.TerminationProtection() {
+		parts = append(parts, "MTP")
+	}
+	if cp.Draining() {
+		parts = append(parts, "draining")
+	}
+	if len(parts) == 0 {
+		return "unmanaged"
+	}
+	return strings.Join(parts, " · ")
 }

@@ -24,7 +24,7 @@ func TestDemoCapacityThroughRealStack(t *testing.T) {
 		d.Connect = func(context.Context, Context) (Backend, error) { return client, nil }
 		d.Now = nil
 	})
-	h.contains("prod-ecs-cp weight 1")
+	h.contains("prod-ecs-cp weight 1 (scaling 100% · MTP · draining)")
 
 	h.keys(":ci prod", "enter")
 	h.contains("prod-ecs-asg: capacity provider prod-ecs-cp (default strategy base 0 weight 1), desired 6 (min 6, max 10)")
@@ -42,7 +42,7 @@ func TestDemoCapacityThroughRealStack(t *testing.T) {
 	h.keys("ctrl+r")
 	h.contains("instance refresh ")
 	h.contains("InProgress 0% (2 to update) — w: watch")
-	h.contains("Terminating:Wait ≤60m (ecs-managed-draining-termination-hook: ECS completes it once empty)")
+	h.contains("Terminating:Wait 60m left (ecs-managed-draining-termination-hook: ECS completes it once empty)")
 	if srv.MutatingCalls() != 0 {
 		t.Errorf("the views made %d mutating calls", srv.MutatingCalls())
 	}

@@ -43,6 +43,8 @@ type env struct {
 	loop refreshLoop
 	// labels are the EC2 ids of container instances, for the tasks views.
 	labels instanceLabels
+	// providers are the capacity providers the clusters view shows (capacity.go).
+	providers providerCache
 }
 
 func (e *env) nextID() uint64 {

@@ -21,12 +21,12 @@ var clusterColumns = []table.Column{
 	{Title: "RUNNING", Right: true},
 	{Title: "PENDING", Right: true},
 	{Title: "INSTANCES", Right: true},
-	{Title: "CAPACITY", Max: 32, Hide: 2},
+	{Title: "CAPACITY", Max: 64, Hide: 2},
 }
 
 // clusterRow renders and diagnoses one cluster: pending tasks are yellow, a
 // cluster with services but no instances is red (nothing can run).
-func clusterRow(_ *env, c model.Cluster, _ time.Time) table.Row {
+func clusterRow(e *env, c model.Cluster, _ time.Time) table.Row {
 	inst := table.Cell{Text: itoa(c.RegisteredContainerInstancesCount)}
 	if c.RegisteredContainerInstancesCount == 0 && c.ActiveServicesCount > 0 {
 		inst.Tone = theme.ToneBad
@@ -42,7 +42,7 @@ func clusterRow(_ *env, c model.Cluster, _ time.Time) table.Row {
 		{Text: itoa(c.RunningTasksCount)},
 		pending,
 		inst,
-		capacityCell(c),
+		capacityCell(e, c),
 	}}
 }
 
@@ -54,7 +54,11 @@ func newClustersPage(e *env) *listPage[model.Cluster] {
 		cost:    clustersCost,
 		columns: clusterColumns,
 		fetch: func(ctx context.Context, b Backend) ([]model.Cluster, []model.Failure, error) {
-			return b.Clusters(ctx)
+			cs, fails, err := b.Clusters(ctx)
+			if err == nil {
+				e.providers.refresh(ctx, b, cs, e.now())
+			}
+			return cs, fails, err
 		},
 		row: clusterRow,
 		enter: func(e *env, c model.Cluster) page.Page {
@@ -75,14 +79,26 @@ func newClustersPage(e *env) *listPage[model.Cluster] {
 }
 
 // capacityCell is a cluster's capacity providers: its default strategy
-// (base and weight), or the providers it has without one; "-" for a cluster
-// of classic Auto Scaling groups.
-func capacityCell(c model.Cluster) table.Cell {
+// (base and weight), or the providers it has without one, with the managed
+// features of each when read; "-" for a cluster of classic Auto Scaling groups.
+func capacityCell(e *env, c model.Cluster) table.Cell {
+	var text string
 	switch {
 	case len(c.DefaultStrategy) > 0:
-		return table.Cell{Text: clean(model.StrategyText(c.DefaultStrategy))}
+		text = model.StrategyText(c.DefaultStrategy)
 	case len(c.CapacityProviders) > 0:
-		return table.Cell{Text: clean(strings.Join(c.CapacityProviders, ", ") + " (no default)")}
+		text = strings.Join(c.CapacityProviders, ", ") + " (no default)"
+	default:
+		return table.Cell{Text: "-", Tone: theme.ToneMuted}
 	}
-	return table.Cell{Text: "-", Tone: theme.ToneMuted}
+	var feats []string
+	for _, n := range c.CapacityProviders {
+		if cp, ok := e.providers.get(n); ok && cp.AutoScalingGroupARN != "" {
+			feats = append(feats, providerText(cp))
+		}
+	}
+	if len(feats) > 0 {
+		text += " (" + strings.Join(feats, "; ") + ")"
+	}
+	return table.Cell{Text: clean(text)}
 }
