@@ -12,8 +12,8 @@
 //     ␡…), so a person sees that something was there; TAB becomes spaces, a
 //     lone CR becomes ␍;
 //   - invalid UTF-8 becomes U+FFFD;
-//   - U+2028/U+2029 (Unicode line and paragraph separators) are line
-//     breaks like LF;
+//   - U+2028/U+2029 (Unicode line and paragraph separators) become the
+//     visible ␤: they would break lines (and tables) where nothing should;
 //   - bidi embedding/override/isolate characters (U+202A–U+202E,
 //     U+2066–U+2069) and the marks LRM, RLM and ALM are removed, so text
 //     cannot be visually reordered ("Trojan Source").
@@ -106,13 +106,9 @@ func clean(s string, single bool) string {
 		case isBidiControl(r):
 			i += size
 		case r == lineSep || r == paraSep:
-			// Unicode's own line breaks: a break where lines may break,
-			// else visible, like LF.
-			if single {
-				b.WriteString("␤")
-			} else {
-				b.WriteByte('\n')
-			}
+			// Unicode's own line breaks are not the ones a log or a table
+			// is made of: shown, never obeyed.
+			b.WriteString("␤")
 			i += size
 		default:
 			b.WriteString(s[i : i+size])

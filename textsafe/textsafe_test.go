@@ -40,7 +40,7 @@ func TestClean(t *testing.T) {
 		{"bidi override", "admin\u202etxt.exe\u202c", "admintxt.exe"},
 		{"bidi isolate", "\u2066x\u2069", "x"},
 		{"bidi marks", "a\u200fb\u200ec\u061c", "abc"},
-		{"unicode line separators", "a\u2028b\u2029c", "a\nb\nc"},
+		{"unicode line separators", "a\u2028b\u2029c", "a␤b␤c"},
 		{"unicode kept", "héllo 日本 ✓", "héllo 日本 ✓"},
 	}
 	for _, tt := range tests {

@@ -79,10 +79,41 @@ func TestHostileWorldCLIOutputIsSafe(t *testing.T) {
 		{"logs", "--cluster", cluster, "--task", standalone[0].ID, "--since", "1h"},
 		{"logs", "--cluster", cluster, "--service", svc, "--since", "1h"},
 		{"stop-task", "--cluster", cluster, "--task", svcTasks[1].ID, "--reason", "why" + sim.Hostile, "--yes"},
+		{"exec", "--cluster", cluster, "--task", svcTasks[0].ID, "--check"},
+		{"port-forward", "--cluster", cluster, "--task", svcTasks[0].ID, "--remote-port", "80", "--yes"},
+		{"pulse"},
 		{"drain", "--list"},
 		{"journal"},
 		{"config"},
 		{"version"},
+	}
+	// Every command must be run here: a new one is a new channel to check.
+	notRun := map[string]string{
+		"completion": "prints shell code, no AWS text", "help": "prints ecstui's own text",
+		"sim": "serves until stopped; prints only its address",
+	}
+	covered := map[string]bool{}
+	for _, c := range commands {
+		covered[c[0]] = true
+		if c[0] == "daemon" {
+			covered["daemon "+c[1]] = true
+		}
+	}
+	root, app := newRoot(&bytes.Buffer{}, &bytes.Buffer{})
+	defer app.Close()
+	for _, c := range root.Commands() {
+		names := []string{c.Name()}
+		if c.HasSubCommands() {
+			names = nil
+			for _, sub := range c.Commands() {
+				names = append(names, c.Name()+" "+sub.Name())
+			}
+		}
+		for _, n := range names {
+			if !covered[n] && notRun[n] == "" {
+				t.Errorf("command %q is not run against the hostile world", n)
+			}
+		}
 	}
 	base := []string{"--endpoint-url", url, "--region", "us-east-1"}
 	for _, format := range []string{"table", "json"} {
