@@ -232,7 +232,8 @@ func DiffTaskDefinitions(a, b model.TaskDefinition) []string {
 			d = append(d, fmt.Sprintf("%s: cpu %d → %d", ca.Name, ca.CPU, cb.CPU))
 		}
 		if ca.Memory != cb.Memory || ca.MemoryReservation != cb.MemoryReservation {
-			d = append(d, fmt.Sprintf("%s: memory %d/%d → %d/%d (hard/soft MiB)", ca.Name, ca.Memory, ca.MemoryReservation, cb.Memory, cb.MemoryReservation))
+			d = append(d, fmt.Sprintf("%s: memory %s/%s → %s/%s (hard/soft MiB)", ca.Name,
+				unsetDash(ca.Memory), unsetDash(ca.MemoryReservation), unsetDash(cb.Memory), unsetDash(cb.MemoryReservation)))
 		}
 		if pa, pb := portList(ca.PortMappings), portList(cb.PortMappings); pa != pb {
 			d = append(d, fmt.Sprintf("%s: ports %s → %s", ca.Name, pa, pb))
@@ -250,6 +251,14 @@ func DiffTaskDefinitions(a, b model.TaskDefinition) []string {
 		}
 	}
 	return d
+}
+
+// unsetDash shows an optional setting that is not set (0) as "-".
+func unsetDash(n int) string {
+	if n == 0 {
+		return "-"
+	}
+	return fmt.Sprint(n)
 }
 
 func portList(pm []model.PortMapping) string {
