@@ -7,7 +7,8 @@ import "github.com/ecstui/ecstui/aws/quota"
 // DescribeServices 10 per call, DescribeTasks and DescribeContainerInstances
 // 100, DescribeAutoScalingInstances 50, DescribeTargetGroups 20, one
 // DescribeTargetHealth per target group, one ListServiceDeployments and one
-// DescribeServiceDeployments per service whose history is read). Task
+// DescribeServiceDeployments per service whose history is read,
+// DescribeScalableTargets 50 services per call). Task
 // definitions, service revisions and instances' EC2 and Auto Scaling facts
 // do not change and are asked for once, so a steady read spends nothing on
 // them (a first read does; see FirstCost).
@@ -38,6 +39,9 @@ func (c Counts) Cost() map[quota.Bucket]int {
 	if c.TargetGroups > 0 {
 		out[quota.ELBRead] = pages(c.TargetGroups, 20) + c.TargetGroups
 	}
+	if c.Scaling && c.Services > 0 {
+		out[quota.AppScalingRead] = pages(c.Services, 50)
+	}
 	return out
 }
 
@@ -45,6 +49,6 @@ func (c Counts) Cost() map[quota.Bucket]int {
 // a small cluster, with its instances' EC2 and Auto Scaling lookups.
 func FirstCost() map[quota.Bucket]int {
 	c := Counts{Services: 5, Tasks: 10, Instances: 3, TargetGroups: 2}.Cost()
-	c[quota.EC2Read], c[quota.AutoScalingRead] = 1, 2
+	c[quota.EC2Read], c[quota.AutoScalingRead], c[quota.AppScalingRead] = 1, 2, 1
 	return c
 }

@@ -103,6 +103,23 @@ func TestPulseOverTheDemo(t *testing.T) {
 		t.Error("the pulse made a mutating call")
 	}
 
+	// Someone scales random (autoscaled 2–12) to 20 by hand: until the
+	// autoscaler sets it back, the pulse says it will.
+	twenty := 20
+	if _, err := us.UpdateService(model.ServiceUpdate{Cluster: "playground", Service: "random", DesiredCount: &twenty}); err != nil {
+		t.Fatal(err)
+	}
+	rep = pulse.Gather(context.Background(), []pulse.Source{{Context: "demo", Region: us.Region(), Reader: clUS}}, mem, us.Now)
+	found := false
+	for _, f := range rep.Findings {
+		if f.Kind == model.FindOutsideAutoScaling && f.Service == "random" && strings.Contains(f.What, "desired count 20 is outside auto scaling's 2–12") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no finding for a desired count outside the autoscaler's bounds:\n%v", rep.Findings)
+	}
+
 	// Once the rollback is over, DescribeServices forgets it; the pulse
 	// still reports it from the deployment history, and lines that cleared
 	// are gone.

@@ -37,7 +37,7 @@ type Reader interface {
 // Scaling: each service's min and max capacity. It is optional; without it
 // the desired-count-outside-the-autoscaler rule has nothing to look at.
 type ScalingReader interface {
-	ServiceScalingBounds(ctx context.Context, cluster string) ([]model.ScalingBounds, error)
+	ServiceScalingBounds(ctx context.Context, cluster string, services []string) ([]model.ScalingBounds, error)
 }
 
 // ClusterData is one cluster as read at one moment: the rules' input
@@ -54,6 +54,8 @@ type ClusterData struct {
 // Counts are the sizes of what a cluster read returned.
 type Counts struct {
 	Services, Tasks, Stopped, Instances, TargetGroups, History int
+	// Scaling: the services' auto scaling bounds were read too.
+	Scaling bool
 }
 
 // parallelism bounds the history reads of one cluster at once (the
@@ -124,14 +126,19 @@ func ReadCluster(ctx context.Context, r Reader, cluster string, now time.Time, s
 	if err := readHistory(ctx, r, &d, now, window); err != nil {
 		return ClusterData{}, err
 	}
-	if sr, ok := r.(ScalingReader); ok {
-		var err error
-		if in.Scaling, err = sr.ServiceScalingBounds(ctx, cluster); err != nil {
-			return ClusterData{}, err
-		}
-	}
 	d.Counts = Counts{Services: len(in.Services), Tasks: len(in.Tasks), Stopped: len(stopped), Instances: len(in.Instances),
 		TargetGroups: len(gather.TargetGroupARNs(in.Services)), History: len(in.History)}
+	if sr, ok := r.(ScalingReader); ok && len(in.Services) > 0 {
+		names := make([]string, len(in.Services))
+		for i, s := range in.Services {
+			names[i] = s.Name
+		}
+		var err error
+		if in.Scaling, err = sr.ServiceScalingBounds(ctx, cluster, names); err != nil {
+			return ClusterData{}, err
+		}
+		d.Counts.Scaling = true
+	}
 	return d, nil
 }
 

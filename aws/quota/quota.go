@@ -26,6 +26,7 @@ const (
 	EC2Read         Bucket = "ec2:read"
 	AutoScalingRead Bucket = "autoscaling:read"
 	ELBRead         Bucket = "elasticloadbalancing:read"
+	AppScalingRead  Bucket = "application-autoscaling:read"
 )
 
 // Spec is a token bucket: Burst tokens at most, refilled at Rate per second.
@@ -75,7 +76,7 @@ var ecsOps = map[string]Bucket{
 func OfECS(op string) Bucket { return ecsOps[op] }
 
 // Of returns the bucket of an operation of a service ("ecs", "ec2",
-// "autoscaling", "elasticloadbalancing"): ECS's table, else the service's
+// "autoscaling", "elasticloadbalancing", "application-autoscaling"): ECS's table, else the service's
 // read bucket for its Describe and List calls. "" when unknown.
 func Of(service, op string) Bucket {
 	switch service {
@@ -92,6 +93,10 @@ func Of(service, op string) Bucket {
 	case "elasticloadbalancing":
 		if isRead(op) {
 			return ELBRead
+		}
+	case "application-autoscaling":
+		if isRead(op) {
+			return AppScalingRead
 		}
 	}
 	return ""
