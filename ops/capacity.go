@@ -199,6 +199,9 @@ func shortDuration(d time.Duration) string {
 		return fmt.Sprintf("%dh", int(d.Hours()))
 	case d%time.Minute == 0:
 		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d >= 2*time.Minute:
+		// A time left: rounded up, never promising less than there is.
+		return fmt.Sprintf("%dm", int((d+time.Minute-1)/time.Minute))
 	}
 	return fmt.Sprintf("%ds", int(d.Seconds()))
 }

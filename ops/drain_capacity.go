@@ -513,8 +513,8 @@ func (r *Runner) ecsDrainStep(ctx context.Context, api DrainAPI, run *DrainRun, 
 			left = time.Duration(h.Heartbeat)*time.Second - r.now().Sub(ip.TerminatedAt)
 		}
 	}
-	ip.Note = fmt.Sprintf("Terminating:Wait — ECS is draining it (%d tasks left); it completes %s when none is left (%s left)",
-		live, model.ManagedDrainingHook, shortDuration(max(left, 0).Round(time.Second)))
+	ip.Note = fmt.Sprintf("Terminating:Wait — ECS is draining it (%s left); it completes %s when none is left (%s left)",
+		plural(live, "task", "tasks"), model.ManagedDrainingHook, shortDuration(max(left, 0).Round(time.Second)))
 	if live > 0 && len(standalone) == live {
 		if !run.StopStandalone {
 			ip.Note += fmt.Sprintf("; %d standalone tasks hold it until the hook times out", len(standalone))
