@@ -76,8 +76,15 @@ type PortMapRow struct {
 	TaskStatus     string
 
 	ContainerInstanceARN string
-	InstanceID           string // EC2 instance id
-	PrivateIP            string
+	InstanceID           string // EC2 instance id ("" on Fargate)
+	PrivateIP            string // the instance's, or an awsvpc task's own ENI address
+	// AWSVPC: the task has its own network interface; its container port is
+	// reached at PrivateIP (HostPort is the container port) and a target
+	// group of type ip registers PrivateIP:port. Fargate tasks are awsvpc
+	// tasks on no instance, at PlatformVersion.
+	AWSVPC          bool
+	Fargate         bool
+	PlatformVersion string
 	AZ                   string
 
 	TargetGroupARN string
@@ -300,7 +307,7 @@ func blockedServices(in PortMapInput, pm *PortMap) map[string]bool {
 	}
 	out := map[string]bool{}
 	for _, s := range in.Services {
-		if (s.Status != "" && s.Status != "ACTIVE") || s.DesiredCount == 0 || s.SchedulingStrategy == "DAEMON" || s.LaunchType == "FARGATE" {
+		if (s.Status != "" && s.Status != "ACTIVE") || s.DesiredCount == 0 || s.SchedulingStrategy == "DAEMON" || s.OnFargate() {
 			continue
 		}
 		tdARN := s.TaskDefinitionARN

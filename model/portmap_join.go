@@ -74,11 +74,16 @@ func newPortJoin(in PortMapInput) *portJoin {
 	return j
 }
 
-// addTask adds one row per host port binding of t's containers.
+// addTask adds one row per host port binding of t's containers (per port
+// mapping of an awsvpc task, which publishes none on a host).
 func (j *portJoin) addTask(pm *PortMap, t Task) {
 	svc := t.ServiceName()
 	td, hasTD := j.tds[t.TaskDefinitionARN]
 	inst := j.insts[t.ContainerInstanceARN]
+	if t.PrivateIP != "" || (hasTD && td.NetworkMode == "awsvpc") {
+		j.addAWSVPCTask(pm, t, td, inst)
+		return
+	}
 	for _, c := range t.Containers {
 		for _, b := range c.NetworkBindings {
 			row := PortMapRow{
@@ -95,26 +100,54 @@ func (j *portJoin) addTask(pm *PortMap, t Task) {
 	}
 }
 
+// addAWSVPCTask adds a row per port mapping of an awsvpc task's containers:
+// the task's own address and the container port.
+func (j *portJoin) addAWSVPCTask(pm *PortMap, t Task, td TaskDefinition, inst instInfo) {
+	for _, c := range t.Containers {
+		cd, ok := td.Container(c.Name)
+		if !ok {
+			continue
+		}
+		for _, m := range cd.PortMappings {
+			row := PortMapRow{
+				Service: t.ServiceName(), TaskARN: t.ARN, TaskID: t.ID, TaskDefinition: ResourceID(t.TaskDefinitionARN),
+				Container: c.Name, ContainerPort: m.ContainerPort, HostPort: m.ContainerPort,
+				Protocol: protoOf(m.Protocol), TaskStatus: t.LastStatus,
+				ContainerInstanceARN: t.ContainerInstanceARN, InstanceID: inst.ec2, PrivateIP: t.PrivateIP,
+				AZ:     firstOf(t.AvailabilityZone, inst.az),
+				AWSVPC: true, Fargate: t.LaunchType == "FARGATE", PlatformVersion: t.PlatformVersion,
+			}
+			j.attachTarget(pm, &row, t, inst)
+			pm.Rows = append(pm.Rows, row)
+		}
+	}
+}
+
 // attachTarget finds the target group the row's service sends its
 // container port to and the target registered for the row's instance and
-// host port. A running task missing from its target group is an issue.
+// host port (an ip target group: the task's address and container port). A
+// running task missing from its target group is an issue.
 func (j *portJoin) attachTarget(pm *PortMap, row *PortMapRow, t Task, inst instInfo) {
 	for _, l := range j.links[row.Service] {
 		if l.container != row.Container || l.port != row.ContainerPort {
 			continue
 		}
 		row.TargetGroupARN, row.TargetGroup = l.tg, firstOf(j.tgNames[l.tg], tgNameFromARN(l.tg))
-		k := targetKey{l.tg, inst.ec2, row.HostPort}
-		if th, ok := j.targets[k]; ok && inst.ec2 != "" {
+		id, where := inst.ec2, firstOf(inst.ec2, "an unknown instance")
+		if j.tgType[l.tg] == "ip" || row.AWSVPC {
+			id, where = row.PrivateIP, firstOf(row.PrivateIP, "an unknown address")
+		}
+		k := targetKey{l.tg, id, row.HostPort}
+		if th, ok := j.targets[k]; ok && id != "" {
 			j.matched[k] = true
 			row.TargetState, row.TargetReason = th.State, th.Reason
 		} else if t.LastStatus == StatusRunning && t.DesiredStatus != StatusStopped {
 			row.Flags |= FlagUnregistered
 			pm.Issues = append(pm.Issues, PortIssue{
 				Kind: IssueUnregistered, Service: row.Service, TargetGroup: row.TargetGroup,
-				InstanceID: inst.ec2, Port: row.HostPort,
+				InstanceID: id, Port: row.HostPort,
 				Detail: fmt.Sprintf("task %s of %s (container %s, host port %d on %s) is running but not registered in target group %s",
-					shortTask(t.ID), row.Service, row.Container, row.HostPort, firstOf(inst.ec2, "an unknown instance"), row.TargetGroup),
+					shortTask(t.ID), row.Service, row.Container, row.HostPort, where, row.TargetGroup),
 			})
 		}
 		return
@@ -123,14 +156,14 @@ func (j *portJoin) attachTarget(pm *PortMap, row *PortMapRow, t Task, inst instI
 
 // addStaleTargets adds a row per target of our services' target groups that
 // no task binding claimed: registered with no running task behind it.
-// Targets of type ip belong to awsvpc tasks, which have no host binding to
-// match against; a draining target is on its way out, so expected.
+// (Targets of type ip are matched against awsvpc tasks' addresses.) A
+// draining target is on its way out, so expected.
 func (j *portJoin) addStaleTargets(pm *PortMap, health []TargetHealth) {
 	seen := map[targetKey]bool{}
 	for _, th := range health {
 		k := targetKey{th.TargetGroupARN, th.TargetID, th.Port}
 		svcs, ours := j.tgServices[th.TargetGroupARN]
-		if !ours || j.matched[k] || seen[k] || j.tgType[th.TargetGroupARN] == "ip" {
+		if !ours || j.matched[k] || seen[k] {
 			continue
 		}
 		seen[k] = true
@@ -141,6 +174,9 @@ func (j *portJoin) addStaleTargets(pm *PortMap, health []TargetHealth) {
 			ContainerInstanceARN: inst.arn, InstanceID: th.TargetID, PrivateIP: inst.ip, AZ: firstOf(th.AZ, inst.az),
 			TargetGroupARN: th.TargetGroupARN, TargetGroup: name, TargetState: th.State, TargetReason: th.Reason,
 			Dynamic: th.Port >= EphemeralPortMin && th.Port <= EphemeralPortMax,
+		}
+		if j.tgType[th.TargetGroupARN] == "ip" { // an address, not an instance
+			row.InstanceID, row.PrivateIP, row.AWSVPC, row.Dynamic = "", th.TargetID, true, false
 		}
 		for _, s := range svcs {
 			for _, l := range j.links[s] {

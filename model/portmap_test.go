@@ -239,3 +239,64 @@ func TestIsDynamicWithoutTaskDefinition(t *testing.T) {
 		}
 	}
 }
+
+// awsvpc tasks (an ENI each) on EC2 and on Fargate: one row per port
+// mapping at the task's own address, matched against an ip target group;
+// a registered address no task has is stale, a task missing is flagged.
+func TestBuildPortMapAWSVPC(t *testing.T) {
+	const tgAPI = "arn:aws:elasticloadbalancing:us-east-1:123:targetgroup/api-ip/ccc"
+	const tdAPI = "arn:aws:ecs:us-east-1:123:task-definition/api:1"
+	in := fixture()
+	in.Services = append(in.Services, Service{Name: "api", Status: "ACTIVE", DesiredCount: 3, RunningCount: 3, TaskDefinitionARN: tdAPI,
+		CapacityProviderStrategy: []CapacityProviderStrategyItem{{CapacityProvider: "FARGATE", Weight: 1}},
+		Deployments:              []Deployment{{Status: DeploymentPrimary, TaskDefinitionARN: tdAPI, DesiredCount: 3, RunningCount: 3}},
+		LoadBalancers:            []LoadBalancer{{TargetGroupARN: tgAPI, ContainerName: "api", ContainerPort: 9000}}})
+	in.TaskDefinitions[tdAPI] = TaskDefinition{ARN: tdAPI, Family: "api", Revision: 1, NetworkMode: "awsvpc", CPU: "256", Memory: "512",
+		Containers: []ContainerDefinition{{Name: "api", PortMappings: []PortMapping{{ContainerPort: 9000, HostPort: 9000}}}}}
+	task := func(id, ip, ci, launch string) Task {
+		t := Task{ARN: "arn:aws:ecs:us-east-1:123:task/c/" + id, ID: id, Group: "service:api", TaskDefinitionARN: tdAPI,
+			LastStatus: StatusRunning, DesiredStatus: StatusRunning, PrivateIP: ip, LaunchType: launch,
+			Containers: []Container{{Name: "api", LastStatus: StatusRunning}}}
+		if ci != "" {
+			t.ContainerInstanceARN = ciARNBase + ci
+		} else {
+			t.PlatformVersion = "1.4.0"
+		}
+		return t
+	}
+	in.Tasks = append(in.Tasks, task("f1", "10.0.64.4", "", "FARGATE"), task("f2", "10.0.80.5", "", "FARGATE"), task("e1", "10.0.96.6", "2", "EC2"))
+	in.TargetGroups = append(in.TargetGroups, TargetGroup{ARN: tgAPI, Name: "api-ip", TargetType: "ip"})
+	in.TargetHealth = append(in.TargetHealth,
+		TargetHealth{TargetGroupARN: tgAPI, TargetID: "10.0.64.4", Port: 9000, State: TargetHealthy},
+		TargetHealth{TargetGroupARN: tgAPI, TargetID: "10.0.96.6", Port: 9000, State: TargetUnhealthy, Reason: "Target.FailedHealthChecks"},
+		TargetHealth{TargetGroupARN: tgAPI, TargetID: "10.0.112.9", Port: 9000, State: TargetHealthy})
+	pm := BuildPortMap(in)
+	rows := map[string]PortMapRow{}
+	for _, r := range pm.Rows {
+		if r.Service == "api" {
+			rows[firstOf(r.TaskID, "stale:"+r.PrivateIP)] = r
+		}
+	}
+	f1, e1, f2, stale := rows["f1"], rows["e1"], rows["f2"], rows["stale:10.0.112.9"]
+	if !f1.AWSVPC || !f1.Fargate || f1.PlatformVersion != "1.4.0" || f1.InstanceID != "" || f1.PrivateIP != "10.0.64.4" ||
+		f1.HostPort != 9000 || f1.Dynamic || f1.TargetState != TargetHealthy || f1.Flags != 0 {
+		t.Errorf("Fargate row %+v", f1)
+	}
+	if !e1.AWSVPC || e1.Fargate || e1.InstanceID != "i-2" || e1.TargetState != TargetUnhealthy {
+		t.Errorf("awsvpc on EC2 row %+v", e1)
+	}
+	if !f2.Flags.Has(FlagUnregistered) {
+		t.Errorf("unregistered Fargate task not flagged: %+v", f2)
+	}
+	if !stale.Flags.Has(FlagStaleTarget) || !stale.AWSVPC || stale.InstanceID != "" {
+		t.Errorf("stale ip target %+v", stale)
+	}
+	for _, is := range pm.Issues {
+		if is.Kind == IssueRolloutBlocked && is.Service == "api" {
+			t.Errorf("a Fargate service is blocked by instance capacity: %s", is.Detail)
+		}
+		if is.Kind == IssueUnregistered && is.Service == "api" && !strings.Contains(is.Detail, "on 10.0.80.5") {
+			t.Errorf("unregistered detail %q", is.Detail)
+		}
+	}
+}

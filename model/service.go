@@ -138,3 +138,18 @@ func (s Service) DeploymentByID(id string) (Deployment, bool) {
 	}
 	return Deployment{}, false
 }
+
+// OnFargate reports whether the service's tasks run on Fargate: launch type
+// FARGATE, or a FARGATE / FARGATE_SPOT capacity provider strategy. They
+// take no container instance's resources.
+func (s Service) OnFargate() bool {
+	if s.LaunchType == "FARGATE" {
+		return true
+	}
+	for _, it := range s.CapacityProviderStrategy {
+		if it.CapacityProvider == "FARGATE" || it.CapacityProvider == "FARGATE_SPOT" {
+			return true
+		}
+	}
+	return false
+}

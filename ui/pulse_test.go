@@ -275,3 +275,38 @@ func TestPulseStaysWithinTheBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestPortMapShowsAWSVPCAndFargate: in the second demo account's edge
+// cluster, awsvpc tasks show at their own address with the container port,
+// Fargate ones with their platform version, each matched to its ip target.
+func TestPortMapShowsAWSVPCAndFargate(t *testing.T) {
+	w := sim.NewDemoEU(1)
+	client, _ := awstest.StartWith(t, w, awstest.Options{Region: w.Region()})
+	h := newHarness(t, nil, func(d *Deps) {
+		d.Contexts = []Context{{Name: "eu", Region: w.Region(), Cluster: "edge"}}
+		d.Connect = func(context.Context, Context) (Backend, error) { return client, nil }
+		d.Now = nil
+	})
+	h.keys(":ports", "enter")
+	pm, ok := h.r.top().(*portMapPage)
+	if !ok {
+		t.Fatalf("top %T\n%s", h.r.top(), h.screen())
+	}
+	var fargate, ec2 int
+	for _, r := range pm.items {
+		if !r.AWSVPC || r.PrivateIP == "" || r.TargetState != model.TargetHealthy || r.Flags != 0 {
+			t.Errorf("row %+v", r)
+		}
+		if r.Fargate {
+			fargate++
+		} else if r.InstanceID != "" {
+			ec2++
+		}
+	}
+	if fargate != 3 || ec2 != 3 {
+		t.Errorf("%d Fargate and %d awsvpc-on-EC2 rows, want 3 and 3\n%s", fargate, ec2, h.screen())
+	}
+	h.contains("Fargate 1.4.0")
+	h.contains("8080 (eni)")
+	h.contains("awsvpc")
+}

@@ -67,7 +67,19 @@ func portRow(_ *env, r model.PortMapRow, _ time.Time) table.Row {
 	if r.TaskARN == "" {
 		mode = table.Cell{Text: "-"}
 	}
+	inst := orDash(r.InstanceID)
 	ports := fmt.Sprintf("%d→%d", r.ContainerPort, r.HostPort)
+	if r.AWSVPC {
+		// The task's own address: no host port, the container port is it.
+		mode = table.Cell{Text: "awsvpc", Tone: theme.ToneInfo}
+		ports = fmt.Sprintf("%d (eni)", r.ContainerPort)
+		if r.TaskARN == "" {
+			ports = fmt.Sprintf("?→%d", r.HostPort)
+		}
+		if r.Fargate {
+			inst = "Fargate " + r.PlatformVersion
+		}
+	}
 	if r.TaskARN == "" && r.ContainerPort == 0 {
 		ports = fmt.Sprintf("?→%d", r.HostPort)
 	}
@@ -96,7 +108,7 @@ func portRow(_ *env, r model.PortMapRow, _ time.Time) table.Row {
 		{Text: clean(orDash(r.Container))},
 		{Text: ports, Sort: fmt.Sprintf("%06d", r.HostPort)},
 		mode,
-		{Text: clean(orDash(r.InstanceID))},
+		{Text: clean(strings.TrimSpace(inst))},
 		{Text: clean(orDash(r.PrivateIP))},
 		{Text: clean(orDash(r.AZ))},
 		{Text: clean(tg)},

@@ -25,6 +25,9 @@ type Options struct {
 	Latency    time.Duration
 	// Client adjusts the adapter configuration before the client is built.
 	Client func(*aws.Config)
+	// Region is the server's and the client's region (default Region): a
+	// world of another region (sim.NewDemoEU) is served in its own.
+	Region string
 }
 
 // Start serves b on 127.0.0.1 with throttling disabled and returns a client
@@ -43,13 +46,18 @@ func StartReadOnly(tb testing.TB, b simapi.Backend) (*aws.Client, *wire.Server) 
 // StartWith is Start with options.
 func StartWith(tb testing.TB, b simapi.Backend, o Options) (*aws.Client, *wire.Server) {
 	tb.Helper()
-	srv := wire.New(b, wire.Options{Region: Region, Latency: o.Latency, DisableThrottling: !o.Throttling})
+	region := Region
+	if o.Region != "" {
+		region = o.Region
+	}
+	srv := wire.New(b, wire.Options{Region: region, Latency: o.Latency, DisableThrottling: !o.Throttling})
 	url, err := srv.Start("127.0.0.1:0")
 	if err != nil {
 		tb.Fatalf("awstest: start wire server: %v", err)
 	}
 	tb.Cleanup(func() { _ = srv.Close() })
 	cfg := Config(url)
+	cfg.Region = region
 	cfg.ReadOnly = o.ReadOnly
 	// The client keeps to ECS's throttle budget only when the server
 	// enforces it; otherwise tests would wait for nothing.
