@@ -85,7 +85,7 @@ type PortMapRow struct {
 	AWSVPC          bool
 	Fargate         bool
 	PlatformVersion string
-	AZ                   string
+	AZ              string
 
 	TargetGroupARN string
 	TargetGroup    string // name
