@@ -49,7 +49,7 @@ func TestMetricsOneCallPerScreen(t *testing.T) {
 	ctx := context.Background()
 	qs := serviceQueries(45)
 	now := w.Now()
-	got, err := cl.Metrics(ctx, aws.MetricsInput{Queries: qs, Window: time.Hour, Now: now})
+	got, err := cl.Metrics(ctx, model.MetricsRequest{Queries: qs, Window: time.Hour, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestMetricsOneCallPerScreen(t *testing.T) {
 		}
 	}
 	for _, dt := range []time.Duration{5 * time.Second, 10 * time.Second, 55 * time.Second} {
-		if _, err := cl.Metrics(ctx, aws.MetricsInput{Queries: qs, Window: time.Hour, Now: now.Add(dt)}); err != nil {
+		if _, err := cl.Metrics(ctx, model.MetricsRequest{Queries: qs, Window: time.Hour, Now: now.Add(dt)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -78,16 +78,16 @@ func TestMetricsOneCallPerScreen(t *testing.T) {
 	// Scrolling shows 5 new rows: they are fetched, and the 90 aging ones
 	// ride along, so the screen stays on one call a minute.
 	more := append(qs, serviceQueries(50)[90:]...)
-	if _, err := cl.Metrics(ctx, aws.MetricsInput{Queries: more, Window: time.Hour, Now: now.Add(40 * time.Second)}); err != nil {
+	if _, err := cl.Metrics(ctx, model.MetricsRequest{Queries: more, Window: time.Hour, Now: now.Add(40 * time.Second)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cl.Metrics(ctx, aws.MetricsInput{Queries: more, Window: time.Hour, Now: now.Add(70 * time.Second)}); err != nil {
+	if _, err := cl.Metrics(ctx, model.MetricsRequest{Queries: more, Window: time.Hour, Now: now.Add(70 * time.Second)}); err != nil {
 		t.Fatal(err)
 	}
 	if n := srv.Calls("cloudwatch:GetMetricData"); n != 2 {
 		t.Fatalf("scrolled rows join the next call and keep the screen in step: want 2 calls, got %d", n)
 	}
-	if _, err := cl.Metrics(ctx, aws.MetricsInput{Queries: more, Window: time.Hour, Now: now.Add(101 * time.Second)}); err != nil {
+	if _, err := cl.Metrics(ctx, model.MetricsRequest{Queries: more, Window: time.Hour, Now: now.Add(101 * time.Second)}); err != nil {
 		t.Fatal(err)
 	}
 	if n := srv.Calls("cloudwatch:GetMetricData"); n != 3 {
@@ -98,7 +98,7 @@ func TestMetricsOneCallPerScreen(t *testing.T) {
 func TestMetricsSplitAtTheQueryLimit(t *testing.T) {
 	w := manyServices(t, 300)
 	cl, srv := awstest.Start(t, w)
-	got, err := cl.Metrics(context.Background(), aws.MetricsInput{Queries: serviceQueries(300), Window: 10 * time.Minute, Now: w.Now()})
+	got, err := cl.Metrics(context.Background(), model.MetricsRequest{Queries: serviceQueries(300), Window: 10 * time.Minute, Now: w.Now()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestServiceScalingAndTheGuard(t *testing.T) {
 	if err != nil || none.Target != nil {
 		t.Fatalf("auth has no scalable target: %+v %v", none, err)
 	}
-	if _, err := cl.Metrics(ctx, aws.MetricsInput{Queries: []model.MetricQuery{model.ServiceMetric(model.MetricCPUUtilization, "playground", "random")},
+	if _, err := cl.Metrics(ctx, model.MetricsRequest{Queries: []model.MetricQuery{model.ServiceMetric(model.MetricCPUUtilization, "playground", "random")},
 		Window: time.Hour, Now: w.Now()}); err != nil {
 		t.Fatalf("GetMetricData is a read: %v", err)
 	}

@@ -14,13 +14,6 @@ import (
 	"github.com/ecstui/ecstui/model"
 )
 
-// MetricsInput asks for the recent history of some metrics.
-type MetricsInput struct {
-	Queries []model.MetricQuery // IDs are assigned by the adapter
-	Window  time.Duration       // how far back from Now
-	Now     time.Time           // the end of the window (the caller's clock)
-}
-
 // metricCache keeps each query's last answer. CloudWatch's metrics here
 // are per minute (EC2's per 5): asking again within a period returns the
 // same datapoints, so an answer is reused until it is a period old.
@@ -51,7 +44,7 @@ func cacheKey(q model.MetricQuery, window time.Duration) string {
 // show "no data" with a reason, never 0.
 //
 // On error the answers already held are returned with it.
-func (c *Client) Metrics(ctx context.Context, in MetricsInput) (map[string]model.MetricSeries, error) {
+func (c *Client) Metrics(ctx context.Context, in model.MetricsRequest) (map[string]model.MetricSeries, error) {
 	mc := c.metrics
 	mc.fetch.Lock()
 	defer mc.fetch.Unlock()

@@ -76,6 +76,13 @@ type MetricDataInput struct {
 	Start, End time.Time
 }
 
+// MetricsRequest asks for the recent history of some metrics.
+type MetricsRequest struct {
+	Queries []MetricQuery // IDs are assigned by the adapter
+	Window  time.Duration // how far back from Now
+	Now     time.Time     // the end of the window (the caller's clock)
+}
+
 // MetricSeries is one query's answer, oldest datapoint first.
 type MetricSeries struct {
 	ID         string

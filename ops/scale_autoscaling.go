@@ -233,7 +233,7 @@ func nextScheduled(p *Plan, actions []model.ScheduledAction, desired int, now ti
 		set = append(set, fmt.Sprintf("max %d", *first.MaxCapacity))
 	}
 	p.Warnings = append(p.Warnings, fmt.Sprintf("scheduled action %s sets %s at %s (in %s): that moves the count away from %d",
-		first.Name, strings.Join(set, ", "), at.UTC().Format("2006-01-02 15:04 UTC"), at.Sub(now).Round(time.Minute), desired))
+		first.Name, strings.Join(set, ", "), at.UTC().Format("2006-01-02 15:04 UTC"), strings.TrimSuffix(at.Sub(now).Round(time.Minute).String(), "0s"), desired))
 }
 
 // adjustScaling applies a plan's scalable target change, journalled as its

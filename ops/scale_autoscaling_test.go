@@ -150,7 +150,7 @@ func TestScaleAutoScalingPlans(t *testing.T) {
 		{"unreadable, adjust", st(nil, context.DeadlineExceeded), 20, ScaleOptions{SuspendAutoScaling: true}, true, []string{"need them"}, nil},
 		{"scheduled action", st(&model.ServiceScaling{Target: target, Scheduled: []model.ScheduledAction{
 			{Name: "business-hours", Schedule: "cron(0 8 ? * MON-FRI *)", MinCapacity: &eight, MaxCapacity: &twelve}}}, nil), 4, ScaleOptions{Now: now},
-			false, []string{"scheduled action business-hours sets min 8, max 12 at 2026-11-23 08:00 UTC (in 30m0s)"}, nil},
+			false, []string{"scheduled action business-hours sets min 8, max 12 at 2026-11-23 08:00 UTC (in 30m)"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := PlanScale("playground", tc.st, tc.desired, tc.opt)

@@ -47,6 +47,11 @@ type listSpec[T any] struct {
 	header func(e *env, meta any, width int) []string
 	// copyID is what y copies for an item (default: the row ID).
 	copyID func(item T) string
+	// metrics, when set, names an item's CloudWatch metrics: the page
+	// fetches them for the rows on screen, once a minute, into store, which
+	// row reads (metrics_list.go).
+	metrics func(item T) []model.MetricQuery
+	store   *metricStore
 }
 
 // listKey is a page key acting on the selected item.
@@ -82,6 +87,9 @@ type listPage[T any] struct {
 	// rows are the rendered items, rendered at rowsAt.
 	rows   []table.Row
 	rowsAt time.Time
+
+	// side is the metrics need of the rows on screen (spec.metrics).
+	side *sideNeed
 }
 
 func newListPage[T any](e *env, spec listSpec[T]) *listPage[T] {
@@ -123,6 +131,9 @@ func newListPage[T any](e *env, spec listSpec[T]) *listPage[T] {
 	if spec.sweep != nil {
 		p.poller.piecemeal = p.piecemealNeeds
 	}
+	if spec.metrics != nil {
+		p.side = newMetricsSide(e, spec.store)
+	}
 	p.tbl = table.New(e.st, &e.keys.Table, spec.columns)
 	p.tbl.SetEmptyText("no " + spec.noun)
 	return p
@@ -131,6 +142,16 @@ func newListPage[T any](e *env, spec listSpec[T]) *listPage[T] {
 func (p *listPage[T]) Init() tea.Cmd { return p.fetch() }
 
 func (p *listPage[T]) Update(msg tea.Msg) (page.Page, tea.Cmd) {
+	if ok, cmd := p.takeMetrics(msg); ok {
+		return nil, cmd
+	}
+	np, cmd := p.update(msg)
+	// Whatever changed the rows on screen (data, a sweep, scrolling, a
+	// resize), the metrics need follows them.
+	return np, tea.Batch(cmd, p.syncMetrics())
+}
+
+func (p *listPage[T]) update(msg tea.Msg) (page.Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case fetchedMsg:
 		if p.sw != nil && strings.HasPrefix(msg.key, p.sw.key) {
@@ -281,7 +302,12 @@ func (p *listPage[T]) KeyHelp() []key.Binding {
 	return out
 }
 
-func (p *listPage[T]) Close() { p.close() }
+func (p *listPage[T]) Close() {
+	p.close()
+	if p.side != nil {
+		p.side.close()
+	}
+}
 
 func (p *listPage[T]) Cluster() string { return p.spec.cluster }
 
@@ -293,8 +319,8 @@ func (p *listPage[T]) RefreshState() refreshState {
 	s.Oldest = p.oldestRow()
 	return s
 }
-func (p *listPage[T]) Shown() tea.Cmd             { return p.show() }
-func (p *listPage[T]) Hidden()                    { p.hide() }
+func (p *listPage[T]) Shown() tea.Cmd             { return tea.Batch(p.show(), p.showMetrics()) }
+func (p *listPage[T]) Hidden()                    { p.hide(); p.hideMetrics() }
 func (p *listPage[T]) TableKeys() bool            { return true }
 func (p *listPage[T]) Counts() (shown, total int) { return p.tbl.Len(), p.tbl.Total() }
 func (p *listPage[T]) FilterText() string         { return p.filter }

@@ -158,11 +158,11 @@ func TestInstanceRowDiagnosis(t *testing.T) {
 		{"registering", model.ContainerInstance{Status: "REGISTERING"}, "STATUS", theme.ToneWarn},
 		{"agent connected", model.ContainerInstance{AgentConnected: true}, "AGENT", theme.ToneOK},
 		{"agent disconnected", model.ContainerInstance{}, "AGENT", theme.ToneBad},
-		{"CPU a quarter used", model.ContainerInstance{Registered: res(2048, 1), Remaining: res(1536, 1)}, "CPU", theme.ToneOK},
-		{"CPU 75% used", model.ContainerInstance{Registered: res(2048, 1), Remaining: res(512, 1)}, "CPU", theme.ToneWarn},
-		{"CPU 90% used", model.ContainerInstance{Registered: res(1000, 1), Remaining: res(100, 1)}, "CPU", theme.ToneBad},
-		{"memory full", model.ContainerInstance{Registered: res(1, 4096), Remaining: res(1, 0)}, "MEM", theme.ToneBad},
-		{"nothing registered", model.ContainerInstance{}, "MEM", theme.ToneMuted},
+		{"CPU a quarter used", model.ContainerInstance{Registered: res(2048, 1), Remaining: res(1536, 1)}, "CPU RES", theme.ToneOK},
+		{"CPU 75% used", model.ContainerInstance{Registered: res(2048, 1), Remaining: res(512, 1)}, "CPU RES", theme.ToneWarn},
+		{"CPU 90% used", model.ContainerInstance{Registered: res(1000, 1), Remaining: res(100, 1)}, "CPU RES", theme.ToneBad},
+		{"memory full", model.ContainerInstance{Registered: res(1, 4096), Remaining: res(1, 0)}, "MEM RES", theme.ToneBad},
+		{"nothing registered", model.ContainerInstance{}, "MEM RES", theme.ToneMuted},
 		{"pending tasks", model.ContainerInstance{PendingTasksCount: 1}, "PEND", theme.ToneWarn},
 	}
 	for _, tt := range tests {

@@ -29,8 +29,10 @@ var instanceColumns = []table.Column{
 	{Title: "AGENT", Hide: 5},
 	{Title: "RUN", Right: true},
 	{Title: "PEND", Right: true, Hide: 8},
-	{Title: "CPU", Min: barWidth + 5},
-	{Title: "MEM", Min: barWidth + 5},
+	{Title: "CPU RES", Min: barWidth + 5},
+	{Title: "MEM RES", Min: barWidth + 5},
+	{Title: "CPU USE", Min: 11, Max: 11, Hide: 2},
+	{Title: "MEM USE", Min: 11, Max: 11, Hide: 5},
 	{Title: "PORTS", Right: true, Hide: 4},
 	{Title: "ASG", Max: 24, Hide: 3},
 	{Title: "AMI", Max: 22, Hide: 9},
@@ -66,12 +68,14 @@ func usageCell(used, total int) table.Cell {
 // a disconnected agent red, near-full CPU/memory yellow/red, and its Auto
 // Scaling lifecycle and scale-in protection as the instance listing says.
 func instanceRow(e *env, ci model.ContainerInstance, now time.Time) table.Row {
-	return instanceRowWith(e, ci, now, nil)
+	return instanceRowWith(e, ci, now, nil, nil)
 }
 
 // instanceRowWith is instanceRow with the page's fresher reading of the
 // groups (capacity.go), when it has one.
-func instanceRowWith(_ *env, ci model.ContainerInstance, _ time.Time, c *capacityView) table.Row {
+// ms holds what the instance uses (CloudWatch), shown next to what its
+// tasks reserve (ECS).
+func instanceRowWith(_ *env, ci model.ContainerInstance, now time.Time, c *capacityView, ms *metricStore) table.Row {
 	m, known := c.member(ci)
 	agent := "connected"
 	agentTone := theme.ToneOK
@@ -103,6 +107,8 @@ func instanceRowWith(_ *env, ci model.ContainerInstance, _ time.Time, c *capacit
 		pend,
 		usageCell(ci.Registered.CPU-ci.Remaining.CPU, ci.Registered.CPU),
 		usageCell(ci.Registered.Memory-ci.Remaining.Memory, ci.Registered.Memory),
+		instanceMetricCell(ms, ci, true, now),
+		instanceMetricCell(ms, ci, false, now),
 		{Text: itoa(usedPorts), Sort: fmt.Sprintf("%05d", usedPorts)},
 		{Text: clean(orDash(ci.AutoScalingGroup))},
 		{Text: clean(orDash(ci.AMIID))},
@@ -110,6 +116,32 @@ func instanceRowWith(_ *env, ci model.ContainerInstance, _ time.Time, c *capacit
 		lifecycleCell(m, known),
 		protectionCell(m, known),
 	}}
+}
+
+// instanceMetricQueries are an instance's CPU utilisation (AWS/EC2, every
+// instance, every 5 minutes) and memory utilisation (Container Insights
+// with the CloudWatch agent only).
+func instanceMetricQueries(ci model.ContainerInstance) []model.MetricQuery {
+	if ci.EC2InstanceID == "" {
+		return nil
+	}
+	return []model.MetricQuery{
+		model.InstanceCPUMetric(ci.EC2InstanceID),
+		model.InstanceMemoryMetric(model.ResourceID(ci.ClusterARN), ci.ID, ci.EC2InstanceID),
+	}
+}
+
+func instanceMetricCell(ms *metricStore, ci model.ContainerInstance, cpu bool, now time.Time) table.Cell {
+	qs := instanceMetricQueries(ci)
+	if ms == nil || len(qs) == 0 {
+		return table.Cell{Text: "–", Tone: theme.ToneMuted}
+	}
+	q, why := qs[1], noInstanceMem
+	if cpu {
+		q, why = qs[0], noInstanceCPU
+	}
+	text, sort, tone := pctCell(ms.reading(q, now, why), 6)
+	return table.Cell{Text: text, Sort: sort, Tone: tone}
 }
 
 func orDash(s string) string {
@@ -168,6 +200,7 @@ func (p *instancesPage) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 
 func newInstancesPage(e *env, cluster string) *instancesPage {
 	p := &instancesPage{cluster: cluster}
+	store := &metricStore{}
 	p.capacity = newCapacityView(e, cluster, func() []string {
 		var gs []string
 		for _, ci := range p.items {
@@ -200,9 +233,11 @@ func newInstancesPage(e *env, cluster string) *instancesPage {
 			},
 		},
 		row: func(e *env, ci model.ContainerInstance, now time.Time) table.Row {
-			return instanceRowWith(e, ci, now, p.capacity)
+			return instanceRowWith(e, ci, now, p.capacity, store)
 		},
-		header: func(e *env, _ any, width int) []string { return p.capacity.lines(e, p.items, width) },
+		metrics: instanceMetricQueries,
+		store:   store,
+		header:  func(e *env, _ any, width int) []string { return p.capacity.lines(e, p.items, width) },
 		enter: func(e *env, ci model.ContainerInstance) page.Page {
 			return newInstanceTasksPage(e, cluster, ci.ARN, firstNonEmpty(ci.EC2InstanceID, ci.ID))
 		},

@@ -241,6 +241,15 @@ func portLogTarget(cluster string, r model.PortMapRow) logTarget {
 func newPortMapPage(e *env, scope portScope) *portMapPage {
 	p := &portMapPage{scope: scope}
 	cluster := scope.cluster
+	store := &metricStore{}
+	// groups are the target groups last gathered, with their load
+	// balancers (the ALB metrics' dimensions).
+	groups := func() []model.TargetGroup {
+		if g := p.gathered.Load(); g != nil {
+			return g.g.Input.TargetGroups
+		}
+		return nil
+	}
 	p.listPage = newListPage(e, listSpec[model.PortMapRow]{
 		title: scope.title(),
 		noun:  "port bindings",
@@ -274,9 +283,13 @@ func newPortMapPage(e *env, scope portScope) *portMapPage {
 			pm = narrow(pm, scope, insts)
 			return pm.Rows, pm, fails, nil
 		},
-		row:    portRow,
-		header: portHeader,
-		copyID: func(r model.PortMapRow) string { return firstNonEmpty(r.TaskARN, r.InstanceID) },
+		row: portRow,
+		header: func(e *env, meta any, width int) []string {
+			return append(portHeader(e, meta, width), tgTrafficLines(e, store, groups(), meta, width)...)
+		},
+		metrics: func(r model.PortMapRow) []model.MetricQuery { return rowTrafficQueries(groups(), r) },
+		store:   store,
+		copyID:  func(r model.PortMapRow) string { return firstNonEmpty(r.TaskARN, r.InstanceID) },
 		enter: func(e *env, r model.PortMapRow) page.Page {
 			if r.TaskARN == "" {
 				// A stale target has no task behind it; the host it points at

@@ -75,9 +75,10 @@ func fetchServiceDetail(ctx context.Context, b Backend, cluster, name string, hi
 	return d, nil
 }
 
-func newServiceDetailPage(e *env, cluster, name string) *textPage[serviceDetail] {
+func newServiceDetailPage(e *env, cluster, name string) *serviceDetailPage {
 	hist := &historyCache{now: e.now}
-	return newTextPage(e, textSpec[serviceDetail]{
+	nums := &serviceNumbers{}
+	tp := newTextPage(e, textSpec[serviceDetail]{
 		title:   "service(" + clean(name) + ")",
 		noun:    "service",
 		key:     "service:" + cluster + ":" + name,
@@ -86,7 +87,7 @@ func newServiceDetailPage(e *env, cluster, name string) *textPage[serviceDetail]
 		fetch: func(ctx context.Context, b Backend) (serviceDetail, error) {
 			return fetchServiceDetail(ctx, b, cluster, name, hist)
 		},
-		render: renderServiceDetail,
+		render: func(e *env, d serviceDetail, width int) []string { return renderServiceDetail(e, d, width, nums) },
 		copyID: func(d serviceDetail) string { return d.svc.ARN },
 		logs: func(d serviceDetail) (logTarget, bool) {
 			s := d.svc
@@ -108,6 +109,7 @@ func newServiceDetailPage(e *env, cluster, name string) *textPage[serviceDetail]
 			detailAction(func(k *KeyMap) key.Binding { return k.Actions.Rollback }, actions.NewRollback, cluster, name),
 		},
 	})
+	return &serviceDetailPage{textPage: tp, cluster: cluster, name: name, nums: nums, metrics: newSideNeed(e), scaling: newSideNeed(e)}
 }
 
 func detailAction(b func(k *KeyMap) key.Binding, open func(d actions.Deps, cluster, service string) page.Page, cluster, name string) textKey[serviceDetail] {
@@ -119,7 +121,7 @@ func detailAction(b func(k *KeyMap) key.Binding, open func(d actions.Deps, clust
 // deploymentBar is the width of a deployment's progress bar.
 const deploymentBar = 20
 
-func renderServiceDetail(e *env, d serviceDetail, width int) []string {
+func renderServiceDetail(e *env, d serviceDetail, width int, nums *serviceNumbers) []string {
 	st := e.st
 	s := d.svc
 	now := e.now()
@@ -154,9 +156,11 @@ func renderServiceDetail(e *env, d serviceDetail, width int) []string {
 		field(e, "Load balancers", lw, orDash(strings.Join(lbs, ", "))),
 		field(e, "Placement", lw, orDash(strings.Join(placement, ", "))),
 		field(e, "Created", lw, ago(now, s.CreatedAt)),
-		"",
-		section(e, "Deployments"),
 	}
+	if nums != nil {
+		out = append(out, renderServiceNumbers(e, nums, s, width)...)
+	}
+	out = append(out, "", section(e, "Deployments"))
 	for _, dep := range s.Deployments {
 		state := dep.RolloutState
 		if state == "" {

@@ -22,12 +22,48 @@ var serviceColumns = []table.Column{
 	{Title: "DESIRED", Right: true},
 	{Title: "RUNNING", Right: true},
 	{Title: "PENDING", Right: true},
+	{Title: "CPU 1h", Min: 11, Max: 11, Hide: 3},
+	{Title: "MEM 1h", Min: 11, Max: 11, Hide: 6},
 	{Title: "ROLLOUT", Max: 28},
 	{Title: "TASKDEF", Max: 30, Hide: 3},
 	{Title: "LAUNCH", Hide: 7},
 	{Title: "MIN/MAX%", Hide: 4},
 	{Title: "LB", Max: 24, Hide: 5},
 	{Title: "LAST EVENT", Flex: true, Min: 12, Hide: 2},
+}
+
+// serviceMetricQueries are a service's CPU and memory utilisation (AWS/ECS
+// by ClusterName and ServiceName, which ECS publishes without Container
+// Insights).
+func serviceMetricQueries(s model.Service) []model.MetricQuery {
+	cluster := clusterOf(s)
+	return []model.MetricQuery{
+		model.ServiceMetric(model.MetricCPUUtilization, cluster, s.Name),
+		model.ServiceMetric(model.MetricMemoryUtilization, cluster, s.Name),
+	}
+}
+
+// clusterOf is the name of a service's cluster, as CloudWatch's
+// ClusterName dimension spells it.
+func clusterOf(s model.Service) string {
+	if s.ClusterARN != "" {
+		return model.ResourceID(s.ClusterARN)
+	}
+	// ECS names the service's cluster in its ARN: …:service/CLUSTER/NAME.
+	if parts := strings.Split(s.ARN, "/"); len(parts) == 3 {
+		return parts[1]
+	}
+	return ""
+}
+
+// serviceMetricCell is a service's utilisation now and over the last hour.
+func serviceMetricCell(ms *metricStore, s model.Service, metric string, now time.Time) table.Cell {
+	if ms == nil {
+		return table.Cell{Text: "–", Tone: theme.ToneMuted}
+	}
+	q := model.ServiceMetric(metric, clusterOf(s), s.Name)
+	text, sort, tone := pctCell(ms.reading(q, now, noServiceData), 6)
+	return table.Cell{Text: text, Sort: sort, Tone: tone}
 }
 
 // tdShort is family:revision from a task definition ARN.
@@ -70,7 +106,13 @@ func rolloutSummary(s model.Service, now time.Time) table.Cell {
 
 // serviceRow renders and diagnoses a service: running below desired is
 // yellow, nothing running while something is desired is red.
-func serviceRow(_ *env, s model.Service, now time.Time) table.Row {
+func serviceRow(e *env, s model.Service, now time.Time) table.Row {
+	return serviceRowWith(e, s, now, nil)
+}
+
+// serviceRowWith is serviceRow with the service's CPU and memory from the
+// page's metrics (nil: not fetched).
+func serviceRowWith(_ *env, s model.Service, now time.Time, ms *metricStore) table.Row {
 	running := table.Cell{Text: itoa(s.RunningCount)}
 	switch {
 	case s.DesiredCount > 0 && s.RunningCount == 0:
@@ -123,6 +165,8 @@ func serviceRow(_ *env, s model.Service, now time.Time) table.Row {
 		{Text: itoa(s.DesiredCount)},
 		running,
 		pending,
+		serviceMetricCell(ms, s, model.MetricCPUUtilization, now),
+		serviceMetricCell(ms, s, model.MetricMemoryUtilization, now),
 		rolloutSummary(s, now),
 		{Text: tdShort(s.TaskDefinitionARN)},
 		{Text: clean(launch)},
@@ -160,6 +204,7 @@ func (p *servicesPage) LogTarget() (logTarget, bool) {
 
 func newServicesPage(e *env, cluster string) *servicesPage {
 	p := &servicesPage{cluster: cluster}
+	store := &metricStore{}
 	p.listPage = newListPage(e, listSpec[model.Service]{
 		title:   "services(" + clean(cluster) + ")",
 		noun:    "services",
@@ -183,7 +228,11 @@ func newServicesPage(e *env, cluster string) *servicesPage {
 				return b.DescribeServices(ctx, cluster, ids)
 			},
 		},
-		row: serviceRow,
+		row: func(e *env, s model.Service, now time.Time) table.Row {
+			return serviceRowWith(e, s, now, store)
+		},
+		metrics: func(s model.Service) []model.MetricQuery { return serviceMetricQueries(s) },
+		store:   store,
 		enter: func(e *env, s model.Service) page.Page {
 			return newServiceTasksPage(e, cluster, s.Name)
 		},

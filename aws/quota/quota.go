@@ -26,7 +26,11 @@ const (
 	EC2Read         Bucket = "ec2:read"
 	AutoScalingRead Bucket = "autoscaling:read"
 	ELBRead         Bucket = "elasticloadbalancing:read"
-	AppScalingRead  Bucket = "application-autoscaling:read"
+	// CloudWatchRead is GetMetricData (50 transactions per second per
+	// account and region); AppScalingRead is Application Auto Scaling's
+	// describes. The console asks either at most once a minute per screen.
+	CloudWatchRead Bucket = "cloudwatch:read"
+	AppScalingRead Bucket = "application-autoscaling:read"
 )
 
 // Spec is a token bucket: Burst tokens at most, refilled at Rate per second.
@@ -76,7 +80,8 @@ var ecsOps = map[string]Bucket{
 func OfECS(op string) Bucket { return ecsOps[op] }
 
 // Of returns the bucket of an operation of a service ("ecs", "ec2",
-// "autoscaling", "elasticloadbalancing", "application-autoscaling"): ECS's table, else the service's
+// "autoscaling", "elasticloadbalancing", "cloudwatch",
+// "application-autoscaling"): ECS's table, else the service's
 // read bucket for its Describe and List calls. "" when unknown.
 func Of(service, op string) Bucket {
 	switch service {
@@ -93,6 +98,10 @@ func Of(service, op string) Bucket {
 	case "elasticloadbalancing":
 		if isRead(op) {
 			return ELBRead
+		}
+	case "cloudwatch":
+		if op == "GetMetricData" {
+			return CloudWatchRead
 		}
 	case "application-autoscaling":
 		if isRead(op) {

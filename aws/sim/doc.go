@@ -120,6 +120,20 @@
 // capacity.go, instance refresh (checkpoints, cancel, rollback) in
 // refresh.go, each with the rules it follows.
 //
+// # Metrics and Application Auto Scaling
+//
+// At every minute boundary the world records CloudWatch datapoints from its
+// state (metrics.go): each service's CPU and memory utilisation from its
+// load (SetServiceLoad; a light one otherwise) spread over its running
+// tasks, each instance's EC2 CPU (every 5 minutes) and, with
+// SetContainerInsights, its Container Insights CPU and memory, and each
+// target group's requests, target 5xx (only minutes that had some) and
+// response time. GetMetricData aggregates them into any period and
+// statistic; absent data stays absent. Application Auto Scaling acts on the
+// world once a minute (appscaling.go): scheduled actions, a desired count
+// outside [min, max] set back by the dynamic policies, and target tracking
+// on CPU, memory or requests per target.
+//
 // # Logs
 //
 // Containers with the awslogs driver write to group awslogs-group, stream

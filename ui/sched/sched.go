@@ -155,7 +155,7 @@ func New(o Options) (*Scheduler, error) {
 	for b, spec := range quota.ECS {
 		s.budgets[b] = newBudget(spec.Rate*o.Share, max(int(float64(spec.Burst)*o.Share), 1))
 	}
-	for _, b := range []quota.Bucket{quota.EC2Read, quota.AutoScalingRead, quota.ELBRead, quota.AppScalingRead} {
+	for _, b := range []quota.Bucket{quota.EC2Read, quota.AutoScalingRead, quota.ELBRead, quota.CloudWatchRead, quota.AppScalingRead} {
 		s.budgets[b] = newBudget(o.OtherRate, max(int(o.OtherRate), 1))
 	}
 	return s, nil

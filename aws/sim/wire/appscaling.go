@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecstui/ecstui/aws/quota"
 	"github.com/ecstui/ecstui/aws/sim/simapi"
 	"github.com/ecstui/ecstui/model"
 )
@@ -32,10 +33,10 @@ func aasOp(bucket string, h func(s *Server, body []byte) (any, error)) jsonOp {
 }
 
 var aasOps = map[string]jsonOp{
-	"DescribeScalableTargets":   aasOp("application-autoscaling:read", aasDescribeTargets),
-	"DescribeScalingPolicies":   aasOp("application-autoscaling:read", aasDescribePolicies),
-	"DescribeScalingActivities": aasOp("application-autoscaling:read", aasDescribeActivities),
-	"DescribeScheduledActions":  aasOp("application-autoscaling:read", aasDescribeScheduled),
+	"DescribeScalableTargets":   aasOp(string(quota.AppScalingRead), aasDescribeTargets),
+	"DescribeScalingPolicies":   aasOp(string(quota.AppScalingRead), aasDescribePolicies),
+	"DescribeScalingActivities": aasOp(string(quota.AppScalingRead), aasDescribeActivities),
+	"DescribeScheduledActions":  aasOp(string(quota.AppScalingRead), aasDescribeScheduled),
 	"RegisterScalableTarget":    aasOp("application-autoscaling:mutate", aasRegisterTarget),
 	"PutScalingPolicy":          aasOp("application-autoscaling:mutate", aasPutPolicy),
 	"PutScheduledAction":        aasOp("application-autoscaling:mutate", aasPutScheduled),

@@ -8,12 +8,13 @@ import (
 
 	"github.com/aws/smithy-go/encoding/cbor"
 
+	"github.com/ecstui/ecstui/aws/quota"
 	"github.com/ecstui/ecstui/aws/sim/simapi"
 	"github.com/ecstui/ecstui/model"
 )
 
 var cloudwatchOps = map[string]cborOp{
-	"GetMetricData": {"cloudwatch:get-metric-data", cwGetMetricData},
+	"GetMetricData": {string(quota.CloudWatchRead), cwGetMetricData},
 }
 
 // CloudWatch's GetMetricData rules, enforced as the service does.

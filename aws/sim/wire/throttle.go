@@ -26,8 +26,8 @@ var bucketSpecs = func() map[string]quota.Spec {
 		"ec2:read":                  {Burst: 100, Rate: 50},
 		"elasticloadbalancing:read": {Burst: 100, Rate: 50},
 		// GetMetricData: 50 transactions per second per account and region.
-		"cloudwatch:get-metric-data":     {Burst: 50, Rate: 50},
-		"application-autoscaling:read":   {Burst: 50, Rate: 20},
+		string(quota.CloudWatchRead):     {Burst: 50, Rate: 50},
+		string(quota.AppScalingRead):     {Burst: 50, Rate: 20},
 		"application-autoscaling:mutate": {Burst: 20, Rate: 5},
 	}
 	for b, s := range quota.ECS {
