@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/ecstui/ecstui/aws/quota"
 	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/textsafe"
 	"github.com/ecstui/ecstui/ui/actions"
 	"github.com/ecstui/ecstui/ui/page"
 	"github.com/ecstui/ecstui/ui/sched"
@@ -292,7 +292,9 @@ func taskDefJSON(td model.TaskDefinition) string {
 	for _, pc := range td.PlacementConstraints {
 		j.PlacementConstraints = append(j.PlacementConstraints, jsonPlacement{Type: pc.Type, Expression: pc.Expression})
 	}
-	b, err := json.MarshalIndent(j, "", "  ")
+	// Escaped like every JSON ecstui shows: controls and bidi characters in
+	// names and images appear as \uXXXX, exactly and harmlessly.
+	b, err := textsafe.MarshalJSON(j, true)
 	if err != nil {
 		return err.Error()
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -236,12 +235,10 @@ func (e *Env) sessionFailed(p ops.ExecPlan, res ops.Result) error {
 // printCheck prints the readiness check; not ready exits 1.
 func (e *Env) printCheck(s *Session, r ops.Readiness) error {
 	if s.JSON {
-		enc := json.NewEncoder(e.out())
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(struct {
+		if err := textsafe.WriteJSON(e.out(), struct {
 			ops.Readiness
 			Ready bool `json:"ready"`
-		}{r, r.Ready()}); err != nil {
+		}{r, r.Ready()}, true); err != nil {
 			return err
 		}
 	} else {

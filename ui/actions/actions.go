@@ -313,7 +313,7 @@ func newDrainFlow(d Deps, cluster string, sel ops.Selection, batch int, title st
 		run: func(ctx context.Context, r *ops.Runner, p ops.Plan, extra any, ctl *control) ops.Result {
 			dp := extra.(drainPlan)
 			run := ops.NewDrainRunWith(dp.st, dp.sel, dp.o, r.Clock(), d.Context)
-			ctl.drainID = run.ID
+			ctl.drainID.Store(run.ID)
 			return r.Drain(ctx, d.API, p, run, ops.DrainControl{Paused: ctl.paused.Load})
 		},
 		board: boardDrain,
@@ -375,7 +375,7 @@ func NewResumeDrain(d Deps, id string) page.Page {
 		},
 		run: func(ctx context.Context, r *ops.Runner, p ops.Plan, extra any, ctl *control) ops.Result {
 			run := extra.(*ops.DrainRun)
-			ctl.drainID = run.ID
+			ctl.drainID.Store(run.ID)
 			return r.Drain(ctx, d.API, p, run, ops.DrainControl{Paused: ctl.paused.Load})
 		},
 		board: boardDrain,

@@ -54,10 +54,16 @@ func (fl field) valueFrom(input string) string {
 	return input
 }
 
-// control is shared between a running executor and its board.
+// control is shared between a running executor and its board: the
+// executor's goroutine writes, the board reads.
 type control struct {
 	paused  atomic.Bool
-	drainID string
+	drainID atomic.Value // string: the drain run's id, once known
+}
+
+func (c *control) drainIDText() string {
+	s, _ := c.drainID.Load().(string)
+	return s
 }
 
 // spec is what one action contributes to the generic flow.

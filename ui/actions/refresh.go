@@ -67,7 +67,7 @@ func NewRollout(d Deps, cluster string, sel ops.Selection) page.Page {
 				return r.StartRefresh(ctx, d.API, p, ops.WatchFor(ro.st, p, ro.ro.StopStandalone))
 			}
 			run := ops.NewDrainRunWith(ro.st, ro.sel, ro.drain, r.Clock(), d.Context)
-			ctl.drainID = run.ID
+			ctl.drainID.Store(run.ID)
 			return r.Drain(ctx, d.API, p, run, ops.DrainControl{Paused: ctl.paused.Load})
 		},
 		board:    boardDrain,

@@ -270,7 +270,7 @@ func (f *flow) boardLines(st *theme.Styles) []string {
 	case boardRollout:
 		l = append(l, rolloutLines(st, b)...)
 	case boardDrain:
-		l = append(l, drainLines(st, b, f.ctl.drainID, f.result != nil && f.result.OK())...)
+		l = append(l, drainLines(st, b, f.ctl.drainIDText(), f.result != nil && f.result.OK())...)
 	case boardDaemon:
 		l = append(l, daemonLines(st, b)...)
 	case boardRefresh:
