@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -162,9 +163,27 @@ func walkConsole(t *testing.T, h *harness, strict bool, check func(step string))
 		{name: "task definition", keys: []string{"enter"}},
 		{name: "daemon start plan", from: "revisions(", keys: []string{"E"}, crumb: "daemon start "},
 		{name: "cluster port map", from: "revisions(", keys: []string{":ports", "enter"}, crumb: "ports("},
+		{name: "stopped tasks of the cluster", keys: []string{":stopped", "enter"}, crumb: "stopped("},
+		{name: "exec readiness", from: "clusters", keys: []string{"enter", ":tasks", "enter", "X"}},
+		{name: "port forwards", from: "clusters", keys: []string{":forwards", "enter"}},
+		{name: "pulse", keys: []string{":pulse", "enter"}, crumb: "pulse"},
 		{name: "contexts", keys: []string{":ctx", "enter"}, crumb: "contexts"},
 		{name: "help", keys: []string{"?"}},
 		{name: "command line", keys: []string{"esc", ":", "svc"}},
+	}
+	// Every command of the console is visited: a new view is a new channel.
+	visited := map[string]bool{"quit": true, "quit!": true, "help": true, "logs": true, "clusters": true, "services": true}
+	for _, s := range steps {
+		for _, k := range s.keys {
+			if name, ok := strings.CutPrefix(k, ":"); ok && name != "" {
+				visited[strings.Fields(name)[0]] = true
+			}
+		}
+	}
+	for _, c := range commands() {
+		if !visited[c.name] && !slices.ContainsFunc(c.aliases, func(a string) bool { return visited[a] }) {
+			t.Errorf("the walk never visits :%s", c.name)
+		}
 	}
 	for _, s := range steps {
 		if s.from != "" {
