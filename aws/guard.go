@@ -20,7 +20,7 @@ var readOperations = map[string]map[string]bool{
 		"GetLogEvents", "StartLiveTail"),
 	"Auto Scaling": set("DescribeAutoScalingGroups", "DescribeAutoScalingInstances",
 		"DescribeLifecycleHooks", "DescribeInstanceRefreshes", "DescribeScalingActivities"),
-	"EC2":                       set("DescribeInstances"),
+	"EC2":                       set("DescribeInstances", "DescribeRegions"),
 	"IAM":                       set("SimulatePrincipalPolicy"), // the exec readiness check
 	"Elastic Load Balancing v2": set("DescribeTargetGroups", "DescribeTargetHealth"),
 	"CloudWatch":                set("GetMetricData"),

@@ -52,7 +52,13 @@ type Context struct {
 	AllowExecInReadOnly bool `json:"allowExecInReadOnly"`
 	// ExecCommand is what exec runs in a container (default /bin/sh).
 	ExecCommand string `json:"execCommand,omitempty"`
+	// Regions widens the pulse to these regions of the context's account
+	// ([RegionsAll]: every region the account has enabled).
+	Regions []string `json:"regions,omitempty"`
 }
+
+// RegionsAll in a context's regions means every enabled region.
+const RegionsAll = "all"
 
 // DefaultExecCommand is the command exec runs when a context names none.
 const DefaultExecCommand = "/bin/sh"

@@ -105,6 +105,9 @@ func TestLoadInvalid(t *testing.T) {
 		{"bad endpoint", "contexts:\n  - name: a\n    endpointURL: localhost\n", "contexts[0].endpointURL", 3, "not an http(s) URL"},
 		{"unknown current context", "contexts:\n  - name: a\ncurrentContext: b\n", "currentContext", 3, `no context named "b"`},
 		{"not a mapping", "- a\n- b\n", "(document)", 1, "must be a mapping"},
+		{"regions not all", "contexts:\n  - name: a\n    regions: every\n", "contexts[0].regions", 3, "must be all or a list of regions"},
+		{"bad region", "contexts:\n  - name: a\n    regions: [eu-west-1, Frankfurt]\n", "contexts[0].regions", 3, `"Frankfurt" is not a region name`},
+		{"bad start screen", "startScreen: home\n", "startScreen", 1, "not a start screen (pulse or clusters)"},
 		{"broken yaml", "contexts: [\n", "(document)", 0, "not valid YAML"},
 	}
 	for _, tt := range tests {
@@ -316,5 +319,23 @@ func TestDefaultPath(t *testing.T) {
 		if got := DefaultPath(func(k string) string { return tt.env[k] }); got != tt.want {
 			t.Errorf("DefaultPath(%v) = %q, want %q", tt.env, got, tt.want)
 		}
+	}
+}
+
+func TestContextRegions(t *testing.T) {
+	dir := isolate(t)
+	writeConfig(t, dir, "contexts:\n  - name: a\n    regions: all\n  - name: b\n    region: eu-west-1\n    regions: [eu-west-1, us-east-2]\nstartScreen: clusters\n")
+	c, err := Load(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Contexts[0].Regions; len(got) != 1 || got[0] != RegionsAll {
+		t.Errorf("regions: all read as %v", got)
+	}
+	if got := c.Contexts[1].Regions; len(got) != 2 || got[1] != "us-east-2" {
+		t.Errorf("regions list read as %v", got)
+	}
+	if c.StartScreen != "clusters" {
+		t.Errorf("start screen %q", c.StartScreen)
 	}
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,7 +41,7 @@ const (
 	keyColors   = "colors"
 )
 
-var contextKeys = []string{"name", "profile", "region", "cluster", "readOnly", "production", "endpointURL", "allowExecInReadOnly", "execCommand"}
+var contextKeys = []string{"name", "profile", "region", "cluster", "readOnly", "production", "endpointURL", "allowExecInReadOnly", "execCommand", "regions"}
 
 // topKeys lists the top-level keys the file may use: the contexts, the
 // top-level scalars, the sections holding the others, keys and colors.
@@ -193,6 +194,35 @@ func (ch *checker) boolean(v *yaml.Node, key string) (bool, error) {
 	return b, nil
 }
 
+// regions reads a context's regions: "all" (every region the account has
+// enabled) or a list of region names.
+func (ch *checker) regions(v *yaml.Node, key string) ([]string, error) {
+	if v.Kind == yaml.ScalarNode {
+		if strings.TrimSpace(v.Value) != "all" {
+			return nil, ch.errf(v, key, "must be all or a list of regions ([eu-west-1, us-east-1])")
+		}
+		return []string{RegionsAll}, nil
+	}
+	if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
+		return nil, ch.errf(v, key, "must be all or a list of regions ([eu-west-1, us-east-1])")
+	}
+	var out []string
+	for _, item := range v.Content {
+		r, err := ch.str(item, key)
+		if err != nil {
+			return nil, err
+		}
+		if !regionName.MatchString(r) {
+			return nil, ch.errf(item, key, "%q is not a region name (like eu-west-1)", r)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// regionName is the shape of an AWS region name.
+var regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+
 func (ch *checker) contexts(v *yaml.Node) error {
 	if v.Kind != yaml.SequenceNode {
 		return ch.errf(v, "contexts", "must be a list of contexts (- name: …)")
@@ -236,6 +266,8 @@ func (ch *checker) contexts(v *yaml.Node) error {
 				if err == nil && strings.TrimSpace(c.ExecCommand) == "" {
 					err = ch.errf(val, key, "must not be empty (leave it out for %s)", DefaultExecCommand)
 				}
+			case "regions":
+				c.Regions, err = ch.regions(val, key)
 			case "endpointURL":
 				c.EndpointURL, err = ch.str(val, key)
 				if err == nil {

@@ -27,6 +27,7 @@ func commands() []command {
 		{name: "ctx", aliases: []string{"context", "contexts"}, args: "[name]", help: "list or switch AWS contexts", run: cmdCtx},
 		{name: "pulse", aliases: []string{"pu"}, help: "what is broken now, in every cluster of every context", run: cmdPulse},
 		{name: "clusters", aliases: []string{"cl"}, help: "clusters", run: cmdClusters},
+		{name: "region", aliases: []string{"regions"}, args: "[name]", help: "list the account's regions, or switch to one", run: cmdRegion},
 		{name: "services", aliases: []string{"svc"}, args: "[cluster]", help: "services of the cluster", run: cmdClusterPage(newServicesPageP)},
 		{name: "tasks", aliases: []string{"task"}, args: "[service]", help: "running tasks (of a service)", run: cmdTasks},
 		{name: "stopped", aliases: []string{"st", "exits"}, args: "[service]", help: "stopped tasks and why they died (of a service)", run: cmdStopped},

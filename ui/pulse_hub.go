@@ -29,8 +29,10 @@ const pulseClustersEvery = time.Minute
 // pulseSource is one context and region the pulse reads.
 type pulseSource struct {
 	ctx        Context // Region set
-	env        *env    // nil until connected
-	own        bool    // env is the pulse's own (not the console's current one)
+	expandAll  bool    // regions: all — add a source per enabled region once connected
+	expanding  bool
+	env        *env // nil until connected
+	own        bool // env is the pulse's own (not the console's current one)
 	connecting bool
 	err        error // connecting or listing clusters failed
 	listed     bool
@@ -67,9 +69,73 @@ func newPulseHub(r *root) *pulseHub {
 	r.ids++
 	h.owner = r.ids
 	for _, c := range r.d.Contexts {
-		h.sources = append(h.sources, &pulseSource{ctx: c})
+		switch {
+		case c.Base != "": // a region switched to, not a configured context
+		case len(c.Regions) == 1 && c.Regions[0] == RegionsAll:
+			h.sources = append(h.sources, &pulseSource{ctx: c, expandAll: true})
+		case len(c.Regions) > 0:
+			for _, reg := range c.Regions {
+				h.sources = append(h.sources, &pulseSource{ctx: c.inRegion(reg)})
+			}
+		default:
+			h.sources = append(h.sources, &pulseSource{ctx: c})
+		}
 	}
 	return h
+}
+
+// pulseRegionsMsg is the reply to listing a regions: all context's regions.
+type pulseRegionsMsg struct {
+	src     string
+	regions []string
+	err     error
+}
+
+// expand lists the regions of a regions: all context once it is connected.
+func (h *pulseHub) expand(s *pulseSource) tea.Cmd {
+	if !s.expandAll || s.expanding || s.env == nil {
+		return nil
+	}
+	rr, ok := s.env.backend.(regionReader)
+	if !ok {
+		s.expandAll = false
+		return nil
+	}
+	s.expanding = true
+	id, ctx := s.id(), s.env.ctx
+	return func() tea.Msg {
+		c, cancel := context.WithTimeout(ctx, connectTimeout)
+		defer cancel()
+		rs, err := rr.Regions(c)
+		return pulseRegionsMsg{src: id, regions: rs, err: err}
+	}
+}
+
+// regions adds a source for each region of a regions: all context.
+func (h *pulseHub) regions(m pulseRegionsMsg) tea.Cmd {
+	s := h.source(m.src)
+	if s == nil {
+		return nil
+	}
+	s.expanding = false
+	if m.err != nil {
+		s.err = m.err
+		return nil
+	}
+	s.expandAll = false
+	var cmds []tea.Cmd
+	for _, reg := range m.regions {
+		c := s.ctx.inRegion(reg)
+		if reg == s.ctx.Region || h.source((&pulseSource{ctx: c}).id()) != nil {
+			continue
+		}
+		ns := &pulseSource{ctx: c}
+		h.sources = append(h.sources, ns)
+		if h.active {
+			cmds = append(cmds, h.connect(ns))
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 // setCurrent points the current context's source at the console's env: the
@@ -114,7 +180,7 @@ func (h *pulseHub) show() tea.Cmd {
 			cmds = append(cmds, h.connect(s))
 			continue
 		}
-		cmds = append(cmds, s.env.setNeeds(h.owner, h.needs(s)))
+		cmds = append(cmds, s.env.setNeeds(h.owner, h.needs(s)), h.expand(s))
 	}
 	return tea.Batch(cmds...)
 }
@@ -186,7 +252,7 @@ func (h *pulseHub) connected(m pulseConnectedMsg) tea.Cmd {
 	if !h.active {
 		return nil
 	}
-	return s.env.setNeeds(h.owner, h.needs(s))
+	return tea.Batch(s.env.setNeeds(h.owner, h.needs(s)), h.expand(s))
 }
 
 // needs are one source's reads: its cluster list, and each cluster.

@@ -310,3 +310,70 @@ func TestPortMapShowsAWSVPCAndFargate(t *testing.T) {
 	h.contains("8080 (eni)")
 	h.contains("awsvpc")
 }
+
+// regionsBackend is a fake account with several enabled regions.
+type regionsBackend struct {
+	*fakeBackend
+	regions []string
+}
+
+func (b regionsBackend) Regions(context.Context) ([]string, error) { return b.regions, nil }
+
+// TestRegionPicker: :region lists the account's regions and enter switches
+// the current context there (prod@eu-central-1), with no config entry.
+func TestRegionPicker(t *testing.T) {
+	fb := fixtureBackend()
+	var asked []Context
+	h := newHarness(t, fb, func(d *Deps) {
+		d.Connect = func(_ context.Context, c Context) (Backend, error) {
+			asked = append(asked, c)
+			return regionsBackend{fb, []string{"eu-central-1", "us-east-1", "us-west-2"}}, nil
+		}
+	})
+	h.keys(":region", "enter")
+	h.contains("eu-central-1")
+	h.contains("current")
+	h.keys("g", "enter")
+	c := asked[len(asked)-1]
+	if c.Name != "prod@eu-central-1" || c.Region != "eu-central-1" || c.Profile != "ops" || c.Base != "prod" {
+		t.Fatalf("switched to %+v", c)
+	}
+	if h.r.env.conn.Region != "eu-central-1" {
+		t.Errorf("current region %s", h.r.env.conn.Region)
+	}
+	h.contains("region eu-central-1")
+	// Back to the context's own region: its own entry, not a new one.
+	n := len(h.r.d.Contexts)
+	h.keys(":region us-east-1", "enter")
+	if c := asked[len(asked)-1]; c.Name != "prod" || len(h.r.d.Contexts) != n {
+		t.Errorf("back to us-east-1: %+v (%d contexts, was %d)", c, len(h.r.d.Contexts), n)
+	}
+}
+
+// TestPulseRegionsAll: a context with regions: all gets a pulse source per
+// region its account has enabled, each its own budget.
+func TestPulseRegionsAll(t *testing.T) {
+	fb := fixtureBackend()
+	h := newHarness(t, fb, func(d *Deps) {
+		d.Contexts = []Context{{Name: "prod", Region: "us-east-1", Regions: []string{RegionsAll}}, {Name: "dev", Regions: []string{"eu-west-1", "eu-west-2"}}}
+		d.StartScreen = StartPulse
+		d.Connect = func(_ context.Context, c Context) (Backend, error) {
+			return regionsBackend{fb, []string{"ap-south-1", "us-east-1"}}, nil
+		}
+	})
+	var ids []string
+	envs := map[*env]bool{}
+	for _, s := range h.r.pulse.sources {
+		ids = append(ids, s.id())
+		if s.env != nil {
+			envs[s.env] = true
+		}
+	}
+	want := "prod@us-east-1 dev@eu-west-1@eu-west-1 dev@eu-west-2@eu-west-2 prod@ap-south-1@ap-south-1"
+	if strings.Join(ids, " ") != want {
+		t.Errorf("sources %v\nwant    %s", ids, want)
+	}
+	if len(envs) != 4 {
+		t.Errorf("%d schedulers for 4 regions", len(envs))
+	}
+}

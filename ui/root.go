@@ -409,6 +409,13 @@ func (r *root) update(msg tea.Msg) tea.Cmd {
 		return r.broadcast(msg)
 	case pulseActionMsg:
 		return r.pulseAction(msg.f)
+	case switchRegionMsg:
+		return r.switchRegion(msg.region)
+	case pulseRegionsMsg:
+		if r.pulse == nil {
+			return nil
+		}
+		return r.pulse.regions(msg)
 	case pulseConnectedMsg:
 		if r.pulse == nil {
 			return nil

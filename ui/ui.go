@@ -59,6 +59,26 @@ type Context struct {
 	// forwarding sessions; ExecCommand is what exec runs (default /bin/sh).
 	AllowExecInReadOnly bool
 	ExecCommand         string
+	// Regions widens the pulse to these regions of the account (["all"]:
+	// every enabled region). Base names the context a region was switched
+	// to from (:region, a pulse line of another region): "prod@eu-west-2"
+	// is prod in eu-west-2, no config entry needed.
+	Regions []string
+	Base    string
+}
+
+// RegionsAll in a context's Regions means every region the account enabled.
+const RegionsAll = "all"
+
+// inRegion is the context c in another region, named base@region.
+func (c Context) inRegion(region string) Context {
+	base := firstNonEmpty(c.Base, c.Name)
+	if region == c.Region && c.Base == "" {
+		return c
+	}
+	d := c
+	d.Name, d.Region, d.Base, d.Regions = base+"@"+region, region, base, nil
+	return d
 }
 
 // Backend is what the console reads. *aws.Client satisfies it.

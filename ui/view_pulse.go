@@ -147,9 +147,10 @@ func (p *pulsePage) act(f model.Finding) tea.Cmd {
 	if f.Context == p.env.conn.Name {
 		return func() tea.Msg { return pulseActionMsg{f: f} }
 	}
-	for i, c := range p.hub.r.d.Contexts {
-		if c.Name == f.Context {
-			return func() tea.Msg { return switchContextMsg{idx: i, then: open} }
+	for _, s := range p.hub.sources {
+		if s.ctx.Name == f.Context {
+			idx := p.hub.r.contextIndex(s.ctx)
+			return func() tea.Msg { return switchContextMsg{idx: idx, then: open} }
 		}
 	}
 	return page.Status("no context named "+clean(f.Context), true)

@@ -40,7 +40,7 @@ Exit status: 0 when nothing is wrong, 2 when something is (a warning or a
 critical line), 1 when nothing was found wrong but a context or cluster could
 not be read. The pulse only reads: its clients refuse every change.`,
 		Example: `  ecstui pulse
-  ecstui pulse --context prod,staging -o json
+  ecstui pulse --context prod,staging -o json   # a context with regions: all covers every enabled region
   ecstui --demo pulse
   ecstui pulse >/dev/null || page-oncall   # a cron check`,
 		Args: cobra.NoArgs,
@@ -91,14 +91,56 @@ func pulseSources(ctx context.Context, app *App) ([]pulse.Source, error) {
 		ctxs = picked
 	}
 	var out []pulse.Source
-	for _, c := range ctxs {
+	add := func(c config.Context) (*aws.Client, error) {
 		cl, err := connect(ctx, c)
 		if err != nil {
 			return nil, fmt.Errorf("context %s: %w", c.Name, err)
 		}
 		out = append(out, pulse.Source{Context: c.Name, Region: cl.Region(), Reader: cl})
+		return cl, nil
+	}
+	for _, c := range ctxs {
+		switch {
+		case len(c.Regions) == 1 && c.Regions[0] == config.RegionsAll:
+			cl, err := add(c)
+			if err != nil {
+				return nil, err
+			}
+			regions, err := cl.Regions(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("context %s: listing its regions: %w", c.Name, err)
+			}
+			for _, r := range regions {
+				if r != cl.Region() {
+					if _, err := add(inRegion(c, r)); err != nil {
+						return nil, err
+					}
+				}
+			}
+		case len(c.Regions) > 0:
+			for _, r := range c.Regions {
+				if _, err := add(inRegion(c, r)); err != nil {
+					return nil, err
+				}
+			}
+		default:
+			if _, err := add(c); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return out, nil
+}
+
+// inRegion is a context's account in another region, named base@region as
+// the console names it.
+func inRegion(c config.Context, region string) config.Context {
+	if region == c.Region {
+		return c
+	}
+	d := c
+	d.Name, d.Region, d.Regions = c.Name+"@"+region, region, nil
+	return d
 }
 
 func contextNames(cs []config.Context) string {

@@ -79,6 +79,13 @@ func TestPulseCommandExitCodes(t *testing.T) {
 	if err != nil || !strings.Contains(out, "nothing wrong in 1 clusters") {
 		t.Fatalf("healthy: %v\n%s", err, out)
 	}
+	// regions: all covers every region the account enabled (the simulator
+	// serves one per endpoint).
+	write("contexts:\n  - name: healthy\n    region: us-east-1\n    regions: all\n    endpointURL: " + url + "\n")
+	out, err = execute(t, "--config", cfg, "pulse")
+	if err != nil || !strings.Contains(out, "nothing wrong in 1 clusters") {
+		t.Fatalf("regions: all: %v\n%s", err, out)
+	}
 	write("contexts:\n  - name: healthy\n    region: us-east-1\n    endpointURL: " + url +
 		"\n  - name: gone\n    region: us-east-1\n    endpointURL: http://127.0.0.1:1\n")
 	out, err = execute(t, "--config", cfg, "pulse")

@@ -88,7 +88,7 @@ func startUI(ctx context.Context, cfg *config.Config, deps ui.Deps) error {
 func uiContext(c config.Context) ui.Context {
 	return ui.Context{Name: c.Name, Profile: c.Profile, Region: c.Region, Cluster: c.Cluster,
 		ReadOnly: c.ReadOnly, Production: c.Production, EndpointURL: c.EndpointURL,
-		AllowExecInReadOnly: c.AllowExecInReadOnly, ExecCommand: c.ExecCommandOrDefault()}
+		AllowExecInReadOnly: c.AllowExecInReadOnly, ExecCommand: c.ExecCommandOrDefault(), Regions: c.Regions}
 }
 
 func uiContexts(cs []config.Context) []ui.Context {
