@@ -36,6 +36,10 @@ var (
 	// one; at most what UpdateContainerInstancesState could ever be asked
 	// about in one plan.
 	DrainBatch = Limit{Name: "batch size", Flag: "--batch", Min: 1, Max: math.MaxInt32, Why: "instances drained at once"}
+	// RemotePort and LocalPort: TCP ports of a port forward; a local port of
+	// 0 asks for any free one.
+	RemotePort = Limit{Name: "remote port", Flag: "--remote-port", Min: 1, Max: 65535, Why: "a TCP port"}
+	LocalPort  = Limit{Name: "local port", Flag: "--local-port", Min: 0, Max: 65535, Why: "a TCP port, 0 for any free one"}
 )
 
 // String is the range as a person reads it.

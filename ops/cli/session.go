@@ -148,8 +148,8 @@ chosen; the local port is printed. ctrl+c ends the forward.`,
 	}
 	f.bind(cmd)
 	fl := cmd.Flags()
-	fl.IntVar(&in.RemotePort, "remote-port", 0, "port in the container (or on --host)")
-	fl.IntVar(&in.LocalPort, "local-port", 0, "local port on 127.0.0.1 (default: a free port)")
+	limitVar(fl, &in.RemotePort, ops.RemotePort, 0, "port in the container (or on --host)")
+	limitVar(fl, &in.LocalPort, ops.LocalPort, 0, "local port on 127.0.0.1 (default: a free port)")
 	fl.StringVar(&in.Host, "host", "", "forward to this host through the container (a database, an internal service)")
 	return cmd
 }
