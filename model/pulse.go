@@ -75,17 +75,19 @@ type PulseAction struct {
 	At          time.Time // logs: the stop time to read around
 }
 
-// Label is the action in a word or two, for the line and the CLI.
+// Label is the action in a word, for the line and the CLI: what enter
+// opens (the service, its stopped tasks, the port map, the instance where
+// drain and replace is, the logs).
 func (a PulseAction) Label() string {
 	switch a.Kind {
 	case ActOpenService:
-		return "open service"
+		return "service"
 	case ActStoppedTask:
-		return "stopped tasks"
+		return "stopped"
 	case ActPortMap:
-		return "port map"
+		return "ports"
 	case ActInstance:
-		return "instance/drain"
+		return "instance"
 	case ActLogs:
 		return "logs"
 	}

@@ -36,11 +36,11 @@ var pulseColumns = []table.Column{
 func severityCell(s model.Severity) table.Cell {
 	switch s {
 	case model.SeverityCritical:
-		return table.Cell{Text: "✗ crit", Tone: theme.ToneBad, Sort: "0"}
+		return table.Cell{Text: "✗", Tone: theme.ToneBad, Sort: "0"}
 	case model.SeverityWarning:
-		return table.Cell{Text: "▲ warn", Tone: theme.ToneWarn, Sort: "1"}
+		return table.Cell{Text: "▲", Tone: theme.ToneWarn, Sort: "1"}
 	}
-	return table.Cell{Text: "· info", Tone: theme.ToneInfo, Sort: "2"}
+	return table.Cell{Text: "·", Tone: theme.ToneInfo, Sort: "2"}
 }
 
 // sinceCell is how long ago the condition began; "≥" when only the pulse's
