@@ -168,6 +168,7 @@ func walkConsole(t *testing.T, h *harness, strict bool, check func(step string))
 		{name: "port forwards", from: "clusters", keys: []string{":forwards", "enter"}},
 		{name: "pulse", keys: []string{":pulse", "enter"}, crumb: "pulse"},
 		{name: "regions", keys: []string{":region", "enter"}, crumb: "regions("},
+		{name: "regions", keys: []string{":region", "enter"}},
 		{name: "contexts", keys: []string{":ctx", "enter"}, crumb: "contexts"},
 		{name: "help", keys: []string{"?"}},
 		{name: "command line", keys: []string{"esc", ":", "svc"}},
