@@ -184,7 +184,7 @@ func walkConsole(t *testing.T, h *harness, strict bool, check func(step string))
 	}
 	for _, c := range commands() {
 		if !visited[c.name] && !slices.ContainsFunc(c.aliases, func(a string) bool { return visited[a] }) {
-			t.Errorf("the walk never visits :%s", c.name)
+			t.Errorf("the walk never visits :%s: add a step to walkConsole (ui/hostile_test.go), so that the hostile-world and sparse-response tests cover it", c.name)
 		}
 	}
 	for _, s := range steps {
