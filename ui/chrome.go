@@ -148,18 +148,21 @@ func (r *root) refreshLabel() string {
 	return ""
 }
 
-// sweepPart says, for a list refreshed piecemeal, how old its oldest row is
-// and how much of the account's API budget the console spends: rows off
-// screen are only as fresh as the last full sweep, and sorting or
-// filtering works on them all.
+// sweepPart says how much of the account's API budget the console spends,
+// for every page that polls, and, for a list refreshed piecemeal, how old
+// its oldest row is: rows off screen are only as fresh as the last full
+// sweep, and sorting or filtering works on them all.
 func (r *root) sweepPart(s refreshState) string {
-	if s.Oldest.IsZero() || r.env == nil {
+	if r.env == nil || (!s.Polls && s.Oldest.IsZero()) {
 		return ""
 	}
 	st := r.st
 	b := r.env.budgetStatus()
-	out := st.Muted.Render(" · full sweep " + age(r.env.clock(), s.Oldest) + " ago · api " +
-		pct(b.InUse) + " of " + pct(b.Share))
+	var sweep string
+	if !s.Oldest.IsZero() {
+		sweep = " · full sweep " + age(r.env.clock(), s.Oldest) + " ago"
+	}
+	out := st.Muted.Render(sweep + " · api " + pct(b.InUse) + " of " + pct(b.Share))
 	if len(b.Throttled) > 0 {
 		out += st.Stale.Render(" · THROTTLED · backing off")
 	}

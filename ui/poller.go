@@ -195,10 +195,13 @@ type refreshState struct {
 	// Oldest is when the least recently refreshed row was fetched, for a
 	// list refreshed piecemeal (zero otherwise: every row is LastOK old).
 	Oldest time.Time
+	// Polls: the page is refreshed by the scheduler (not fetched once), so
+	// the header says what share of the budget is in use.
+	Polls bool
 }
 
 func (p *poller[T]) state() refreshState {
-	return refreshState{Loaded: p.loaded, Busy: p.env.loop.sched.State(p.key).Running && p.visible, LastOK: p.lastOK, Err: p.err}
+	return refreshState{Loaded: p.loaded, Busy: p.env.loop.sched.State(p.key).Running && p.visible, LastOK: p.lastOK, Err: p.err, Polls: !p.once}
 }
 
 // refresher is implemented by pages that refresh (k9s-style capability).
