@@ -45,6 +45,8 @@ type env struct {
 	labels instanceLabels
 	// providers are the capacity providers the clusters view shows (capacity.go).
 	providers providerCache
+	// store is what the pages know of the context's resources (store.go).
+	store *resourceStore
 }
 
 func (e *env) nextID() uint64 {

@@ -28,7 +28,10 @@ type listSpec[T any] struct {
 	cost func(n int) sched.Cost
 	// sweep, when set, refreshes the list piecemeal once a whole fetch
 	// costs more than the budget's burst (sweep.go).
-	sweep   *sweepSpec[T]
+	sweep *sweepSpec[T]
+	// share, when set, links the page to the context's store (store.go):
+	// it starts from what the store holds and fetches through it.
+	share   *listShare[T]
 	noun    string // "services", for loading and empty text
 	columns []table.Column
 	fetch   func(ctx context.Context, b Backend) ([]T, []model.Failure, error)
@@ -64,6 +67,10 @@ type listData[T any] struct {
 	items    []T
 	meta     any
 	failures []model.Failure
+	// reused: items taken from the store, with when they were fetched;
+	// listed: the scope was listed now (see scoped).
+	reused map[string]time.Time
+	listed bool
 }
 
 // listPage is a refreshing table of T. Pages embed it and are updated in
@@ -90,6 +97,11 @@ type listPage[T any] struct {
 
 	// side is the metrics need of the rows on screen (spec.metrics).
 	side *sideNeed
+	// seeded: the rows shown are the store's, older than the interval,
+	// while the first load runs; stamps are when the items fetched before
+	// the last reply were fetched (by id), for the sweep to start from.
+	seeded bool
+	stamps map[string]time.Time
 }
 
 func newListPage[T any](e *env, spec listSpec[T]) *listPage[T] {
@@ -112,7 +124,20 @@ func newListPage[T any](e *env, spec listSpec[T]) *listPage[T] {
 		}
 		return listData[T]{items: items, failures: fails}, nil
 	}, func(d listData[T], _ bool) sched.Cost { return cost(len(d.items)) })
-	if spec.stream != nil {
+	if spec.share != nil {
+		share := spec.share
+		p.poller.load = func(ctx context.Context, _ Backend) (listData[T], error) { return share.read(ctx, nil) }
+		p.poller.stream = func(ctx context.Context, _ Backend, emit func(listData[T])) (listData[T], error) {
+			var mu sync.Mutex
+			var got []T
+			return share.read(ctx, func(batch []T) {
+				mu.Lock()
+				defer mu.Unlock()
+				got = append(got, batch...)
+				emit(listData[T]{items: slices.Clone(got)})
+			})
+		}
+	} else if spec.stream != nil {
 		p.poller.stream = func(ctx context.Context, b Backend, emit func(listData[T])) (listData[T], error) {
 			var mu sync.Mutex
 			var got []T
@@ -139,7 +164,37 @@ func newListPage[T any](e *env, spec listSpec[T]) *listPage[T] {
 	return p
 }
 
-func (p *listPage[T]) Init() tea.Cmd { return p.fetch() }
+func (p *listPage[T]) Init() tea.Cmd {
+	p.seed()
+	return p.fetch()
+}
+
+// seed starts the page from what the store holds of its scope: loaded
+// when all of it was fetched within the interval (no first load), or
+// shown, marked with its age, while the first load runs.
+func (p *listPage[T]) seed() {
+	if p.spec.share == nil {
+		return
+	}
+	items, stamps, listedAt, ok := p.spec.share.seed()
+	if !ok {
+		return
+	}
+	oldest := listedAt
+	for _, at := range stamps {
+		if at.Before(oldest) {
+			oldest = at
+		}
+	}
+	p.items, p.stamps = items, stamps
+	if fresh(oldest, p.env.clock(), p.env.loop.sched.Interval()) {
+		p.data = listData[T]{items: items}
+		p.loaded, p.lastOK, p.dataAt = true, p.env.now(), oldest
+	} else {
+		p.seeded, p.lastOK = true, oldest
+	}
+	p.rebuildRows()
+}
 
 func (p *listPage[T]) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 	if ok, cmd := p.takeMetrics(msg); ok {
@@ -162,6 +217,11 @@ func (p *listPage[T]) update(msg tea.Msg) (page.Page, tea.Cmd) {
 	case fetchedMsg, partialMsg:
 		final, partial := p.receive(msg)
 		switch {
+		case partial && p.seeded:
+			// The store's rows stay until the whole answer replaces them.
+			if pm, ok := msg.(partialMsg); ok {
+				return nil, pm.next
+			}
 		case partial:
 			p.items = p.data.items
 			p.partialRows = true
@@ -173,6 +233,8 @@ func (p *listPage[T]) update(msg tea.Msg) (page.Page, tea.Cmd) {
 		case final:
 			if p.err == nil {
 				p.items, p.meta, p.failures = p.data.items, p.data.meta, p.data.failures
+				p.seeded = false
+				p.adoptRead(msg.(fetchedMsg).at)
 				p.rebuildRows()
 			}
 			// A first load that failed half-way shows no half list as if whole.
@@ -206,6 +268,56 @@ func (p *listPage[T]) update(msg tea.Msg) (page.Page, tea.Cmd) {
 		}
 	}
 	return nil, nil
+}
+
+// adoptRead records a whole read's answer (received at at) in the store
+// and notes when the items it took from the store were fetched.
+func (p *listPage[T]) adoptRead(at time.Time) {
+	p.stamps, p.dataAt = nil, time.Time{}
+	if p.spec.share == nil {
+		return
+	}
+	if at.IsZero() {
+		at = p.env.clock()
+	}
+	p.spec.share.record(p.data, at)
+	if len(p.data.reused) == 0 {
+		return
+	}
+	p.stamps = p.data.reused
+	p.dataAt = at
+	for _, t := range p.stamps {
+		if t.Before(p.dataAt) {
+			p.dataAt = t
+		}
+	}
+	if p.dataAt.Before(p.lastOK) {
+		p.lastOK = p.dataAt
+	}
+}
+
+// reseed takes, when the page is shown again, what other pages fetched
+// while it was covered: the store holds everything the page fetched and
+// anything fetched since, so the page shows the store's copy of its scope.
+func (p *listPage[T]) reseed() {
+	if p.spec.share == nil || !p.loaded {
+		return
+	}
+	items, stamps, listedAt, ok := p.spec.share.seed()
+	if !ok {
+		return
+	}
+	p.items, p.data.items, p.stamps = items, items, stamps
+	p.dataAt = listedAt
+	for _, at := range stamps {
+		if at.Before(p.dataAt) {
+			p.dataAt = at
+		}
+	}
+	if p.sw != nil {
+		p.sw.reseed(items, stamps)
+	}
+	p.refreshRows(nil)
 }
 
 // rowsMaxAge is how long rows re-rendered one by one may keep the ages
@@ -270,7 +382,7 @@ func (p *listPage[T]) headerLines() []string {
 }
 
 func (p *listPage[T]) View() string {
-	if p.partialRows && !p.loaded {
+	if (p.partialRows || p.seeded) && !p.loaded {
 		return joinBody(p.headerLines(), p.tbl.View(), p.height)
 	}
 	if !p.loaded {
@@ -317,9 +429,13 @@ func (p *listPage[T]) Refresh() tea.Cmd { return p.refresh() }
 func (p *listPage[T]) RefreshState() refreshState {
 	s := p.state()
 	s.Oldest = p.oldestRow()
+	s.Seeded = p.seeded && !p.loaded
 	return s
 }
-func (p *listPage[T]) Shown() tea.Cmd             { return tea.Batch(p.show(), p.showMetrics()) }
+func (p *listPage[T]) Shown() tea.Cmd {
+	p.reseed()
+	return tea.Batch(p.show(), p.showMetrics())
+}
 func (p *listPage[T]) Hidden()                    { p.hide(); p.hideMetrics() }
 func (p *listPage[T]) TableKeys() bool            { return true }
 func (p *listPage[T]) Counts() (shown, total int) { return p.tbl.Len(), p.tbl.Total() }
@@ -353,7 +469,7 @@ func (p *listPage[T]) piecemealNeeds() ([]sched.Need, bool) {
 			return nil, false
 		}
 		p.sw = newSweeper(*p.spec.sweep, p.spec.key+"#")
-		p.sw.adopt(p.items, p.env.clock())
+		p.sw.adopt(p.items, p.stamps, p.env.clock())
 	}
 	return p.sw.needs(p.env, p.items, p.tbl.OnScreen()), true
 }
@@ -373,8 +489,14 @@ func (p *listPage[T]) sweepReply(m fetchedMsg) tea.Cmd {
 		if len(p.items) == n {
 			changed = []int{}
 		}
+		if d.next == "" && p.spec.share != nil {
+			p.spec.share.listed(p.sw.listed, p.sw.started)
+		}
 	case sweepRows[T]:
 		p.items, changed = p.sw.applyRows(p.items, d, p.env.clock())
+		if p.spec.share != nil {
+			p.spec.share.rows(d.items, d.fails, p.env.clock())
+		}
 		if strings.Contains(m.key, "#rows:") {
 			p.lastOK = p.env.now()
 		}

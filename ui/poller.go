@@ -72,8 +72,13 @@ type poller[T any] struct {
 	loaded  bool
 	data    T
 	lastOK  time.Time // when the shown data was fetched
-	err     error     // the last run's error (data kept)
-	running uint64    // the run whose partials are accepted
+	// dataAt, when set, is when the oldest part of the shown data was
+	// fetched, when that is before the last reply (a part came from the
+	// store): the next refresh is due an interval after it.
+	dataAt  time.Time
+	err     error  // the last run's error (data kept)
+	running uint64 // the run whose partials are accepted
+	refetch bool   // the need stated now is the user's refresh
 }
 
 func newPoller[T any](e *env, key string, load func(ctx context.Context, b Backend) (T, error), cost func(T, bool) sched.Cost) poller[T] {
@@ -102,12 +107,19 @@ func (p *poller[T]) whole() sched.Need {
 	}
 	load, stream, b := p.load, p.stream, p.env.backend
 	run := func(ctx context.Context, emit func(any)) (any, error) { return load(ctx, b) }
+	if p.refetch {
+		run = func(ctx context.Context, emit func(any)) (any, error) { return load(withRefetch(ctx), b) }
+	}
 	if stream != nil && !p.loaded {
 		run = func(ctx context.Context, emit func(any)) (any, error) {
 			return stream(ctx, b, func(v T) { emit(v) })
 		}
 	}
-	return sched.Need{Key: p.key, Class: class, Cost: p.cost(p.data, p.loaded), Run: run}
+	n := sched.Need{Key: p.key, Class: class, Cost: p.cost(p.data, p.loaded), Run: run}
+	if p.loaded {
+		n.Since, n.DataAt = p.dataAt, p.dataAt
+	}
+	return n
 }
 
 // sync states the page's needs and starts what is due.
@@ -129,7 +141,10 @@ func (p *poller[T]) refresh() tea.Cmd {
 	if p.env.loop.sched.State(p.key).Running {
 		return nil
 	}
+	// The run the user asks for reads everything again (not the store).
+	p.refetch = true
 	p.env.setNeedsQuiet(p.owner, p.need())
+	p.refetch = false
 	p.env.loop.sched.Kick(p.key)
 	return p.env.pump()
 }
@@ -171,7 +186,9 @@ func (p *poller[T]) show() tea.Cmd {
 		return nil
 	}
 	p.env.setNeedsQuiet(p.owner, p.need())
-	p.env.loop.sched.Kick(p.key)
+	if !fresh(p.dataAt, p.env.clock(), p.env.loop.sched.Interval()) {
+		p.env.loop.sched.Kick(p.key)
+	}
 	return p.env.pump()
 }
 
@@ -195,6 +212,9 @@ type refreshState struct {
 	// Oldest is when the least recently refreshed row was fetched, for a
 	// list refreshed piecemeal (zero otherwise: every row is LastOK old).
 	Oldest time.Time
+	// Seeded: the data shown is the store's, LastOK old, while the page's
+	// first load runs.
+	Seeded bool
 	// Polls: the page is refreshed by the scheduler (not fetched once), so
 	// the header says what share of the budget is in use.
 	Polls bool

@@ -119,7 +119,7 @@ func (e *env) woke(m tickMsg) tea.Cmd {
 // backed off.
 func (e *env) start(st sched.Start) tea.Cmd {
 	e.cancelRun(st.Key)
-	ctx, cancel := context.WithTimeout(e.ctx, fetchTimeout)
+	ctx, cancel := context.WithTimeout(withRunStart(e.ctx, e.clock()), fetchTimeout)
 	if st.Class != sched.FirstLoad {
 		ctx = awsapi.WithoutRetries(ctx)
 	}

@@ -182,8 +182,9 @@ func (r *root) newEnv(c Context, b Backend) (*env, error) {
 		ctx: ctx, cancel: cancel, backend: b, conn: c,
 		readOnly: r.d.ReadOnly || c.ReadOnly,
 		st:       r.st, keys: r.keys, now: r.d.Now, interval: r.d.RefreshInterval,
-		ids: &r.ids, spin: &r.spin, tick: r.tick,
+		ids: &r.ids, spin: &r.spin, tick: r.tick, store: newResourceStore(),
 	}
+	e.store.instancesKept = e.labels.keep
 	sc, err := sched.New(sched.Options{Share: r.d.APIBudget, Interval: r.d.RefreshInterval})
 	if err != nil {
 		cancel()

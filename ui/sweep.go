@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -24,8 +25,8 @@ type sweepSpec[T any] struct {
 	bucket quota.Bucket
 	batch  int // ids per describe call (the API limit)
 	id     func(T) string
-	// hot reports an item to keep fresh even off screen.
-	hot      func(T) bool
+	// hot, given the items, reports an item to keep fresh even off screen.
+	hot      func(e *env, items []T) func(T) bool
 	list     func(ctx context.Context, b Backend, token string) (ids []string, next string, err error)
 	describe func(ctx context.Context, b Backend, ids []string) ([]T, []model.Failure, error)
 }
@@ -50,6 +51,10 @@ type sweeper[T any] struct {
 	key  string
 
 	seen map[string]time.Time // id → when last described
+	// wanted are ids found by a partial listing (the tasks of a deploying
+	// service) and not yet among the items: described with the rows on
+	// screen.
+	wanted map[string]bool
 
 	started  time.Time // the sweep in progress began (zero: none)
 	listing  bool
@@ -59,15 +64,49 @@ type sweeper[T any] struct {
 }
 
 func newSweeper[T any](spec sweepSpec[T], key string) *sweeper[T] {
-	return &sweeper[T]{spec: spec, key: key, seen: map[string]time.Time{}}
+	return &sweeper[T]{spec: spec, key: key, seen: map[string]time.Time{}, wanted: map[string]bool{}}
 }
 
-// adopt records a whole listing (the first load) as fresh.
-func (s *sweeper[T]) adopt(items []T, now time.Time) {
+// adopt records a whole listing (the first load) as fetched now, but for
+// the items it took from the store (stamps: when they were fetched).
+func (s *sweeper[T]) adopt(items []T, stamps map[string]time.Time, now time.Time) {
 	for _, it := range items {
-		s.seen[s.spec.id(it)] = now
+		id := s.spec.id(it)
+		if at, ok := stamps[id]; ok {
+			s.seen[id] = at
+		} else {
+			s.seen[id] = now
+		}
 	}
 	s.lastFull = now
+}
+
+// reseed takes the store's copy of the scope (the page is shown again):
+// each item as old as the store's copy.
+func (s *sweeper[T]) reseed(items []T, stamps map[string]time.Time) {
+	seen := make(map[string]time.Time, len(items))
+	for _, it := range items {
+		id := s.spec.id(it)
+		seen[id] = stamps[id]
+		if s.seen[id].After(seen[id]) {
+			seen[id] = s.seen[id]
+		}
+	}
+	s.seen = seen
+}
+
+// want asks for ids found by a partial listing to be described with the
+// rows on screen, those not among items.
+func (s *sweeper[T]) want(items []T, ids []string) {
+	have := make(map[string]bool, len(items))
+	for _, it := range items {
+		have[s.spec.id(it)] = true
+	}
+	for _, id := range ids {
+		if !have[id] {
+			s.wanted[id] = true
+		}
+	}
 }
 
 // oldest is when the least recently described row was described.
@@ -98,11 +137,15 @@ func (s *sweeper[T]) needs(e *env, items []T, onScreen []int) []sched.Need {
 		}
 	}
 	if s.spec.hot != nil {
+		hot := s.spec.hot(e, items)
 		for _, it := range items {
-			if s.spec.hot(it) {
+			if hot(it) {
 				add(s.spec.id(it))
 			}
 		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.wanted)) {
+		add(id)
 	}
 	b := e.backend
 	var out []sched.Need
@@ -207,6 +250,9 @@ func (s *sweeper[T]) applyRows(items []T, r sweepRows[T], now time.Time) (out []
 		at[s.spec.id(it)] = i
 	}
 	answered := map[string]bool{}
+	for _, id := range r.ids {
+		delete(s.wanted, id)
+	}
 	for _, it := range r.items {
 		id := s.spec.id(it)
 		answered[id] = true

@@ -216,14 +216,12 @@ func newInstancesPage(e *env, cluster string) *instancesPage {
 		key:     "instances:" + cluster,
 		cost:    instancesCost,
 		columns: instanceColumns,
-		fetch: func(ctx context.Context, b Backend) ([]model.ContainerInstance, []model.Failure, error) {
-			return b.ContainerInstances(ctx, cluster, "")
-		},
+		share:   shareOf(e.instancesSource(e.backend, cluster), same[model.ContainerInstance], same[model.ContainerInstance]),
 		sweep: &sweepSpec[model.ContainerInstance]{
 			bucket: quota.InstanceRead, batch: 100,
 			id: func(ci model.ContainerInstance) string { return ci.ARN },
-			hot: func(ci model.ContainerInstance) bool {
-				return ci.Status == "DRAINING" || ci.PendingTasksCount > 0
+			hot: func(*env, []model.ContainerInstance) func(model.ContainerInstance) bool {
+				return func(ci model.ContainerInstance) bool { return ci.Status == "DRAINING" || ci.PendingTasksCount > 0 }
 			},
 			list: func(ctx context.Context, b Backend, token string) ([]string, string, error) {
 				return b.ListContainerInstancesPage(ctx, cluster, "", token)

@@ -211,16 +211,11 @@ func newServicesPage(e *env, cluster string) *servicesPage {
 		key:     "services:" + cluster,
 		cost:    servicesCost,
 		columns: serviceColumns,
-		fetch: func(ctx context.Context, b Backend) ([]model.Service, []model.Failure, error) {
-			return b.Services(ctx, cluster, nil)
-		},
-		stream: func(ctx context.Context, b Backend, onBatch func([]model.Service)) ([]model.Service, []model.Failure, error) {
-			return b.Services(ctx, cluster, onBatch)
-		},
+		share:   shareOf(e.servicesSource(e.backend, cluster), same[model.Service], same[model.Service]),
 		sweep: &sweepSpec[model.Service]{
 			bucket: quota.ServiceRead, batch: 10,
 			id:  func(s model.Service) string { return s.ARN },
-			hot: deploying,
+			hot: func(*env, []model.Service) func(model.Service) bool { return deploying },
 			list: func(ctx context.Context, b Backend, token string) ([]string, string, error) {
 				return b.ListServicesPage(ctx, cluster, token)
 			},

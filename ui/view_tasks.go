@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -100,22 +101,6 @@ func taskRow(e *env, it taskItem, now time.Time) table.Row {
 	}}
 }
 
-// fetchTasks lists and describes tasks; onBatch, when set, receives them
-// as they are described. The instance column is filled afterwards from the
-// context's instance labels (instanceLabels), so rows show as soon as
-// DescribeTasks answers.
-func fetchTasks(ctx context.Context, b Backend, cluster string, f model.TaskFilter, onBatch func([]taskItem)) ([]taskItem, []model.Failure, error) {
-	var each func([]model.Task)
-	if onBatch != nil {
-		each = func(ts []model.Task) { onBatch(taskItems(ts)) }
-	}
-	tasks, fails, err := b.Tasks(ctx, cluster, f, each)
-	if err != nil {
-		return nil, nil, err
-	}
-	return taskItems(tasks), fails, nil
-}
-
 func taskItems(ts []model.Task) []taskItem {
 	items := make([]taskItem, len(ts))
 	for i, t := range ts {
@@ -131,6 +116,8 @@ type tasksPage struct {
 	filter  model.TaskFilter
 	label   string
 	lookup  instanceLookup
+	// watch keeps the deploying services' tasks fresh (deploy_watch.go).
+	watch *deployWatch
 }
 
 func (p *tasksPage) Cluster() string { return p.cluster }
@@ -167,23 +154,30 @@ func newTasksPageFor(e *env, cluster string, f model.TaskFilter, label string) *
 		title = "stopped(" + label + ")"
 	}
 	p := &tasksPage{cluster: cluster, filter: f}
+	scope, _ := taskScope(f)
+	watched := func(*env, []taskItem) func(model.Task) bool { return func(model.Task) bool { return false } }
+	if !strings.HasPrefix(scope, "filter:") && f.ContainerInstance == "" {
+		p.watch = newDeployWatch(e, cluster, f.ServiceName)
+		watched = func(e *env, items []taskItem) func(model.Task) bool { return p.watch.watching(e, tasksOf(items)) }
+	}
 	p.listPage = newListPage(e, listSpec[taskItem]{
 		title:   title,
 		noun:    "tasks",
 		key:     "tasks:" + cluster + ":" + f.ServiceName + ":" + f.ContainerInstance + ":" + f.DesiredStatus,
 		cost:    tasksCost,
 		columns: taskColumns,
-		fetch: func(ctx context.Context, b Backend) ([]taskItem, []model.Failure, error) {
-			return fetchTasks(ctx, b, cluster, f, nil)
-		},
-		stream: func(ctx context.Context, b Backend, onBatch func([]taskItem)) ([]taskItem, []model.Failure, error) {
-			return fetchTasks(ctx, b, cluster, f, onBatch)
-		},
+		share: shareOf(e.tasksSource(e.backend, cluster, f),
+			func(t model.Task) taskItem { return taskItem{task: t} }, func(it taskItem) model.Task { return it.task }),
 		sweep: &sweepSpec[taskItem]{
 			bucket: quota.TaskRead, batch: 100,
 			id: func(it taskItem) string { return it.task.ARN },
-			hot: func(it taskItem) bool {
-				return it.task.DesiredStatus != it.task.LastStatus
+			// Tasks changing state, and every task of a service with a
+			// deployment in progress.
+			hot: func(e *env, items []taskItem) func(taskItem) bool {
+				deploying := watched(e, items)
+				return func(it taskItem) bool {
+					return it.task.DesiredStatus != it.task.LastStatus || deploying(it.task)
+				}
 			},
 			list: func(ctx context.Context, b Backend, token string) ([]string, string, error) {
 				return b.ListTasksPage(ctx, cluster, f, token)
@@ -229,6 +223,12 @@ func (p *tasksPage) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 		}
 		return p, replaceTop(newTasksPageFor(p.env, p.cluster, f, p.label))
 	}
+	if m, ok := msg.(fetchedMsg); ok && p.watch != nil && p.watch.mine(m) {
+		if ids := p.watch.receive(p.env, m); len(ids) > 0 && p.sw != nil {
+			p.sw.want(p.items, ids)
+		}
+		return nil, p.sync()
+	}
 	if m, ok := msg.(fetchedMsg); ok && m.key == p.lookup.key() {
 		if fail, ok := p.lookup.apply(p.env, m); ok {
 			p.failures = append(p.failures, fail)
@@ -239,23 +239,46 @@ func (p *tasksPage) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 	}
 	np, cmd := p.listPage.Update(msg)
 	if _, ok := msg.(fetchedMsg); ok {
-		cmd = tea.Batch(cmd, p.lookup.sync(p.env, p.items, p.visible))
+		cmd = tea.Batch(cmd, p.lookup.sync(p.env, p.items, p.visible), p.syncWatch())
 	}
 	return np, cmd
+}
+
+// syncWatch states the deploy watch's needs while the page is on top and
+// refreshed piecemeal (a whole refresh lists every task anyway).
+func (p *tasksPage) syncWatch() tea.Cmd {
+	if p.watch == nil {
+		return nil
+	}
+	return p.watch.sync(p.env, p.visible && p.sw != nil)
+}
+
+func tasksOf(items []taskItem) []model.Task {
+	out := make([]model.Task, len(items))
+	for i, it := range items {
+		out[i] = it.task
+	}
+	return out
 }
 
 func (p *tasksPage) Hidden() {
 	p.listPage.Hidden()
 	p.env.setNeedsQuiet(p.lookup.owner, nil)
+	if p.watch != nil {
+		p.env.setNeedsQuiet(p.watch.owner, nil)
+	}
 }
 
 func (p *tasksPage) Shown() tea.Cmd {
-	return tea.Batch(p.listPage.Shown(), p.lookup.sync(p.env, p.items, true))
+	return tea.Batch(p.listPage.Shown(), p.lookup.sync(p.env, p.items, true), p.syncWatch())
 }
 
 func (p *tasksPage) Close() {
 	p.listPage.Close()
 	p.env.dropNeeds(p.lookup.owner)
+	if p.watch != nil {
+		p.env.dropNeeds(p.watch.owner)
+	}
 }
 
 func (p *tasksPage) KeyHelp() []key.Binding {

@@ -70,6 +70,11 @@ type Need struct {
 	// Since, when set, is when the data was last fetched by other means (a
 	// first load that also fetched it): the need is first due a period after.
 	Since time.Time
+	// DataAt, when set, is when the oldest part of the data the need keeps
+	// fresh was fetched, when that is before its last run ended (the run
+	// took parts another page had fetched within the period): the need is
+	// due a period after it, so no part gets older than the period.
+	DataAt time.Time
 	// Run makes the calls. emit may be called with partial results (a big
 	// first load streams its first rows); the final result is returned.
 	Run func(ctx context.Context, emit func(any)) (any, error)
@@ -259,6 +264,9 @@ func (s *Scheduler) merged() map[string]Need {
 			if n.Since.Before(m.Since) {
 				m.Since = n.Since
 			}
+			if !n.DataAt.IsZero() && (m.DataAt.IsZero() || n.DataAt.Before(m.DataAt)) {
+				m.DataAt = n.DataAt
+			}
 			m.Every = min(m.Every, n.Every)
 			out[n.Key] = m
 		}
@@ -291,6 +299,9 @@ func (s *Scheduler) dueAt(n Need, st *needState) time.Time {
 	base := n.Since
 	if st.ran && st.lastDone.After(base) {
 		base = st.lastDone
+	}
+	if !n.DataAt.IsZero() && n.DataAt.Before(base) {
+		base = n.DataAt
 	}
 	if base.IsZero() {
 		return time.Time{}

@@ -175,3 +175,25 @@ func TestKickRunsNowAndBadShare(t *testing.T) {
 		}
 	}
 }
+
+// TestDataAtKeepsTheOldestPartWithinThePeriod: a run that took part of its
+// data from another page (fetched 3s before the run ended) is due a period
+// after that part was fetched, not after the run.
+func TestDataAtKeepsTheOldestPartWithinThePeriod(t *testing.T) {
+	s, _ := New(Options{})
+	n := need("c", Visible, Cost{quota.ClusterRead: 1})
+	s.Set(1, []Need{n})
+	st := s.Due(t0)
+	s.Done("c", st[0].ID, t0, nil, false)
+	n.DataAt = t0.Add(-3 * time.Second)
+	s.Set(1, []Need{n})
+	if len(s.Due(t0.Add(time.Second))) != 0 {
+		t.Fatal("ran before its oldest part was a period old")
+	}
+	if at := s.Next(t0.Add(time.Second)); !at.Equal(t0.Add(2 * time.Second)) {
+		t.Fatalf("next due %v, want 5s after the oldest part (%v)", at.Sub(t0), 2*time.Second)
+	}
+	if len(s.Due(t0.Add(2*time.Second))) != 1 {
+		t.Fatal("not due a period after its oldest part")
+	}
+}
