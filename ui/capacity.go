@@ -51,6 +51,8 @@ type capacityView struct {
 	// started is when Auto Scaling began terminating each waiting instance
 	// (its scaling activity), when that could be read.
 	started map[string]time.Time
+	// refetch: the need stated now is a refresh asked for.
+	refetch bool
 }
 
 // capacityData is one reading: the groups, and when each instance held in
@@ -134,14 +136,17 @@ func (c *capacityView) need() []sched.Need {
 	if c.hot() {
 		every = 0
 	}
-	cluster := c.cluster
+	cluster, e, refetch := c.cluster, c.env, c.refetch
 	return []sched.Need{{
 		Key: c.key, Class: class, Every: every,
 		// DescribeClusters and DescribeCapacityProviders; one group describe
 		// and per group its hooks and latest refresh.
 		Cost: sched.Cost{quota.ClusterRead: 2, quota.AutoScalingRead: 1 + 2*max(len(groups), 1)},
 		Run: func(ctx context.Context, _ func(any)) (any, error) {
-			capa := ops.GatherCapacity(ctx, cr, cluster, groups)
+			if refetch {
+				ctx = withRefetch(ctx)
+			}
+			capa := ops.GatherCapacity(ctx, e.capacitySettings(ctx, cr), cluster, groups)
 			return &capacityData{Capacity: &capa, waitStart: waitStarts(ctx, cr, &capa)}, nil
 		},
 	}}
@@ -168,7 +173,9 @@ func (c *capacityView) kick() tea.Cmd {
 	for _, g := range c.groups() {
 		c.asked[g] = true
 	}
+	c.refetch = true // the cluster's settings too (capacity_settings.go)
 	c.env.setNeedsQuiet(c.owner, c.need())
+	c.refetch = false
 	c.env.loop.sched.Kick(c.key)
 	return c.env.pump()
 }

@@ -98,10 +98,14 @@ func (w *deployWatch) needs(e *env) []sched.Need {
 		return nil
 	}
 	b, cluster, names := e.backend, w.cluster, slices.Clone(w.names)
-	shelf := e.store.servicesOf(cluster)
+	shelf, interval := e.store.servicesOf(cluster), e.loop.sched.Interval()
 	var since time.Time
+	var arns []string
 	for i, n := range names {
-		_, at, _ := shelf.find(func(s model.Service) bool { return s.Name == n })
+		s, at, ok := shelf.find(func(s model.Service) bool { return s.Name == n })
+		if ok {
+			arns = append(arns, s.ARN)
+		}
 		if i == 0 || at.Before(since) {
 			since = at
 		}
@@ -110,6 +114,11 @@ func (w *deployWatch) needs(e *env) []sched.Need {
 		Key: w.key() + "#services", Class: sched.Visible, Since: since,
 		Cost: sched.Cost{quota.ServiceRead: pages(len(names), 10)},
 		Run: func(ctx context.Context, _ func(any)) (any, error) {
+			if len(arns) == len(names) {
+				if svcs, at, ok := knownFresh(ctx, shelf, arns, interval); ok {
+					return scoped[model.Service]{items: svcs, reused: at}, nil
+				}
+			}
 			svcs, fails, err := b.DescribeServices(ctx, cluster, names)
 			return scoped[model.Service]{items: svcs, fails: fails}, err
 		},
@@ -155,9 +164,7 @@ func (w *deployWatch) receive(e *env, m fetchedMsg) []string {
 	}
 	switch d := m.data.(type) {
 	case scoped[model.Service]:
-		shelf := e.store.servicesOf(w.cluster)
-		shelf.put(m.at, d.items...)
-		shelf.drop(m.at, missingIDs(d.fails)...)
+		d.record(e.store.servicesOf(w.cluster), "", m.at)
 	case deployTasks:
 		return d.ids
 	}

@@ -55,6 +55,8 @@ type listSpec[T any] struct {
 	// row reads (metrics_list.go).
 	metrics func(item T) []model.MetricQuery
 	store   *metricStore
+	// kept, when set, sees each whole answer's items (received at at).
+	kept func(e *env, items []T, at time.Time)
 }
 
 // listKey is a page key acting on the selected item.
@@ -274,11 +276,14 @@ func (p *listPage[T]) update(msg tea.Msg) (page.Page, tea.Cmd) {
 // and notes when the items it took from the store were fetched.
 func (p *listPage[T]) adoptRead(at time.Time) {
 	p.stamps, p.dataAt = nil, time.Time{}
-	if p.spec.share == nil {
-		return
-	}
 	if at.IsZero() {
 		at = p.env.clock()
+	}
+	if p.spec.kept != nil {
+		p.spec.kept(p.env, p.items, at)
+	}
+	if p.spec.share == nil {
+		return
 	}
 	p.spec.share.record(p.data, at)
 	if len(p.data.reused) == 0 {
@@ -469,6 +474,9 @@ func (p *listPage[T]) piecemealNeeds() ([]sched.Need, bool) {
 			return nil, false
 		}
 		p.sw = newSweeper(*p.spec.sweep, p.spec.key+"#")
+		if p.spec.share != nil {
+			p.sw.known = p.spec.share.known
+		}
 		p.sw.adopt(p.items, p.stamps, p.env.clock())
 	}
 	return p.sw.needs(p.env, p.items, p.tbl.OnScreen()), true
@@ -494,7 +502,7 @@ func (p *listPage[T]) sweepReply(m fetchedMsg) tea.Cmd {
 		}
 	case sweepRows[T]:
 		p.items, changed = p.sw.applyRows(p.items, d, p.env.clock())
-		if p.spec.share != nil {
+		if p.spec.share != nil && d.reused == nil {
 			p.spec.share.rows(d.items, d.fails, p.env.clock())
 		}
 		if strings.Contains(m.key, "#rows:") {

@@ -22,9 +22,10 @@ type listShare[T any] struct {
 	rows func(items []T, fails []model.Failure, at time.Time)
 	// listed writes a complete listing of the scope made at at.
 	listed func(ids []string, at time.Time)
-	// stamp is when the store's copy of an item was fetched (zero: none),
-	// and get the copy.
+	// get is the store's copy of an item and when it was fetched.
 	get func(id string) (T, time.Time, bool)
+	// known is knownFresh of the scope's shelf.
+	known func(ctx context.Context, ids []string) ([]T, map[string]time.Time, bool)
 }
 
 // shareOf links a page of items T to a source of the store's items S.
@@ -77,6 +78,13 @@ func shareOf[S, T any](src scopeSource[S], wrap func(S) T, unwrap func(T) S) *li
 			src.shelf.drop(at, missingIDs(fails)...)
 		},
 		listed: func(ids []string, at time.Time) { src.shelf.listed(src.scope, ids, at) },
+		known: func(ctx context.Context, ids []string) ([]T, map[string]time.Time, bool) {
+			ss, at, ok := knownFresh(ctx, src.shelf, ids, src.interval)
+			if !ok {
+				return nil, nil, false
+			}
+			return wrapAll(ss), at, true
+		},
 		get: func(id string) (T, time.Time, bool) {
 			s, at, ok := src.shelf.get(id)
 			if !ok {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -186,6 +187,7 @@ type resourceStore struct {
 	tasks     map[string]*shelf[model.Task]
 	instances map[string]*shelf[model.ContainerInstance]
 	clusters  *shelf[model.Cluster]
+	providers *shelf[model.CapacityProvider] // by name
 	// instancesKept sees every container instance put (the tasks views'
 	// instance labels).
 	instancesKept func([]model.ContainerInstance)
@@ -197,6 +199,7 @@ func newResourceStore() *resourceStore {
 		tasks:     map[string]*shelf[model.Task]{},
 		instances: map[string]*shelf[model.ContainerInstance]{},
 		clusters:  newShelf(func(c model.Cluster) string { return c.Name }),
+		providers: newShelf(func(c model.CapacityProvider) string { return c.Name }),
 	}
 }
 
@@ -231,6 +234,30 @@ func (r *resourceStore) instancesOf(cluster string) *shelf[model.ContainerInstan
 // fresh reports whether a fetch at at is within the refresh interval of now.
 func fresh(at, now time.Time, interval time.Duration) bool {
 	return !at.IsZero() && now.Sub(at) < interval
+}
+
+// knownFresh returns the store's copies of ids, with when each was
+// fetched, when every one was fetched within interval of the run's start
+// (ctx): a describe of them all would only repeat another's. A run the
+// user asked for (refetching) takes nothing from the store.
+func knownFresh[T any](ctx context.Context, s *shelf[T], ids []string, interval time.Duration) ([]T, map[string]time.Time, bool) {
+	now := runStart(ctx)
+	if now.IsZero() || refetching(ctx) || len(ids) == 0 {
+		return nil, nil, false
+	}
+	st := s.stampedOf(ids)
+	if len(st) != len(ids) {
+		return nil, nil, false
+	}
+	items := make([]T, len(st))
+	at := make(map[string]time.Time, len(st))
+	for i, it := range st {
+		if !fresh(it.at, now, interval) {
+			return nil, nil, false
+		}
+		items[i], at[s.id(it.v)] = it.v, it.at
+	}
+	return items, at, true
 }
 
 // missingIDs are the ids a describe reported MISSING.

@@ -43,12 +43,18 @@ type sweepRows[T any] struct {
 	items []T
 	fails []model.Failure
 	ids   []string // asked for: those not answered are gone
+	// reused: no call was made, every item was fetched within the
+	// interval by another page (when, by id).
+	reused map[string]time.Time
 }
 
 // sweeper is a list page's piecemeal refresh state.
 type sweeper[T any] struct {
 	spec sweepSpec[T]
 	key  string
+	// known, when set, answers a describe from the store when every id was
+	// fetched within the interval (listShare.known).
+	known func(ctx context.Context, ids []string) ([]T, map[string]time.Time, bool)
 
 	seen map[string]time.Time // id → when last described
 	// wanted are ids found by a partial listing (the tasks of a deploying
@@ -167,8 +173,16 @@ func (s *sweeper[T]) needs(e *env, items []T, onScreen []int) []sched.Need {
 }
 
 func (s *sweeper[T]) describeRun(b Backend, ids []string) func(context.Context, func(any)) (any, error) {
-	describe := s.spec.describe
+	describe, known := s.spec.describe, s.known
 	return func(ctx context.Context, _ func(any)) (any, error) {
+		// A batch due because one of its rows is old describes them all
+		// (one call either way); a batch all of whose rows another page
+		// described within the interval makes no call.
+		if known != nil {
+			if items, at, ok := known(ctx, ids); ok {
+				return sweepRows[T]{items: items, ids: ids, reused: at}, nil
+			}
+		}
 		items, fails, err := describe(ctx, b, ids)
 		return sweepRows[T]{items: items, fails: fails, ids: ids}, err
 	}
@@ -257,6 +271,9 @@ func (s *sweeper[T]) applyRows(items []T, r sweepRows[T], now time.Time) (out []
 		id := s.spec.id(it)
 		answered[id] = true
 		s.seen[id] = now
+		if at, ok := r.reused[id]; ok {
+			s.seen[id] = at
+		}
 		if i, ok := at[id]; ok {
 			items[i] = it
 			changed = append(changed, i)

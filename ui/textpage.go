@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
@@ -29,6 +31,10 @@ type textSpec[T any] struct {
 	copyID func(data T) string
 	keys   []textKey[T]
 	logs   func(data T) (logTarget, bool)
+	// record, when set, writes fetched data (received at at) to the store
+	// and returns when its oldest part was fetched when that is earlier
+	// (taken from the store), zero otherwise.
+	record func(e *env, data T, at time.Time) time.Time
 }
 
 // textKey is a page key acting on the loaded data.
@@ -60,6 +66,13 @@ func (p *textPage[T]) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 			return nil, nil
 		}
 		if p.err == nil {
+			if p.spec.record != nil {
+				at := cmp.Or(msg.at, p.env.clock())
+				p.dataAt = p.spec.record(p.env, p.data, at)
+				if !p.dataAt.IsZero() && p.dataAt.Before(p.lastOK) {
+					p.lastOK = p.dataAt
+				}
+			}
 			p.layout()
 		}
 		return nil, p.sync()

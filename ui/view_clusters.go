@@ -60,7 +60,10 @@ func newClustersPage(e *env) *listPage[model.Cluster] {
 			}
 			return cs, fails, err
 		},
-		row: clusterRow,
+		// The instances view's capacity header reads the cluster's
+		// settings from here (capacity_settings.go).
+		kept: func(e *env, cs []model.Cluster, at time.Time) { e.store.clusters.put(at, cs...) },
+		row:  clusterRow,
 		enter: func(e *env, c model.Cluster) page.Page {
 			return newServicesPage(e, c.Name)
 		},

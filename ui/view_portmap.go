@@ -215,6 +215,10 @@ type portMapPage struct {
 	// the UI goroutine after its reply); fresh what the page joins from.
 	gathered atomic.Pointer[portGathered]
 	fresh    *portGathered
+	// watch keeps the deploying services fresh (deploy_watch.go); wanted
+	// are the new tasks its listings found, described with the rows.
+	watch  *deployWatch
+	wanted map[string]bool
 }
 
 // portGathered is a whole gathering and the scope's instance ids.
@@ -222,6 +226,8 @@ type portGathered struct {
 	g     gather.PortMap
 	insts map[string]string
 	at    time.Time // set on the UI goroutine when adopted
+	// reads are the store's part of the gathering, recorded when adopted.
+	reads *storeReader
 }
 
 func (p *portMapPage) Cluster() string { return p.scope.cluster }
@@ -239,7 +245,7 @@ func portLogTarget(cluster string, r model.PortMapRow) logTarget {
 }
 
 func newPortMapPage(e *env, scope portScope) *portMapPage {
-	p := &portMapPage{scope: scope}
+	p := &portMapPage{scope: scope, watch: newDeployWatch(e, scope.cluster, scope.service), wanted: map[string]bool{}}
 	cluster := scope.cluster
 	store := &metricStore{}
 	// groups are the target groups last gathered, with their load
@@ -263,7 +269,8 @@ func newPortMapPage(e *env, scope portScope) *portMapPage {
 		},
 		columns: portColumns,
 		fetchMeta: func(ctx context.Context, b Backend) ([]model.PortMapRow, any, []model.Failure, error) {
-			g, err := gather.ClusterPortMap(ctx, b, cluster)
+			reads := &storeReader{Backend: b, e: e}
+			g, err := gather.ClusterPortMap(ctx, reads, cluster)
 			if err != nil {
 				return nil, nil, nil, err
 			}
@@ -279,7 +286,7 @@ func newPortMapPage(e *env, scope portScope) *portMapPage {
 					insts[scope.instanceARN] = ci.EC2InstanceID
 				}
 			}
-			p.gathered.Store(&portGathered{g: g, insts: insts})
+			p.gathered.Store(&portGathered{g: g, insts: insts, reads: reads})
 			pm = narrow(pm, scope, insts)
 			return pm.Rows, pm, fails, nil
 		},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -28,11 +29,18 @@ type serviceDetail struct {
 	active  model.TaskDefinition
 	hasDiff bool
 	history deploymentHistory
+	// reusedAt, when set, is when the service (taken from the store,
+	// another page described it within the interval) was fetched.
+	reusedAt time.Time
 }
 
-// fetchServiceDetail reads a service; hist, when set, adds its deployment
-// history (read again only when a deployment changed, see historyCache).
-func fetchServiceDetail(ctx context.Context, b Backend, cluster, name string, hist *historyCache) (serviceDetail, error) {
+// fetchServiceDetail reads a service, or takes known (fetched at knownAt)
+// when set; hist, when set, adds its deployment history (read again only
+// when a deployment changed, see historyCache).
+func fetchServiceDetail(ctx context.Context, b Backend, cluster, name string, hist *historyCache, known *model.Service, knownAt time.Time) (serviceDetail, error) {
+	if known != nil {
+		return detailOf(ctx, b, cluster, serviceDetail{svc: *known, reusedAt: knownAt}, hist)
+	}
 	svcs, fails, err := b.DescribeServices(ctx, cluster, []string{name})
 	if err != nil {
 		return serviceDetail{}, err
@@ -45,7 +53,12 @@ func fetchServiceDetail(ctx context.Context, b Backend, cluster, name string, hi
 		return serviceDetail{}, &awsapi.Error{Kind: awsapi.KindNotFound, Op: "DescribeServices",
 			Message: fmt.Sprintf("service %s not found in cluster %s (%s)", name, cluster, why)}
 	}
-	d := serviceDetail{svc: svcs[0]}
+	return detailOf(ctx, b, cluster, serviceDetail{svc: svcs[0]}, hist)
+}
+
+// detailOf adds a service's task definitions and history.
+func detailOf(ctx context.Context, b Backend, cluster string, d serviceDetail, hist *historyCache) (serviceDetail, error) {
+	var err error
 	var primARN, actARN string
 	for _, dep := range d.svc.Deployments {
 		switch {
@@ -78,6 +91,7 @@ func fetchServiceDetail(ctx context.Context, b Backend, cluster, name string, hi
 func newServiceDetailPage(e *env, cluster, name string) *serviceDetailPage {
 	hist := &historyCache{now: e.now}
 	nums := &serviceNumbers{}
+	shelf, interval := e.store.servicesOf(cluster), e.loop.sched.Interval()
 	tp := newTextPage(e, textSpec[serviceDetail]{
 		title:   "service(" + clean(name) + ")",
 		noun:    "service",
@@ -85,7 +99,22 @@ func newServiceDetailPage(e *env, cluster, name string) *serviceDetailPage {
 		cost:    sched.Cost{quota.ServiceRead: 1},
 		cluster: cluster,
 		fetch: func(ctx context.Context, b Backend) (serviceDetail, error) {
-			return fetchServiceDetail(ctx, b, cluster, name, hist)
+			// The service as another page described it within the interval
+			// (the services list's row the user opened), unless the user
+			// asked for a refresh.
+			if now := runStart(ctx); !now.IsZero() && !refetching(ctx) {
+				if s, at, ok := shelf.find(func(s model.Service) bool { return s.Name == name }); ok && fresh(at, now, interval) {
+					return fetchServiceDetail(ctx, b, cluster, name, hist, &s, at)
+				}
+			}
+			return fetchServiceDetail(ctx, b, cluster, name, hist, nil, time.Time{})
+		},
+		record: func(e *env, d serviceDetail, at time.Time) time.Time {
+			if !d.reusedAt.IsZero() {
+				return d.reusedAt
+			}
+			shelf.put(at, d.svc)
+			return time.Time{}
 		},
 		render: func(e *env, d serviceDetail, width int) []string { return renderServiceDetail(e, d, width, nums) },
 		copyID: func(d serviceDetail) string { return d.svc.ARN },
