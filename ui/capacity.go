@@ -173,9 +173,7 @@ func (c *capacityView) kick() tea.Cmd {
 	for _, g := range c.groups() {
 		c.asked[g] = true
 	}
-	c.refetch = true // the cluster's settings too (capacity_settings.go)
 	c.env.setNeedsQuiet(c.owner, c.need())
-	c.refetch = false
 	c.env.loop.sched.Kick(c.key)
 	return c.env.pump()
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ops"
 )
@@ -18,6 +20,13 @@ import (
 // the context's store, so a cluster the clusters page described is not
 // described again: left open, the instances view makes no cluster reads
 // at all between those reads (it made two a minute, 0.03/s, before).
+
+// refresh reads everything now, the cluster's settings too (ctrl+r).
+func (c *capacityView) refresh() tea.Cmd {
+	c.refetch = true
+	defer func() { c.refetch = false }()
+	return c.kick()
+}
 
 // capacitySettingsEvery is how often a cluster's capacity settings are read.
 const capacitySettingsEvery = 5 * time.Minute

@@ -90,6 +90,21 @@ func (p *portMapPage) piecemealNeeds() ([]sched.Need, bool) {
 	if len(tasks)+len(svcs)+len(tgs) == 0 {
 		return []sched.Need{whole}, true
 	}
+	// The gathering leaves the tasks and services refreshed here to this
+	// need: it takes the store's copies (at most an interval old).
+	onScreen := map[string]bool{}
+	for _, t := range tasks {
+		onScreen[t] = true
+	}
+	for _, s := range in.Services {
+		if slices.Contains(svcs, s.Name) || slices.Contains(deploying, s.Name) {
+			onScreen[s.ARN] = true
+		}
+	}
+	gatherRun := whole.Run
+	whole.Run = func(ctx context.Context, emit func(any)) (any, error) {
+		return gatherRun(withVisible(ctx, onScreen), emit)
+	}
 	cost := sched.Cost{}
 	if len(tasks) > 0 {
 		cost[quota.TaskRead] = pages(len(tasks), 100)

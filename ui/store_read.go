@@ -44,6 +44,20 @@ func withRefetch(ctx context.Context) context.Context {
 
 func refetching(ctx context.Context) bool { return ctx.Value(refetchKey{}) != nil }
 
+// visibleKey carries, in a background run's context, the ids a Visible
+// need of the same page refreshes every interval (the rows on screen): the
+// run takes the store's copies of those rather than describe them too.
+type visibleKey struct{}
+
+func withVisible(ctx context.Context, ids map[string]bool) context.Context {
+	return context.WithValue(ctx, visibleKey{}, ids)
+}
+
+func visibleIn(ctx context.Context) map[string]bool {
+	m, _ := ctx.Value(visibleKey{}).(map[string]bool)
+	return m
+}
+
 // describeParallelism bounds the describe calls one read has in flight.
 const describeParallelism = 8
 
@@ -89,9 +103,9 @@ func (r scoped[T]) oldest(at time.Time) time.Time {
 // read lists the scope and describes what the store lacks (see above);
 // onBatch, when set, receives items as they come.
 func (s scopeSource[T]) read(ctx context.Context, onBatch func([]T)) (scoped[T], error) {
-	now := runStart(ctx)
+	now, visible := runStart(ctx), visibleIn(ctx)
 	known, listedAt, ok := s.shelf.listing(s.scope, s.within)
-	if !ok || now.IsZero() || refetching(ctx) || !fresh(listedAt, now, s.interval) && !s.anyFresh(known, now) {
+	if !ok || now.IsZero() || refetching(ctx) || !fresh(listedAt, now, s.interval) && !s.anyFresh(known, now, visible) {
 		items, fails, err := s.whole(ctx, onBatch)
 		return scoped[T]{items: items, fails: fails, listed: true}, err
 	}
@@ -146,7 +160,7 @@ func (s scopeSource[T]) read(ctx context.Context, onBatch func([]T)) (scoped[T],
 			}
 			seen[id] = true
 			order = append(order, id)
-			if it, at, ok := s.shelf.get(id); ok && fresh(at, now, s.interval) {
+			if it, at, ok := s.shelf.get(id); ok && (fresh(at, now, s.interval) || visible[id]) {
 				reused = append(reused, it)
 				out.reused[id] = at
 				continue
@@ -192,9 +206,9 @@ func (s scopeSource[T]) read(ctx context.Context, onBatch func([]T)) (scoped[T],
 
 // anyFresh reports whether the store holds one of ids from within the
 // interval: otherwise the adapter's listing makes the same calls.
-func (s scopeSource[T]) anyFresh(ids []string, now time.Time) bool {
+func (s scopeSource[T]) anyFresh(ids []string, now time.Time, visible map[string]bool) bool {
 	for _, st := range s.shelf.stampedOf(ids) {
-		if fresh(st.at, now, s.interval) {
+		if fresh(st.at, now, s.interval) || visible[s.shelf.id(st.v)] {
 			return true
 		}
 	}

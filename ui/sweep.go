@@ -168,7 +168,7 @@ func (s *sweeper[T]) needs(e *env, items []T, onScreen []int) []sched.Need {
 			Cost: sched.Cost{s.spec.bucket: 1}, Since: since, Run: s.describeRun(b, batch),
 		})
 	}
-	out = append(out, s.step(e, b))
+	out = append(out, s.step(e, b, have))
 	return out
 }
 
@@ -191,7 +191,7 @@ func (s *sweeper[T]) describeRun(b Backend, ids []string) func(context.Context, 
 // step is the sweep's next call: a list page, or a describe of the stalest
 // rows; between rounds (a round starts at most once per interval), the
 // next round's first list page, due an interval after the last began.
-func (s *sweeper[T]) step(e *env, b Backend) sched.Need {
+func (s *sweeper[T]) step(e *env, b Backend, visible map[string]bool) sched.Need {
 	n := sched.Need{Key: s.key + "#sweep", Class: sched.Background, Cost: sched.Cost{s.spec.bucket: 1}, Every: time.Millisecond}
 	list := func(token string) func(context.Context, func(any)) (any, error) {
 		return func(ctx context.Context, _ func(any)) (any, error) {
@@ -200,7 +200,7 @@ func (s *sweeper[T]) step(e *env, b Backend) sched.Need {
 		}
 	}
 	if !s.started.IsZero() && !s.listing {
-		if stale := s.stale(); len(stale) > 0 {
+		if stale := s.stale(visible); len(stale) > 0 {
 			n.Run = s.describeRun(b, stale[:min(len(stale), s.spec.batch)])
 			return n
 		}
@@ -215,10 +215,15 @@ func (s *sweeper[T]) step(e *env, b Backend) sched.Need {
 	return n
 }
 
-// stale lists the ids not described since the sweep began, oldest first.
-func (s *sweeper[T]) stale() []string {
+// stale lists the ids not described since the sweep began, oldest first,
+// but for those refreshed as visible (they are described every interval
+// anyway).
+func (s *sweeper[T]) stale(visible map[string]bool) []string {
 	var out []string
 	for _, id := range s.listed {
+		if visible[id] {
+			continue
+		}
 		if t, ok := s.seen[id]; !ok || t.Before(s.started) {
 			out = append(out, id)
 		}

@@ -162,7 +162,9 @@ func (p *instancesPage) Cluster() string { return p.cluster }
 
 func (p *instancesPage) Init() tea.Cmd { return tea.Batch(p.listPage.Init(), p.capacity.sync()) }
 
-func (p *instancesPage) Refresh() tea.Cmd { return tea.Batch(p.listPage.Refresh(), p.capacity.kick()) }
+func (p *instancesPage) Refresh() tea.Cmd {
+	return tea.Batch(p.listPage.Refresh(), p.capacity.refresh())
+}
 
 func (p *instancesPage) Shown() tea.Cmd { return tea.Batch(p.listPage.Shown(), p.capacity.show()) }
 
