@@ -94,7 +94,7 @@ type noRepeats struct {
 }
 
 func newNoRepeats(t *testing.T, h *harness, log *describeLog) *noRepeats {
-	n := &noRepeats{t: t, h: h, log: log, last: map[string]time.Time{}, step: 250 * time.Millisecond}
+	n := &noRepeats{t: t, h: h, log: log, last: map[string]time.Time{}, step: 500 * time.Millisecond}
 	n.take("the first load")
 	return n
 }
@@ -157,7 +157,7 @@ func TestPagesShareWhatTheyFetch(t *testing.T) {
 		t.Errorf("the port map's first load made %d service reads, want 0 (the services list described them just now)", got[string(quota.ServiceRead)])
 	}
 	nr.take("port map first load")
-	nr.idle(20*time.Second, "port map")
+	nr.idle(12*time.Second, "port map")
 
 	// Back on the services: the rows are the store's, and the rows on
 	// screen the port map described within the interval are not described
@@ -166,7 +166,7 @@ func TestPagesShareWhatTheyFetch(t *testing.T) {
 	if h.r.top() != page.Page(svcs) {
 		t.Fatalf("top %T after esc", h.r.top())
 	}
-	nr.idle(10*time.Second, "services after the port map")
+	nr.idle(6*time.Second, "services after the port map")
 
 	// The detail of the selected service: its row was described within the
 	// interval (it is on screen), so no service read at open.
@@ -179,9 +179,9 @@ func TestPagesShareWhatTheyFetch(t *testing.T) {
 		t.Fatalf("crumbs %q", h.crumbs())
 	}
 	nr.take("service detail first load")
-	nr.idle(12*time.Second, "service detail")
+	nr.idle(8*time.Second, "service detail")
 	h.keys("esc")
-	nr.idle(10*time.Second, "services after the detail")
+	nr.idle(6*time.Second, "services after the detail")
 
 	// A tasks page opened next starts from the tasks the port map read,
 	// marked with their age, before its own first load completes.
@@ -200,7 +200,7 @@ func TestPagesShareWhatTheyFetch(t *testing.T) {
 	if !tp.loaded {
 		t.Fatal("the tasks page did not load")
 	}
-	nr.idle(20*time.Second, "cluster tasks")
+	nr.idle(8*time.Second, "cluster tasks")
 }
 
 // TestDeployingServicesAndTheirTasksStayFresh: a service with a deployment
@@ -211,18 +211,33 @@ func TestPagesShareWhatTheyFetch(t *testing.T) {
 func TestDeployingServicesAndTheirTasksStayFresh(t *testing.T) {
 	h, w, client, srv, _ := storeHarness(t, 120, 600, 60)
 	e := h.r.env
-	svcs := h.r.top().(*servicesPage)
-	// The last service: off screen in the services list and (its tasks)
-	// in the tasks view.
-	name := svcs.items[len(svcs.items)-1].Name
+	tp := newTasksPage(e, "large")
+	h.send(page.OpenMsg{Page: tp})
+	h.idle(6 * time.Second)
+	if tp.sw == nil {
+		t.Fatal("the tasks view is not refreshed piecemeal")
+	}
+	// A service none of whose tasks is on screen.
+	onScreen := map[string]bool{}
+	for _, i := range tp.tbl.OnScreen() {
+		onScreen[tp.items[i].task.ServiceName()] = true
+	}
+	name := ""
+	for i := len(tp.items) - 1; i >= 0 && name == ""; i-- {
+		if s := tp.items[i].task.ServiceName(); !onScreen[s] {
+			name = s
+		}
+	}
 	if _, err := client.UpdateService(context.Background(), model.ServiceUpdate{Cluster: "large", Service: name, ForceNewDeployment: true}); err != nil {
 		t.Fatal(err)
 	}
-	// The services list's sweep describes it: the store knows it deploys.
-	h.idle(time.Minute)
+	// A page that describes the service (its detail) tells the store it
+	// deploys.
+	h.send(page.OpenMsg{Page: newServiceDetailPage(e, "large", name)})
 	if s, _, ok := e.store.servicesOf("large").find(func(s model.Service) bool { return s.Name == name }); !ok || !deploying(s) {
 		t.Fatalf("the store does not know %s deploys: %+v", name, s.Deployments)
 	}
+	h.keys("esc")
 
 	tasksOfService := func() []string {
 		ts, _, err := client.Tasks(context.Background(), "large", model.TaskFilter{ServiceName: name}, nil)
@@ -255,19 +270,8 @@ func TestDeployingServicesAndTheirTasksStayFresh(t *testing.T) {
 		}
 	}
 
-	tp := newTasksPage(e, "large")
-	h.send(page.OpenMsg{Page: tp})
-	h.idle(10 * time.Second)
-	if tp.sw == nil {
-		t.Fatal("the tasks view is not refreshed piecemeal")
-	}
-	for _, i := range tp.tbl.OnScreen() {
-		if tp.items[i].task.ServiceName() == name {
-			t.Fatalf("a task of %s is on screen: the test wants them off screen", name)
-		}
-	}
 	srv.ResetCounts()
-	for range 3 {
+	for range 2 {
 		check("tasks view", func(arn string) (time.Time, bool) {
 			for _, it := range tp.items {
 				if it.task.ARN == arn {
@@ -277,7 +281,7 @@ func TestDeployingServicesAndTheirTasksStayFresh(t *testing.T) {
 			return time.Time{}, false
 		})
 	}
-	withinBudget(t, "tasks view", srv.CallCounts(), 3*DefaultRefreshInterval)
+	withinBudget(t, "tasks view", srv.CallCounts(), 2*DefaultRefreshInterval)
 
 	h.keys("esc")
 	pm := newPortMapPage(e, portScope{cluster: "large"})
@@ -287,7 +291,7 @@ func TestDeployingServicesAndTheirTasksStayFresh(t *testing.T) {
 		t.Fatal("the port map is not refreshed piecemeal")
 	}
 	srv.ResetCounts()
-	for range 3 {
+	for range 2 {
 		check("port map", func(arn string) (time.Time, bool) {
 			if !slices.ContainsFunc(pm.fresh.g.Input.Tasks, func(t model.Task) bool { return t.ARN == arn }) {
 				return time.Time{}, false
@@ -295,7 +299,7 @@ func TestDeployingServicesAndTheirTasksStayFresh(t *testing.T) {
 			return e.store.tasksOf("large").at(arn), true
 		})
 	}
-	withinBudget(t, "port map", srv.CallCounts(), 3*DefaultRefreshInterval)
+	withinBudget(t, "port map", srv.CallCounts(), 2*DefaultRefreshInterval)
 }
 
 // withinBudget checks calls made over d against 10 % of each ECS bucket's
@@ -363,5 +367,70 @@ func TestInstancesViewReadsClusterSettingsRarely(t *testing.T) {
 	h.keys("ctrl+r")
 	if n := srv.Calls("ecs:DescribeClusters"); n != 1 {
 		t.Errorf("ctrl+r made %d DescribeClusters, want 1", n)
+	}
+}
+
+// TestDeployingNames: the services a tasks view watches are those the
+// store describes as deploying and those whose running tasks two
+// deployments started (a rolling update seen from its tasks alone).
+func TestDeployingNames(t *testing.T) {
+	h := newHarness(t, fixtureBackend())
+	e := h.r.env
+	e.store.servicesOf("c").put(t0,
+		model.Service{ARN: "arn:s/a", Name: "a", Deployments: []model.Deployment{{Status: model.DeploymentPrimary, RolloutState: model.RolloutInProgress}}},
+		model.Service{ARN: "arn:s/b", Name: "b", Deployments: []model.Deployment{{Status: model.DeploymentPrimary, RolloutState: model.RolloutCompleted}}})
+	task := func(svc, by, desired string) model.Task {
+		return model.Task{Group: "service:" + svc, StartedBy: by, DesiredStatus: desired}
+	}
+	tasks := []model.Task{
+		task("b", "ecs-svc/1", "RUNNING"), task("b", "ecs-svc/1", "RUNNING"),
+		task("c", "ecs-svc/1", "RUNNING"), task("c", "ecs-svc/2", "RUNNING"),
+		task("d", "ecs-svc/1", "RUNNING"), task("d", "ecs-svc/2", "STOPPED"),
+		task("e", "ecs-svc/1", "RUNNING"), task("e", "by-hand", "RUNNING"),
+	}
+	for _, tt := range []struct {
+		only string
+		want []string
+	}{
+		{"", []string{"a", "c"}},
+		{"c", []string{"c"}},
+		{"b", nil},
+	} {
+		if got := deployingNames(e, "c", tt.only, tasks); !slices.Equal(got, tt.want) {
+			t.Errorf("only %q: %v, want %v", tt.only, got, tt.want)
+		}
+	}
+}
+
+// TestShelf: a later fetch wins, a whole listing forgets what it no longer
+// lists, and a scope narrows the whole listing or uses its own, whichever
+// is later.
+func TestShelf(t *testing.T) {
+	s := newShelf(func(t model.Task) string { return t.ARN })
+	a := model.Task{ARN: "a", Group: "service:x", LastStatus: "RUNNING"}
+	b := model.Task{ARN: "b", Group: "service:y"}
+	c := model.Task{ARN: "c", Group: "service:x"}
+	s.put(t0.Add(2*time.Second), a, b, c)
+	s.put(t0, model.Task{ARN: "a", LastStatus: "PENDING"})
+	if got, at, _ := s.get("a"); got.LastStatus != "RUNNING" || !at.Equal(t0.Add(2*time.Second)) {
+		t.Errorf("an older fetch replaced a later one: %+v at %v", got, at)
+	}
+	within := func(t model.Task) bool { return t.ServiceName() == "x" }
+	if _, _, ok := s.listing("service:x", within); ok {
+		t.Error("a listing with none made")
+	}
+	s.listed("", []string{"a", "b"}, t0.Add(3*time.Second))
+	if _, _, ok := s.get("c"); ok {
+		t.Error("the whole listing kept an item it no longer lists")
+	}
+	if ids, at, ok := s.listing("service:x", within); !ok || !slices.Equal(ids, []string{"a"}) || !at.Equal(t0.Add(3*time.Second)) {
+		t.Errorf("narrowed whole listing %v %v %v", ids, at, ok)
+	}
+	s.listed("service:x", []string{"a", "d"}, t0.Add(4*time.Second))
+	if ids, _, _ := s.listing("service:x", within); !slices.Equal(ids, []string{"a", "d"}) {
+		t.Errorf("the scope's own later listing not used: %v", ids)
+	}
+	if _, _, ok := s.listing("stopped", nil); ok {
+		t.Error("a scope that cannot narrow the whole listing used it")
 	}
 }
