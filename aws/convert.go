@@ -82,6 +82,8 @@ func fromService(s ecstypes.Service) model.Service {
 	out.PlatformVersion = str(s.PlatformVersion)
 	if nc := s.NetworkConfiguration; nc != nil && nc.AwsvpcConfiguration != nil {
 		out.Subnets = nc.AwsvpcConfiguration.Subnets
+		out.SecurityGroups = nc.AwsvpcConfiguration.SecurityGroups
+		out.AssignPublicIP = nc.AwsvpcConfiguration.AssignPublicIp == ecstypes.AssignPublicIpEnabled
 	}
 	if out.SchedulingStrategy == "" {
 		out.SchedulingStrategy = string(ecstypes.SchedulingStrategyReplica) // ECS's default

@@ -66,6 +66,14 @@ func (c *Client) UpdateService(ctx context.Context, in model.ServiceUpdate) (mod
 		}
 		req.DeploymentConfiguration = dc
 	}
+	if n := in.Network; n != nil {
+		pub := ecstypes.AssignPublicIpDisabled
+		if n.AssignPublicIP {
+			pub = ecstypes.AssignPublicIpEnabled
+		}
+		req.NetworkConfiguration = &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{
+			Subnets: n.Subnets, SecurityGroups: n.SecurityGroups, AssignPublicIp: pub}}
+	}
 	if conv.err != nil {
 		return model.Service{}, conv.err
 	}

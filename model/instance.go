@@ -53,3 +53,12 @@ type ContainerInstance struct {
 	// scale-in protection), when the enrichment got it.
 	ASG *ASGInstance
 }
+
+// Subnet is one VPC subnet (EC2 DescribeSubnets): where awsvpc tasks'
+// network interfaces go.
+type Subnet struct {
+	ID               string
+	AvailabilityZone string
+	VPCID            string
+	CIDRBlock        string
+}

@@ -41,9 +41,21 @@ type Service struct {
 	CapacityProviderStrategy []CapacityProviderStrategyItem
 	// PlatformVersion is a Fargate service's platform version (LATEST, 1.4.0…).
 	PlatformVersion string
-	// NetworkMode-awsvpc services name the subnets their task ENIs go in.
+	// NetworkMode-awsvpc services name the subnets their task ENIs go in,
+	// the security groups on them, and whether Fargate gives them a public IP.
 	Subnets              []string
+	SecurityGroups       []string
+	AssignPublicIP       bool
 	EnableExecuteCommand bool // new tasks start with ECS Exec enabled
+}
+
+// AwsvpcConfiguration is a service's networkConfiguration for the awsvpc
+// network mode: the subnets its tasks' network interfaces go in, their
+// security groups, and whether Fargate assigns them a public IP.
+type AwsvpcConfiguration struct {
+	Subnets        []string
+	SecurityGroups []string
+	AssignPublicIP bool
 }
 
 // DeploymentConfiguration holds the rolling-update bounds and the circuit breaker.
@@ -117,6 +129,9 @@ type ServiceUpdate struct {
 	CircuitBreaker        *CircuitBreaker
 	ForceNewDeployment    bool
 	EnableExecuteCommand  *bool // nil leaves it
+	// Network replaces the awsvpc configuration (nil leaves it); a change
+	// starts a new deployment, as the tasks need new network interfaces.
+	Network *AwsvpcConfiguration
 }
 
 // PrimaryDeployment returns the PRIMARY deployment, if any.

@@ -481,3 +481,35 @@ func (w *World) trackedValue(t *scalableTarget, tt *model.TargetTracking) (float
 	}
 	return p.sum / p.n, true
 }
+
+// DeregisterScalableTarget deletes a service's scalable target and, as in
+// AWS, its scaling policies and scheduled actions; the desired count stays
+// where it is.
+func (w *World) DeregisterScalableTarget(resourceID string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ss := w.scalingState()
+	if ss.targets[resourceID] == nil {
+		return errNoTarget(resourceID)
+	}
+	delete(ss.targets, resourceID)
+	ss.order = slices.DeleteFunc(ss.order, func(rid string) bool { return rid == resourceID })
+	return nil
+}
+
+// DeleteScalingPolicy deletes one policy of a target.
+func (w *World) DeleteScalingPolicy(resourceID, name string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	t := w.scalingState().targets[resourceID]
+	i := -1
+	if t != nil {
+		i = slices.IndexFunc(t.policies, func(p *scalingPolicy) bool { return p.Name == name })
+	}
+	if i < 0 {
+		return simapi.Errorf(simapi.CodeAASObjectNotFound, "No scaling policy found for service namespace: ecs, resource ID: %s, scalable dimension: %s, policy name: %s",
+			resourceID, model.ScalableDimensionECSDesired, name)
+	}
+	t.policies = slices.Delete(t.policies, i, i+1)
+	return nil
+}

@@ -392,6 +392,12 @@ type ServiceSpec struct {
 	PlatformVersion string
 	// EnableExecuteCommand starts the service's tasks with ECS Exec enabled.
 	EnableExecuteCommand bool
+	// Network is the awsvpc configuration (subnets, security groups,
+	// public IP); nil gives an awsvpc service every zone's subnet.
+	Network *model.AwsvpcConfiguration
+	// requireNetwork applies ECS's rule that an awsvpc service names its
+	// subnets (a request from a client, not a scenario).
+	requireNetwork bool
 }
 
 // CreateService creates a service with one PRIMARY deployment; its tasks are
@@ -436,6 +442,19 @@ func (w *World) CreateService(s ServiceSpec) (model.Service, error) {
 	if err := w.checkNetworking(s, td); err != nil {
 		return model.Service{}, err
 	}
+	fargate := s.LaunchType == "FARGATE" || fargateProvider(s.CapacityProviderStrategy) != ""
+	if s.LaunchType == "" && len(s.CapacityProviderStrategy) == 0 {
+		fargate = fargateProvider(c.defaultStrategy) != ""
+	}
+	net, err := w.networkFor(s.Network, td, fargate, s.requireNetwork)
+	if err != nil {
+		return model.Service{}, err
+	}
+	if s.EnableExecuteCommand {
+		if err := checkExecRole(&s.EnableExecuteCommand, td); err != nil {
+			return model.Service{}, err
+		}
+	}
 	daemon := s.SchedulingStrategy == "DAEMON"
 	if !daemon && s.SchedulingStrategy != "" && s.SchedulingStrategy != "REPLICA" {
 		return model.Service{}, simapi.Errorf(simapi.CodeInvalidParameter, "schedulingStrategy must be REPLICA or DAEMON.")
@@ -462,7 +481,7 @@ func (w *World) CreateService(s ServiceSpec) (model.Service, error) {
 		cons: slices.Clone(s.PlacementConstraints), grace: s.HealthCheckGracePeriod,
 		createdAt: w.now, tags: cloneMap(s.Tags),
 		tasks: map[string]*task{}, lastMessages: map[string]time.Time{}, daemon: daemon,
-		exec: s.EnableExecuteCommand,
+		exec: s.EnableExecuteCommand, net: net,
 	}
 	svc.launchType, svc.platformVersion = s.LaunchType, s.PlatformVersion
 	svc.cpStrategy = slices.Clone(s.CapacityProviderStrategy)

@@ -144,9 +144,11 @@ func (w *World) serviceModel(s *service) model.Service {
 		m.PlatformVersion = firstNonEmpty(s.platformVersion, "LATEST")
 	}
 	if s.td.NetworkMode == "awsvpc" {
-		for _, z := range []string{"a", "b", "c"} {
-			m.Subnets = append(m.Subnets, w.subnetOf(w.region+z))
+		net := s.net
+		if net == nil {
+			net = w.defaultNetwork()
 		}
+		m.Subnets, m.SecurityGroups, m.AssignPublicIP = slices.Clone(net.subnets), slices.Clone(net.securityGroups), net.publicIP
 	}
 	type counts struct{ running, pending, live int }
 	per := map[*deployment]*counts{}

@@ -64,11 +64,21 @@ func (w *World) UpdateService(in model.ServiceUpdate) (model.Service, error) {
 	if err := checkExecRole(in.EnableExecuteCommand, td); err != nil {
 		return model.Service{}, err
 	}
+	net := s.net
+	if in.Network != nil || td.NetworkMode != s.td.NetworkMode {
+		// A move to or from the awsvpc mode, or new subnets: checked as
+		// CreateService checks them (a service with none must now name them).
+		if net, err = w.networkFor(in.Network, td, isFargate(s), s.net == nil); err != nil {
+			return model.Service{}, err
+		}
+	}
 	s.cfg, s.desired = cfg, desired
 	if in.EnableExecuteCommand != nil {
 		s.exec = *in.EnableExecuteCommand
 	}
-	if td != s.td || in.ForceNewDeployment {
+	renetwork := !sameNetwork(net, s.net)
+	s.net = net
+	if td != s.td || in.ForceNewDeployment || renetwork {
 		old := s.deployments[0]
 		old.status = model.DeploymentActive
 		old.updatedAt = w.now

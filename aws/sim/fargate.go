@@ -93,6 +93,8 @@ func (w *World) attachENI(t *task) {
 	az := ""
 	if t.inst != nil {
 		az = t.inst.ec2.az
+	} else if z, ok := w.eniZone(t); ok {
+		az = z
 	} else {
 		zones := []string{w.region + "a", w.region + "b", w.region + "c"}
 		az = zones[w.eniSeq%len(zones)]

@@ -110,6 +110,14 @@ func (w *World) choose(c *cluster, td *taskDef, g placementGroup, strategy []mod
 	var closest *instance
 	closestScore, closestWhy := -1, ""
 	for _, ci := range cands {
+		if g.svc != nil && g.svc.net != nil && td.NetworkMode == "awsvpc" && !g.svc.net.inZone(w, ci.ec2.az) {
+			// The task's interface goes in one of the service's subnets,
+			// so only an instance in one of their zones can take it.
+			if closestScore < 0 {
+				closest, closestScore, closestWhy = ci, 0, "no subnet of the service's networkConfiguration in "+ci.ec2.az
+			}
+			continue
+		}
 		if ok, why := constraintsAllow(ci, cons, perInst[ci] > 0); !ok {
 			if closestScore < 0 {
 				closest, closestScore, closestWhy = ci, 0, why

@@ -61,5 +61,6 @@ func (w *World) CreateServiceRequest(in simapi.CreateServiceInput) (model.Servic
 		PlacementStrategy: in.PlacementStrategy, PlacementConstraints: in.PlacementConstraints,
 		HealthCheckGracePeriod: in.HealthCheckGracePeriod, Tags: in.Tags, SchedulingStrategy: in.SchedulingStrategy,
 		CapacityProviderStrategy: in.CapacityProviderStrategy, LaunchType: in.LaunchType, PlatformVersion: in.PlatformVersion,
+		Network: in.Network, EnableExecuteCommand: in.EnableExecuteCommand, requireNetwork: true,
 	})
 }

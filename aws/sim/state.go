@@ -79,6 +79,9 @@ type service struct {
 	// launchType FARGATE (or a Fargate capacity provider strategy) runs
 	// the tasks on no instance, at platformVersion (fargate.go).
 	launchType, platformVersion string
+	// net is the service's awsvpc configuration (network.go); nil for the
+	// other network modes.
+	net *awsvpcConfig
 }
 
 type deployment struct {

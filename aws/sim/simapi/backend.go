@@ -123,6 +123,9 @@ type Backend interface {
 
 	// EC2
 	DescribeInstances(ids []string) ([]model.EC2Instance, error)
+	// Subnets are the world's subnets, one per availability zone: what an
+	// awsvpc service's networkConfiguration names.
+	Subnets() []model.Subnet
 	DescribeImages(ids []string) ([]Image, error)
 
 	// ELBv2
@@ -271,4 +274,9 @@ type CreateServiceInput struct {
 	Tags                     map[string]string
 	LaunchType               string // EC2 (default) or FARGATE
 	PlatformVersion          string // Fargate's
+	// Network is the awsvpc configuration, which ECS requires of a service
+	// whose task definition uses the awsvpc network mode (and refuses for
+	// the other modes).
+	Network              *model.AwsvpcConfiguration
+	EnableExecuteCommand bool
 }

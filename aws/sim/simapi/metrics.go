@@ -29,6 +29,10 @@ type AppScalingBackend interface {
 	RegisterScalableTarget(in model.ScalableTargetUpdate) (model.ScalableTarget, error)
 	PutScalingPolicy(p model.ScalingPolicy) (model.ScalingPolicy, error)
 	PutScheduledAction(a model.ScheduledAction) error
+	// DeregisterScalableTarget deletes a target with its policies and
+	// scheduled actions; DeleteScalingPolicy deletes one policy.
+	DeregisterScalableTarget(resourceID string) error
+	DeleteScalingPolicy(resourceID, name string) error
 }
 
 // Application Auto Scaling error codes.

@@ -40,6 +40,8 @@ var aasOps = map[string]jsonOp{
 	"RegisterScalableTarget":    aasOp("application-autoscaling:mutate", aasRegisterTarget),
 	"PutScalingPolicy":          aasOp("application-autoscaling:mutate", aasPutPolicy),
 	"PutScheduledAction":        aasOp("application-autoscaling:mutate", aasPutScheduled),
+	"DeregisterScalableTarget":  aasOp("application-autoscaling:mutate", aasDeregisterTarget),
+	"DeleteScalingPolicy":       aasOp("application-autoscaling:mutate", aasDeletePolicy),
 }
 
 func aasInvalid(format string, args ...any) error {
@@ -551,6 +553,37 @@ func aasPutScheduled(s *Server, body []byte) (any, error) {
 		a.MinCapacity, a.MaxCapacity = ta.MinCapacity, ta.MaxCapacity
 	}
 	if err := s.b.PutScheduledAction(a); err != nil {
+		return nil, err
+	}
+	return struct{}{}, nil
+}
+
+func aasDeregisterTarget(s *Server, body []byte) (any, error) {
+	var in aasScope
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if _, _, err := ecsResource(in); err != nil {
+		return nil, err
+	}
+	if err := s.b.DeregisterScalableTarget(in.ResourceID); err != nil {
+		return nil, err
+	}
+	return struct{}{}, nil
+}
+
+func aasDeletePolicy(s *Server, body []byte) (any, error) {
+	var in struct {
+		aasScope
+		PolicyName string `json:"PolicyName"`
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if _, _, err := ecsResource(in.aasScope); err != nil {
+		return nil, err
+	}
+	if err := s.b.DeleteScalingPolicy(in.ResourceID, in.PolicyName); err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil

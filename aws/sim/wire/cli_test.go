@@ -29,6 +29,7 @@ func TestAWSCLI(t *testing.T) {
 		t.Skipf("\n\n*** SKIPPING the AWS CLI compatibility test: %s not found. Run `apt-get install awscli` (Debian's v2). ***\n\n", awsCLI)
 	}
 	t.Run("life cycle", testCLILifeCycle)
+	t.Run("awsvpc and auto scaling", testCLIAwsvpc)
 	s := New(demo(t), Options{})
 	url := serverURL(t, s)
 	c := newClients(url, 1)

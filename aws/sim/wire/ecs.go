@@ -426,8 +426,16 @@ func ecsUpdateService(s *Server, body []byte) (any, error) {
 		DeploymentConfiguration jsDeploymentConfiguration `json:"deploymentConfiguration"`
 		ForceNewDeployment      bool                      `json:"forceNewDeployment"`
 		EnableExecuteCommand    *bool                     `json:"enableExecuteCommand"`
+		NetworkConfiguration    *jsNetworkConfiguration   `json:"networkConfiguration"`
+	}
+	if err := checkUpdateService(body); err != nil {
+		return nil, err
 	}
 	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	network, err := awsvpcOf(in.NetworkConfiguration)
+	if err != nil {
 		return nil, err
 	}
 	if in.Service == "" {
@@ -442,6 +450,7 @@ func ecsUpdateService(s *Server, body []byte) (any, error) {
 		MaximumPercent:        in.DeploymentConfiguration.MaximumPercent,
 		ForceNewDeployment:    in.ForceNewDeployment,
 		EnableExecuteCommand:  in.EnableExecuteCommand,
+		Network:               network,
 	}
 	if cb := in.DeploymentConfiguration.DeploymentCircuitBreaker; cb != nil {
 		u.CircuitBreaker = &model.CircuitBreaker{Enable: cb.Enable, Rollback: cb.Rollback}

@@ -183,12 +183,45 @@ func ecsDeleteCluster(s *Server, body []byte) (any, error) {
 // model yet.
 var createServiceUnsupported = map[string]string{
 	"serviceRegistries":           "Cloud Map service discovery",
-	"networkConfiguration":        "awsvpc subnets and security groups: the simulator places awsvpc tasks in its own subnets",
 	"serviceConnectConfiguration": "Service Connect",
 	"volumeConfigurations":        "volumes configured at launch",
-	"enableExecuteCommand":        "ECS Exec",
 	"enableECSManagedTags":        "ECS managed tags",
 	"vpcLatticeConfigurations":    "VPC Lattice",
+}
+
+// updateServiceUnsupported are UpdateService members the simulator does not
+// model: refused by name rather than dropped.
+var updateServiceUnsupported = map[string]string{
+	"capacityProviderStrategy":      "a change of capacity provider strategy",
+	"availabilityZoneRebalancing":   "Availability Zone rebalancing",
+	"placementConstraints":          "a change of placement constraints",
+	"placementStrategy":             "a change of placement strategy",
+	"platformVersion":               "a change of Fargate platform version",
+	"healthCheckGracePeriodSeconds": "a change of health check grace period",
+	"deploymentController":          "a change of deployment controller",
+	"enableECSManagedTags":          "ECS managed tags",
+	"loadBalancers":                 "a change of load balancers",
+	"propagateTags":                 "tag propagation",
+	"serviceRegistries":             "Cloud Map service discovery",
+	"serviceConnectConfiguration":   "Service Connect",
+	"volumeConfigurations":          "volumes configured at launch",
+	"vpcLatticeConfigurations":      "VPC Lattice",
+}
+
+// checkUpdateService refuses UpdateService members the simulator does not
+// model, in the request and in its deployment configuration.
+func checkUpdateService(body []byte) error {
+	if err := checkRequest(body, schemas.UpdateServiceRequest, "UpdateService", updateServiceUnsupported); err != nil {
+		return err
+	}
+	var raw struct {
+		DeploymentConfiguration json.RawMessage `json:"deploymentConfiguration"`
+	}
+	_ = json.Unmarshal(body, &raw)
+	if len(raw.DeploymentConfiguration) > 0 {
+		return refuseMembers(raw.DeploymentConfiguration, "UpdateService deploymentConfiguration", deploymentUnsupported)
+	}
+	return nil
 }
 
 // deploymentUnsupported are deployment configuration members the simulator
@@ -238,10 +271,16 @@ func ecsCreateService(s *Server, body []byte) (any, error) {
 		DeploymentController          *struct {
 			Type string `json:"type"`
 		} `json:"deploymentController"`
-		Tags          []jsTag `json:"tags"`
-		PropagateTags string  `json:"propagateTags"`
+		Tags                 []jsTag                 `json:"tags"`
+		PropagateTags        string                  `json:"propagateTags"`
+		NetworkConfiguration *jsNetworkConfiguration `json:"networkConfiguration"`
+		EnableExecuteCommand bool                    `json:"enableExecuteCommand"`
 	}
 	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	network, err := awsvpcOf(in.NetworkConfiguration)
+	if err != nil {
 		return nil, err
 	}
 	switch {
@@ -264,6 +303,7 @@ func ecsCreateService(s *Server, body []byte) (any, error) {
 		Cluster: in.Cluster, Name: in.ServiceName, TaskDefinition: in.TaskDefinition,
 		SchedulingStrategy: in.SchedulingStrategy, Tags: tagMap(in.Tags),
 		LaunchType: in.LaunchType, PlatformVersion: in.PlatformVersion,
+		Network: network, EnableExecuteCommand: in.EnableExecuteCommand,
 	}
 	if in.DesiredCount != nil {
 		cin.DesiredCount = *in.DesiredCount
@@ -338,4 +378,21 @@ func ecsDeleteService(s *Server, body []byte) (any, error) {
 	return struct {
 		Service jsService `json:"service"`
 	}{serviceOf(sv, false)}, nil
+}
+
+// awsvpcOf reads a request's networkConfiguration (nil when absent).
+func awsvpcOf(nc *jsNetworkConfiguration) (*model.AwsvpcConfiguration, error) {
+	if nc == nil {
+		return nil, nil
+	}
+	a := nc.AwsvpcConfiguration
+	out := &model.AwsvpcConfiguration{Subnets: a.Subnets, SecurityGroups: a.SecurityGroups}
+	switch a.AssignPublicIP {
+	case "", "DISABLED":
+	case "ENABLED":
+		out.AssignPublicIP = true
+	default:
+		return nil, invalid("assignPublicIp must be ENABLED or DISABLED.")
+	}
+	return out, nil
 }

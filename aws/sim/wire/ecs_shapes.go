@@ -224,8 +224,12 @@ func serviceOf(sv model.Service, withTags bool) jsService {
 		out.PlatformVersion, out.PlatformFamily = sv.PlatformVersion, "Linux"
 	}
 	if len(sv.Subnets) > 0 {
+		pub := "DISABLED"
+		if sv.AssignPublicIP {
+			pub = "ENABLED"
+		}
 		out.NetworkConfiguration = &jsNetworkConfiguration{AwsvpcConfiguration: jsAwsvpcConfiguration{
-			Subnets: sv.Subnets, SecurityGroups: []string{}, AssignPublicIP: "DISABLED"}}
+			Subnets: sv.Subnets, SecurityGroups: nonNil(sv.SecurityGroups), AssignPublicIP: pub}}
 	}
 	if sv.HealthCheckGracePeriod > 0 || len(sv.LoadBalancers) > 0 {
 		g := int(sv.HealthCheckGracePeriod / time.Second)

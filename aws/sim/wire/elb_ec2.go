@@ -145,6 +145,7 @@ var ec2Ops = map[string]queryOp{
 	"DescribeRegions":        {"ec2:read", ec2DescribeRegions},
 	"DescribeImages":         {"ec2:read", ec2DescribeImages},
 	"DescribeInstanceStatus": {"ec2:read", ec2DescribeInstanceStatus},
+	"DescribeSubnets":        {"ec2:read", ec2DescribeSubnets},
 }
 
 type xmlEC2Tag struct {

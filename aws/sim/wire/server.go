@@ -273,6 +273,9 @@ var mutatingActions = map[string]bool{
 	"application-autoscaling:PutScheduledAction":      true,
 	"ecs:ExecuteCommand":                              true,
 	"ssm:StartSession":                                true,
+
+	"application-autoscaling:DeregisterScalableTarget": true,
+	"application-autoscaling:DeleteScalingPolicy":      true,
 }
 
 // ServeHTTP routes a request to its protocol: a /service/…/operation/… path

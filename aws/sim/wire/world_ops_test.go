@@ -195,9 +195,12 @@ func TestCreateServiceRefusesWhatItCannotModel(t *testing.T) {
 		msg  string
 	}{
 		{"fargate without awsvpc", func(in *ecs.CreateServiceInput) { in.LaunchType = types.LaunchTypeFargate }, "Fargate requires the awsvpc network mode"},
-		{"awsvpc", func(in *ecs.CreateServiceInput) {
+		{"network configuration of a bridge task definition", func(in *ecs.CreateServiceInput) {
 			in.NetworkConfiguration = &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}}
-		}, "networkConfiguration"},
+		}, "Network Configuration is not valid for the given networkMode"},
+		{"service registries", func(in *ecs.CreateServiceInput) {
+			in.ServiceRegistries = []types.ServiceRegistry{{RegistryArn: aws.String("arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1")}}
+		}, "serviceRegistries"},
 		{"alarms", func(in *ecs.CreateServiceInput) {
 			in.DeploymentConfiguration = &types.DeploymentConfiguration{Alarms: &types.DeploymentAlarms{Enable: true, AlarmNames: []string{"a"}}}
 		}, "alarms"},
