@@ -103,9 +103,13 @@ func TestCreateServiceAwsvpc(t *testing.T) {
 	}{
 		{"awsvpc without network configuration", func(*ecs.CreateServiceInput) {}, "Network Configuration must be provided when networkMode 'awsvpc' is specified."},
 		{"no subnet", func(in *ecs.CreateServiceInput) { in.NetworkConfiguration = awsvpc([]string{}, nil, false) }, "subnets can not be empty."},
-		{"unknown subnet", func(in *ecs.CreateServiceInput) { in.NetworkConfiguration = awsvpc([]string{"subnet-0nope"}, nil, false) },
+		{"unknown subnet", func(in *ecs.CreateServiceInput) {
+			in.NetworkConfiguration = awsvpc([]string{"subnet-0nope"}, nil, false)
+		},
 			"The subnet ID 'subnet-0nope' does not exist"},
-		{"unknown security group", func(in *ecs.CreateServiceInput) { in.NetworkConfiguration = awsvpc([]string{subnetA}, []string{"web"}, false) },
+		{"unknown security group", func(in *ecs.CreateServiceInput) {
+			in.NetworkConfiguration = awsvpc([]string{subnetA}, []string{"web"}, false)
+		},
 			"The security group 'web' does not exist"},
 		{"public IP on EC2", func(in *ecs.CreateServiceInput) { in.NetworkConfiguration = awsvpc([]string{subnetA}, nil, true) },
 			"Assign public IP is not supported for this launch type."},
