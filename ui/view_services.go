@@ -17,19 +17,24 @@ import (
 	"github.com/ecstui/ecstui/ui/theme"
 )
 
+// serviceColumns give way, when the screen is short, in the order an
+// on-call engineer misses them least: the launch type, then the deployment
+// percentages and the load balancer (both in the detail), then memory, the
+// task definition, CPU. The last event wants 40 cells: cut shorter, it
+// no longer says whether the service is steady or cannot place its tasks.
 var serviceColumns = []table.Column{
 	{Title: "NAME", Max: 40},
 	{Title: "DESIRED", Right: true},
 	{Title: "RUNNING", Right: true},
 	{Title: "PENDING", Right: true},
 	{Title: "CPU 1h", Min: 11, Max: 11, Hide: 3},
-	{Title: "MEM 1h", Min: 11, Max: 11, Hide: 6},
+	{Title: "MEM 1h", Min: 11, Max: 11, Hide: 5},
 	{Title: "ROLLOUT", Max: 28},
-	{Title: "TASKDEF", Max: 30, Hide: 3},
-	{Title: "LAUNCH", Hide: 7},
-	{Title: "MIN/MAX%", Hide: 4},
-	{Title: "LB", Max: 24, Hide: 5},
-	{Title: "LAST EVENT", Flex: true, Min: 12, Hide: 2},
+	{Title: "TASKDEF", Max: 30, Hide: 4},
+	{Title: "LAUNCH", Hide: 8},
+	{Title: "MIN/MAX%", Hide: 7},
+	{Title: "LB", Max: 24, Hide: 6},
+	{Title: "LAST EVENT", Flex: true, Min: 12, Want: 40, Hide: 2},
 }
 
 // serviceMetricQueries are a service's CPU and memory utilisation (AWS/ECS

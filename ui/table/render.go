@@ -140,27 +140,39 @@ func (m *Model) layout(window []int) (shown []int, widths []int) {
 }
 
 // makeRoomForFlex hides more expendable columns (higher Hide) when that lets
-// a cut flexible column show its text in full; a text that would stay cut
-// anyway (a long event message) keeps the other columns.
+// a cut flexible column show its text in full, or at least reach its Want; a
+// text that would stay cut anyway (a long event message) keeps the other
+// columns once it has that much.
 func (m *Model) makeRoomForFlex(natural, width []int, hidden []bool, total func() int) {
 	for c, col := range m.cols {
 		if !col.Flex || hidden[c] || width[c] >= natural[c] {
 			continue
 		}
-		deficit := natural[c] - width[c] - max(m.width-total(), 0)
 		var cand []int
 		for o, oc := range m.cols {
 			if o != c && !hidden[o] && oc.Hide > col.Hide && (col.Hide > 0 || oc.Hide > 0) {
 				cand = append(cand, o)
 			}
 		}
-		sort.Slice(cand, func(i, j int) bool { return m.cols[cand[i]].Hide > m.cols[cand[j]].Hide })
-		freed, k := 0, 0
-		for k < len(cand) && freed < deficit {
-			freed += width[cand[k]] + gap
-			k++
+		sort.SliceStable(cand, func(i, j int) bool { return m.cols[cand[i]].Hide > m.cols[cand[j]].Hide })
+		// freeing returns how many of cand must go for the column to gain need.
+		freeing := func(need int) (int, bool) {
+			freed, k := 0, 0
+			for k < len(cand) && freed < need {
+				freed += width[cand[k]] + gap
+				k++
+			}
+			return k, freed >= need
 		}
-		if freed < deficit {
+		spare := max(m.width-total(), 0)
+		k, ok := freeing(natural[c] - width[c] - spare)
+		if !ok && col.Want > width[c]+spare {
+			// The full text will not fit: free what its Want needs, or all
+			// the expendable columns can give.
+			k, _ = freeing(min(col.Want, natural[c]) - width[c] - spare)
+			ok = k > 0
+		}
+		if !ok {
 			continue
 		}
 		for _, o := range cand[:k] {
@@ -320,10 +332,12 @@ func fit(s string, w int) string {
 		return ansi.Truncate(s, w, "")
 	}
 	cut := ansi.Truncate(s, w-1, "")
-	if i := strings.LastIndexByte(cut, ' '); i >= (w-1)/2 && i > 0 {
-		cut = strings.TrimRight(cut[:i], " ")
+	// A cut that ends a word keeps it ("has been…", not "has…").
+	atWordEnd := strings.HasPrefix(s, cut) && len(cut) < len(s) && s[len(cut)] == ' '
+	if i := strings.LastIndexByte(cut, ' '); !atWordEnd && i >= (w-1)/2 && i > 0 {
+		cut = cut[:i]
 	}
-	return cut + "…"
+	return strings.TrimRight(cut, " ") + "…"
 }
 
 func pad(s string, w int, right bool) string {

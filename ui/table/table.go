@@ -23,6 +23,11 @@ type Column struct {
 	Min   int  // never narrower than this (0: the title's width)
 	Max   int  // never wider than this (0: no limit)
 	Flex  bool // receives left-over width, and shrinks first when space is short
+	// Want is the width below which a flexible column's text says too little
+	// to be worth the other columns (an event cut to "6m has…"): expendable
+	// columns (higher Hide) give way until it has that much. 0: only its
+	// full text makes others give way.
+	Want int
 	Right bool // right-aligned (numbers)
 	// Hide is the column's drop priority when the terminal is too narrow: the
 	// highest value is hidden first; 0 never hides.

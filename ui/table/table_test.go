@@ -211,7 +211,9 @@ func TestFitCutsProseAtWords(t *testing.T) {
 		want string
 	}{
 		{"short", 10, "short"},
-		{"has reached a steady state", 14, "has reached…"},
+		{"has reached a steady state", 14, "has reached a…"}, // the cut ends a word: keep it
+		{"has reached a steady state", 13, "has reached…"},
+		{"6m has been unable to place a task", 12, "6m has been…"},
 		{"i-0459c3e1c0a04639c", 10, "i-0459c3e…"},
 		{"a verylongwordthatgoeson", 12, "a verylongw…"}, // the only space is too early: cut the word
 		{"abc", 1, "a"},
@@ -220,5 +222,33 @@ func TestFitCutsProseAtWords(t *testing.T) {
 		if got := fit(c.in, c.w); got != c.want {
 			t.Errorf("fit(%q, %d) = %q, want %q", c.in, c.w, got, c.want)
 		}
+	}
+}
+
+// A flexible column with a Want takes width from more expendable columns
+// until it has that much, even when its full text would not fit anyway;
+// without a Want only its full text makes them give way.
+func TestFlexWantHidesExpendableColumns(t *testing.T) {
+	event := "was unable to place a task because no container instance met all of its requirements"
+	mk := func(want int) *Model {
+		m := New(theme.Default(), nil, []Column{
+			{Title: "NAME"},
+			{Title: "LB", Hide: 5},
+			{Title: "MEM", Hide: 4},
+			{Title: "EVENT", Flex: true, Min: 12, Want: want, Hide: 2},
+		})
+		m.SetRows([]Row{{ID: "a", Cells: []Cell{{Text: "svc"}, {Text: strings.Repeat("l", 20)}, {Text: strings.Repeat("m", 20)}, {Text: event}}}})
+		m.SetSize(72, 3)
+		return m
+	}
+	if h := plain(mk(0))[0]; !strings.Contains(h, "LB") || !strings.Contains(h, "MEM") {
+		t.Fatalf("no Want: the other columns should stay: %q", h)
+	}
+	got := plain(mk(40))
+	if strings.Contains(got[0], "LB") || !strings.Contains(got[0], "MEM") {
+		t.Fatalf("Want 40: LB (the most expendable) should give way, MEM stay: %q", got[0])
+	}
+	if !strings.Contains(got[1], "was unable to place a task because") {
+		t.Fatalf("Want 40: the event should have the room: %q", got[1])
 	}
 }
