@@ -27,7 +27,7 @@ type Column struct {
 	// to be worth the other columns (an event cut to "6m has…"): expendable
 	// columns (higher Hide) give way until it has that much. 0: only its
 	// full text makes others give way.
-	Want int
+	Want  int
 	Right bool // right-aligned (numbers)
 	// Hide is the column's drop priority when the terminal is too narrow: the
 	// highest value is hidden first; 0 never hides.
