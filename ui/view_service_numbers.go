@@ -199,8 +199,9 @@ func scalingNeed(e *env, cluster, name string) *sched.Need {
 // maxScalingActivities is how many scaling activities the detail shows.
 const maxScalingActivities = 5
 
-// sparkWidth is the width of the detail page's sparklines.
-func sparkWidth(width int) int { return max(min(width-40, 60), 12) }
+// sparkWidth is the width of the detail page's sparklines: what the label,
+// the value and a range leave of the screen, up to a minute a cell.
+func sparkWidth(width int) int { return max(min(width-44, 60), 12) }
 
 // renderServiceNumbers renders the detail's numbers: utilisation, load
 // balancer traffic and autoscaling. Missing values show "–" with why.
@@ -251,8 +252,61 @@ func zeroWhere(spark []float64) []float64 {
 	return out
 }
 
-func reasonLine(st *theme.Styles, r model.MetricReading) string {
-	return st.Muted.Render("– " + clean(r.Reason))
+// numberWidth is the detail's value column ("1360/min", "28 ms", "5 %"):
+// values right-aligned in it put every sparkline and range in one column.
+const numberWidth = 9
+
+// numberLine lays out one metric of the detail: the value right-aligned in
+// its column, the sparkline (minutes without data dotted, so its hour is
+// visible), then the range. A reading without a value says why in place of
+// the range.
+func numberLine(st *theme.Styles, r model.MetricReading, sw int, scale float64, value func(float64) string, lohi func(lo, hi float64) string, tone theme.Tone) string {
+	line := sparkline(r.Spark, sw, scale)
+	spark := detailSpark(st, line)
+	if !r.OK {
+		head := st.Muted.Render(padLeft("–", numberWidth))
+		if strings.TrimSpace(line) == "" {
+			return head + "  " + st.Muted.Render(clean(r.Reason))
+		}
+		return head + "  " + spark + "  " + st.Muted.Render(clean(r.Reason))
+	}
+	text := padLeft(value(r.Value), numberWidth)
+	if tone != theme.ToneNone {
+		text = st.Tone(tone).Render(text)
+	}
+	s := text + "  " + spark
+	if lo, hi, ok := minMax(r.Spark); ok {
+		s += st.Muted.Render("  " + lohi(lo, hi))
+	}
+	return s
+}
+
+// detailSpark dots a sparkline's minutes without data.
+func detailSpark(st *theme.Styles, line string) string {
+	if !strings.Contains(line, " ") {
+		return line
+	}
+	var b strings.Builder
+	for line != "" {
+		data := strings.TrimLeft(line, " ")
+		if gap := len(line) - len(data); gap > 0 {
+			b.WriteString(st.Muted.Render(strings.Repeat("·", gap)))
+		}
+		i := strings.IndexByte(data, ' ')
+		if i < 0 {
+			i = len(data)
+		}
+		b.WriteString(data[:i])
+		line = data[i:]
+	}
+	return b.String()
+}
+
+func padLeft(s string, w int) string {
+	if n := w - len([]rune(s)); n > 0 {
+		return strings.Repeat(" ", n) + s
+	}
+	return s
 }
 
 func minMax(spark []float64) (lo, hi float64, ok bool) {
@@ -266,40 +320,24 @@ func minMax(spark []float64) (lo, hi float64, ok bool) {
 }
 
 func pctLine(st *theme.Styles, r model.MetricReading, sw int) string {
-	if !r.OK {
-		line := sparkline(r.Spark, sw, 100)
-		if strings.TrimSpace(line) == "" {
-			return reasonLine(st, r)
-		}
-		return reasonLine(st, r) + "  " + line
-	}
-	s := st.Tone(pctTone(r.Value)).Render(fmt.Sprintf("%3.0f %%", r.Value)) + "  " + sparkline(r.Spark, sw, 100)
-	if lo, hi, ok := minMax(r.Spark); ok {
-		s += st.Muted.Render(fmt.Sprintf("  %.0f–%.0f %%", lo, hi))
-	}
-	return s
+	return numberLine(st, r, sw, 100,
+		func(v float64) string { return fmt.Sprintf("%.0f %%", v) },
+		func(lo, hi float64) string { return fmt.Sprintf("%.0f–%.0f %%", lo, hi) },
+		pctTone(r.Value))
 }
 
 func countLine(st *theme.Styles, r model.MetricReading, sw int, unit string) string {
-	if !r.OK {
-		return reasonLine(st, r)
-	}
-	s := fmt.Sprintf("%s%s  %s", humanCount(r.Value), unit, sparkline(r.Spark, sw, 0))
-	if lo, hi, ok := minMax(r.Spark); ok {
-		s += st.Muted.Render(fmt.Sprintf("  %s–%s", humanCount(lo), humanCount(hi)))
-	}
-	return s
+	return numberLine(st, r, sw, 0,
+		func(v float64) string { return humanCount(v) + unit },
+		func(lo, hi float64) string { return humanCount(lo) + "–" + humanCount(hi) + unit },
+		theme.ToneNone)
 }
 
 func msLine(st *theme.Styles, r model.MetricReading, sw int) string {
-	if !r.OK {
-		return reasonLine(st, r)
-	}
-	s := fmt.Sprintf("%.0f ms  %s", r.Value*1000, sparkline(r.Spark, sw, 0))
-	if lo, hi, ok := minMax(r.Spark); ok {
-		s += st.Muted.Render(fmt.Sprintf("  %.0f–%.0f ms", lo*1000, hi*1000))
-	}
-	return s
+	return numberLine(st, r, sw, 0,
+		func(v float64) string { return fmt.Sprintf("%.0f ms", v*1000) },
+		func(lo, hi float64) string { return fmt.Sprintf("%.0f–%.0f ms", lo*1000, hi*1000) },
+		theme.ToneNone)
 }
 
 func humanCount(v float64) string {

@@ -1,0 +1,61 @@
+package ui
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ecstui/ecstui/model"
+	"github.com/ecstui/ecstui/ui/theme"
+)
+
+// TestServiceNumbersInColumns: the detail's metric lines put their values,
+// sparklines and ranges in columns whatever the value's width ("5 %",
+// "1360/min"), and a sparkline spans its full hour even when only its last
+// minutes have data (the minutes without are dotted, not blank).
+func TestServiceNumbersInColumns(t *testing.T) {
+	st := theme.Default()
+	nan := math.NaN()
+	spark := func(vals ...float64) []float64 { return append([]float64{nan, nan, nan, nan}, vals...) }
+	const sw = 8
+	lines := []string{
+		pctLine(st, model.MetricReading{OK: true, Value: 5, Spark: spark(4, 5, 6, 5)}, sw),
+		pctLine(st, model.MetricReading{OK: true, Value: 100, Spark: spark(90, 95, 100, 99)}, sw),
+		countLine(st, model.MetricReading{OK: true, Value: 1360, Spark: spark(1300, 1400, 1360, 1200)}, sw, "/min"),
+		countLine(st, model.MetricReading{OK: true, Value: 1, Spark: spark(1, 1, 1, 1)}, sw, "/min"),
+		msLine(st, model.MetricReading{OK: true, Value: 0.028, Spark: spark(0.028, 0.03, 0.02, 0.028)}, sw),
+	}
+	sparkAt, rangeAt := -1, -1
+	for _, l := range lines {
+		plain := ansi.Strip(l)
+		cells := []rune(plain)
+		start := strings.IndexFunc(plain, func(r rune) bool { return r == '·' })
+		if start < 0 {
+			t.Fatalf("%q: no dotted gap before the data", plain)
+		}
+		col := ansi.StringWidth(plain[:start])
+		if sparkAt < 0 {
+			sparkAt = col
+		} else if col != sparkAt {
+			t.Errorf("%q: sparkline at column %d, want %d (in line with the others)", plain, col, sparkAt)
+		}
+		// The range starts two cells after the sparkline's last cell.
+		end := col + sw
+		if end+2 > len(cells) || string(cells[end:end+2]) != "  " {
+			t.Errorf("%q: the sparkline is not %d cells followed by the range", plain, sw)
+			continue
+		}
+		if rangeAt < 0 {
+			rangeAt = end + 2
+		} else if end+2 != rangeAt {
+			t.Errorf("%q: range at %d, want %d", plain, end+2, rangeAt)
+		}
+	}
+	// A reading without a value keeps the value column and says why.
+	missing := ansi.Strip(pctLine(st, model.MetricReading{Reason: "no datapoint"}, sw))
+	if !strings.HasPrefix(missing, strings.Repeat(" ", numberWidth-1)+"–  no datapoint") {
+		t.Errorf("missing reading: %q", missing)
+	}
+}
