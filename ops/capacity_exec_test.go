@@ -340,7 +340,7 @@ func TestRefreshStrategyEndToEnd(t *testing.T) {
 	if last == nil || last.Refresh.Status != model.RefreshSuccessful || len(last.Instances) == 0 {
 		t.Errorf("last observation: %+v", last)
 	}
-	entries, err := j.Read()
+	entries, err := j.Actions()
 	if err != nil || len(entries) != 1 || entries[0].Action != ActionRefresh || entries[0].Outcome != OutcomeSuccess {
 		t.Errorf("journal: %+v %v", entries, err)
 	}

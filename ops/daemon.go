@@ -176,6 +176,10 @@ func (r *Runner) DaemonStart(ctx context.Context, api DaemonAPI, p Plan, td mode
 	if res, refused := r.refuse(p); refused {
 		return res
 	}
+	if res, refused := r.begin(p); refused {
+		return res
+	}
+	defer r.end()
 	res := Result{Action: p.Action, TaskDefinition: td.ARN}
 	nodes = slices.Clone(nodes)
 	var todo []int
@@ -185,7 +189,10 @@ func (r *Runner) DaemonStart(ctx context.Context, api DaemonAPI, p Plan, td mode
 			todo = append(todo, i)
 		}
 	}
-	emit := func(msg string) { r.emit(Event{Step: "start", Message: msg, Nodes: slices.Clone(nodes)}) }
+	emit := func(msg string) {
+		r.journalStep("start", msg)
+		r.emit(Event{Step: "start", Message: msg, Nodes: slices.Clone(nodes)})
+	}
 	emit(fmt.Sprintf("starting %s on %s", td.FamilyRevision(), plural(len(todo), "instance", "instances")))
 	var callErr error
 	for i := 0; i < len(todo); i += startTaskLimit {

@@ -257,6 +257,12 @@ func (r *Runner) Drain(ctx context.Context, api DrainAPI, p Plan, run *DrainRun,
 	if err := run.reload(); err != nil {
 		return r.finish(p, Result{Action: p.Action, DrainID: run.ID}, err, "reading the drain state")
 	}
+	// The run's own locks are held: journal it under its id, with each step.
+	if res, refused := r.beginRun(p, run.ID, false); refused {
+		res.DrainID = run.ID
+		return res
+	}
+	defer r.end()
 	run.Started = true
 	run.Status, run.Reason = RunRunning, ""
 	for i := range run.Instances {

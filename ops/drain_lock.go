@@ -11,28 +11,38 @@ import (
 	"time"
 )
 
-// Owner is who runs a drain: written into each lock file it holds, so a
-// refused second runner can say who holds it.
+// Owner is who runs a drain or another action: written into each lock file
+// it holds, so a refused second runner can say who holds it.
 type Owner struct {
 	PID   int       `json:"pid"`
 	Host  string    `json:"host"`
 	Since time.Time `json:"since"`
 	Run   string    `json:"run"`
+	// Action is the action of a run that is not a drain (scale, deploy…).
+	Action string `json:"action,omitempty"`
 }
 
 func (o Owner) String() string {
-	return fmt.Sprintf("drain run %s, pid %d on host %s since %s", o.Run, o.PID, o.Host, o.Since.UTC().Format("2006-01-02 15:04:05Z"))
+	what := "drain run"
+	if o.Action != "" {
+		what = o.Action + " run"
+	}
+	return fmt.Sprintf("%s %s, pid %d on host %s since %s", what, o.Run, o.PID, o.Host, o.Since.UTC().Format("2006-01-02 15:04:05Z"))
 }
 
-// HeldError refuses a drain because another live process owns the run or
-// one of its instances.
+// HeldError refuses an action because another live process drives its
+// target: a drain run or one of its instances, a service, a task…
 type HeldError struct {
-	What  string // "drain run ID" or "instance i-…"
+	What  string // "drain run ID", "instance i-…", "service web"
 	Owner Owner
 }
 
 func (e *HeldError) Error() string {
-	return fmt.Sprintf("%s is being drained by another ecstui (%s): only one process may drive it; wait for it to end or stop it", e.What, e.Owner)
+	verb := "being changed"
+	if e.Owner.Action == "" {
+		verb = "being drained"
+	}
+	return fmt.Sprintf("%s is %s by another ecstui (%s): only one process may drive it; wait for it to end or stop it", e.What, verb, e.Owner)
 }
 
 // fileLock is an OS lock (flock) on a small file: the kernel releases it
@@ -190,8 +200,10 @@ func cmpStr(a, b string) int {
 // The probe takes a shared lock for a moment and writes nothing, so it never
 // disturbs the owner's record; an owner starting at that moment waits it out
 // (lockPatience).
-func (d *DrainRun) Owner() (Owner, bool) {
-	path := runLockPath(d.ID)
+func (d *DrainRun) Owner() (Owner, bool) { return lockOwner(runLockPath(d.ID)) }
+
+// lockOwner reports the live process holding the lock at path, if any.
+func lockOwner(path string) (Owner, bool) {
 	f, err := os.Open(path)
 	if err != nil {
 		return Owner{}, false // never locked

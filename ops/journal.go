@@ -30,6 +30,13 @@ type Entry struct {
 	NotDone      []string  `json:"not_done,omitempty"`
 	DeploymentID string    `json:"deployment_id,omitempty"`
 	Error        string    `json:"error,omitempty"`
+	// Run ties the entries of one action together (started, its steps,
+	// its end); PID and Host name the process that ran it.
+	Run  string `json:"run,omitempty"`
+	PID  int    `json:"pid,omitempty"`
+	Host string `json:"host,omitempty"`
+	// Step names a step entry's kind (register, update, stop, terminate…).
+	Step string `json:"step,omitempty"`
 }
 
 // Journal is the append-only record of every action ecstui took, one JSON

@@ -74,6 +74,10 @@ func (r *Runner) StartRefresh(ctx context.Context, api RefreshAPI, p Plan, w Ref
 	if res, refused := r.refuse(p); refused {
 		return res
 	}
+	if res, refused := r.begin(p); refused {
+		return res
+	}
+	defer r.end()
 	res := Result{Action: p.Action}
 	if p.Refresh == nil {
 		return r.finish(p, res, errors.New("the plan holds no instance refresh"), "starting the instance refresh")
@@ -107,6 +111,10 @@ func (r *Runner) refreshCall(ctx context.Context, p Plan, w RefreshWatch, wait b
 	if res, refused := r.refuse(p); refused {
 		return res
 	}
+	if res, refused := r.begin(p); refused {
+		return res
+	}
+	defer r.end()
 	res := Result{Action: p.Action}
 	id, err := call()
 	if err != nil {

@@ -107,6 +107,9 @@ type Runner struct {
 	// Override lets a plan with overridable blockers proceed: the user typed
 	// the target's name.
 	Override bool
+
+	// run is the action under way (begin to end): one at a time per Runner.
+	run *actionRun
 }
 
 // SleepWait is the real Wait: a timer that ctx can cut short.
@@ -164,7 +167,9 @@ func (r *Runner) emit(e Event) {
 }
 
 func (r *Runner) step(step, format string, args ...any) {
-	r.emit(Event{Step: step, Message: fmt.Sprintf(format, args...)})
+	msg := fmt.Sprintf(format, args...)
+	r.journalStep(step, msg)
+	r.emit(Event{Step: step, Message: msg})
 }
 
 // refuse checks a plan's blockers before anything is sent.
@@ -184,11 +189,8 @@ func (r *Runner) Record(p Plan, res Result) {
 	if r.Journal == nil {
 		return
 	}
-	e := Entry{
-		Time: r.now(), Context: r.Context, User: localUser(), Action: p.Action, Cluster: p.Cluster, Target: p.Target,
-		Plan: p.Summary, Changes: p.Changes, Outcome: res.Outcome, Message: res.Message,
-		Done: res.Done, NotDone: res.NotDone, DeploymentID: res.DeploymentID,
-	}
+	e := r.entry(p, res.Outcome, "", res.Message)
+	e.Done, e.NotDone, e.DeploymentID = res.Done, res.NotDone, res.DeploymentID
 	if res.Err != nil {
 		e.Error = res.Err.Error()
 	}

@@ -94,7 +94,7 @@ func TestAdjustAutoScalingChangesMaxFirst(t *testing.T) {
 	if ts[0].MaxCapacity != 20 || ts[0].MinCapacity != 2 {
 		t.Fatalf("target: %+v", ts[0])
 	}
-	entries, err := j.Read()
+	entries, err := j.Actions()
 	if err != nil || len(entries) != 2 || entries[0].Action != ActionAutoScaling || entries[0].Outcome != OutcomeSuccess || entries[1].Action != ActionScale {
 		t.Fatalf("journal: want the autoscaling change, then the scale: %+v %v", entries, err)
 	}

@@ -129,6 +129,10 @@ func (r *Runner) UpdateService(ctx context.Context, api ServiceAPI, p Plan, watc
 	if res, refused := r.refuse(p); refused {
 		return res
 	}
+	if res, refused := r.begin(p); refused {
+		return res
+	}
+	defer r.end()
 	res := Result{Action: p.Action, PreviousTaskDefinition: p.PreviousTaskDefinition}
 	if p.Update == nil {
 		return r.finish(p, res, fmt.Errorf("the plan has no service update"), "planning")
@@ -486,6 +490,10 @@ func (r *Runner) StopTask(ctx context.Context, api TaskAPI, p Plan, reason strin
 	if res, refused := r.refuse(p); refused {
 		return res
 	}
+	if res, refused := r.begin(p); refused {
+		return res
+	}
+	defer r.end()
 	res := Result{Action: p.Action}
 	r.step("stop", "stopping task %s", p.Target)
 	if _, err := api.StopTask(ctx, p.Cluster, p.Target, reason); err != nil {

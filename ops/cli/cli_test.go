@@ -205,7 +205,7 @@ func TestCLI(t *testing.T) {
 					t.Errorf("stderr lacks %q:\n%s", s, h.err.String())
 				}
 			}
-			entries, jerr := h.sess.Journal.Read()
+			entries, jerr := h.sess.Journal.Actions()
 			if jerr != nil || len(entries) != 1 {
 				t.Fatalf("journal: %d entries, %v", len(entries), jerr)
 			}

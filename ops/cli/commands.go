@@ -372,17 +372,25 @@ func daemonStartCmd(env *Env) *cobra.Command {
 
 func journalCmd(env *Env) *cobra.Command {
 	var limit int
-	var jsonOut bool
+	var jsonOut, steps bool
 	cmd := &cobra.Command{
 		Use:   "journal",
 		Short: "List the actions ecstui has taken (newest last)",
+		Long: "List the actions ecstui has taken, newest last: one line per action with its outcome. An action\n" +
+			"that started but never recorded its end shows as running (its process still holds it) or\n" +
+			"interrupted (its process is gone: killed, crashed), with the last step it recorded.\n" +
+			"--steps lists every line: each action's start and steps too.",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			j := env.Journal
 			if j == nil {
 				j = ops.DefaultJournal()
 			}
 			asJSON := jsonOut || (env.JSON != nil && env.JSON())
-			entries, err := j.Read()
+			read := j.Actions
+			if steps {
+				read = j.Read
+			}
+			entries, err := read()
 			if entries == nil && err != nil {
 				return err
 			}
@@ -405,7 +413,7 @@ func journalCmd(env *Env) *cobra.Command {
 			tw := tabwriter.NewWriter(env.out(), 2, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "TIME\tCONTEXT\tACTION\tTARGET\tOUTCOME\tMESSAGE")
 			for _, e := range entries {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Time.UTC().Format("2006-01-02 15:04:05"), orDash(e.Context), e.Action,
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Time.UTC().Format("2006-01-02 15:04:05"), textsafe.CleanLine(orDash(e.Context)), textsafe.CleanLine(e.Action),
 					textsafe.CleanLine(model.ResourceID(e.Target)), e.Outcome, textsafe.CleanLine(firstNonEmpty(e.Message, e.Plan)))
 			}
 			if e := tw.Flush(); e != nil {
@@ -416,6 +424,7 @@ func journalCmd(env *Env) *cobra.Command {
 	}
 	limitVar(cmd.Flags(), &limit, journalLimit, 50, "show the last N entries (0: all)")
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print JSON (same as --output json)")
+	cmd.Flags().BoolVar(&steps, "steps", false, "every line: each action's start and steps as well as its end")
 	return cmd
 }
 

@@ -103,7 +103,7 @@ func TestCLIRefreshWatchAndCancel(t *testing.T) {
 	if !strings.Contains(h.out.String(), "Cancelled") {
 		t.Errorf("cancel output:\n%s", h.out.String())
 	}
-	entries, _ := h.sess.Journal.Read()
+	entries, _ := h.sess.Journal.Actions()
 	if len(entries) != 1 || entries[0].Action != ops.ActionRefreshCancel {
 		t.Errorf("journal: %+v", entries)
 	}

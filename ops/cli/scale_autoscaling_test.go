@@ -75,7 +75,7 @@ func TestCLIScaleAndTheAutoscaler(t *testing.T) {
 					t.Errorf("stderr lacks %q:\n%s", s, h.err.String())
 				}
 			}
-			entries, _ := h.sess.Journal.Read()
+			entries, _ := h.sess.Journal.Actions()
 			var got []string
 			for _, e := range entries {
 				got = append(got, e.Action)

@@ -157,7 +157,7 @@ func TestDeployFlow(t *testing.T) {
 	if _, ok := msgs[0].(page.OpenMsg); !ok {
 		t.Errorf("R sent %T, want page.OpenMsg", msgs[0])
 	}
-	entries, err := d.Journal.Read()
+	entries, err := d.Journal.Actions()
 	if err != nil || len(entries) != 1 || entries[0].Outcome != ops.OutcomeSuccess || entries[0].Context != "demo" {
 		t.Errorf("journal = %+v, %v", entries, err)
 	}

@@ -71,7 +71,7 @@ func TestPagesOnDemo(t *testing.T) {
 	if v := p.View(); !strings.Contains(v, "host port 80 in use on") || !strings.Contains(v, "dynamic host port") {
 		t.Errorf("corkhounds-web plan:\n%s", v)
 	}
-	entries, err := ops.DefaultJournal().Read()
+	entries, err := ops.DefaultJournal().Actions()
 	if err != nil || len(entries) != 4 {
 		t.Errorf("journal: %d entries, %v", len(entries), err)
 	}
