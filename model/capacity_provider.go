@@ -280,3 +280,7 @@ type RefreshInput struct {
 	Desired              *LaunchTemplateRef
 	Preferences          RefreshPreferences
 }
+
+// IsFargateProvider reports whether a strategy's provider is one of
+// Fargate's (FARGATE, FARGATE_SPOT): no group, no managed scaling.
+func IsFargateProvider(name string) bool { return name == "FARGATE" || name == "FARGATE_SPOT" }

@@ -14,6 +14,7 @@ const (
 	NamespaceEC2               = "AWS/EC2"
 	NamespaceContainerInsights = "ECS/ContainerInsights"
 	NamespaceALB               = "AWS/ApplicationELB"
+	NamespaceManagedScaling    = "AWS/ECS/ManagedScaling"
 
 	MetricCPUUtilization    = "CPUUtilization"
 	MetricMemoryUtilization = "MemoryUtilization"
@@ -23,6 +24,8 @@ const (
 	MetricRequestCount              = "RequestCount"
 	MetricTarget5XX                 = "HTTPCode_Target_5XX_Count"
 	MetricTargetResponseTime        = "TargetResponseTime"
+	// ECS managed scaling's metric, per capacity provider of a cluster.
+	MetricCapacityProviderReservation = "CapacityProviderReservation"
 
 	StatAverage     = "Average"
 	StatSum         = "Sum"
@@ -109,6 +112,15 @@ func Dimension(ds []MetricDimension, name string) string {
 func ServiceMetric(metric, cluster, service string) MetricQuery {
 	return MetricQuery{Namespace: NamespaceECS, MetricName: metric, Period: MetricResolution, Stat: StatAverage,
 		Dimensions: []MetricDimension{{"ClusterName", cluster}, {"ServiceName", service}}}
+}
+
+// ReservationMetric asks for a capacity provider's
+// CapacityProviderReservation, which ECS publishes once a minute while the
+// provider's managed scaling is on: the percentage of the group's instances
+// the tasks need (100 is the target when the target is 100).
+func ReservationMetric(cluster, provider string) MetricQuery {
+	return MetricQuery{Namespace: NamespaceManagedScaling, MetricName: MetricCapacityProviderReservation, Period: MetricResolution, Stat: StatAverage,
+		Dimensions: []MetricDimension{{"ClusterName", cluster}, {"CapacityProviderName", provider}}}
 }
 
 // InstanceCPUMetric asks for an EC2 instance's CPUUtilization, which EC2

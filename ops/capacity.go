@@ -20,6 +20,16 @@ type GroupCapacity struct {
 	Provider *model.CapacityProvider // nil: a classic group ECS does not manage
 	Hooks    []model.LifecycleHook   // termination hooks
 	Refresh  *model.InstanceRefresh  // the latest instance refresh, if any
+	// Reservation is CloudWatch's latest CapacityProviderReservation of the
+	// provider (nil: not read, or no recent datapoint).
+	Reservation *Reservation
+}
+
+// Reservation is one CapacityProviderReservation datapoint: the percentage
+// of the group's instances ECS's managed scaling finds its tasks need.
+type Reservation struct {
+	Percent float64
+	At      time.Time
 }
 
 // Capacity is every group of a cluster's instances, with what could not be read.

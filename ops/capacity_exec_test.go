@@ -439,3 +439,61 @@ func TestRefreshStrategyRollback(t *testing.T) {
 		}
 	}
 }
+
+// clocked is the adapter with the simulated world's clock, so the metrics
+// window is the world's.
+type clocked struct {
+	readers
+	w *sim.World
+}
+
+type readers interface {
+	API
+	CapacityReader
+	metricsReader
+}
+
+func (c clocked) Now() time.Time { return c.w.Now() }
+
+// TestGatherReadsReservation: the drain plan's state carries CloudWatch's
+// CapacityProviderReservation, as the simulated ECS published it, read
+// through the adapter's metrics cache; a reader without CloudWatch's
+// datapoints leaves it to the plan's estimate.
+func TestGatherReadsReservation(t *testing.T) {
+	w, _ := cpWorld(t, "2", 2)
+	api, srv := startAdapter(t, w, false)
+	st, err := GatherCluster(context.Background(), clocked{api.(readers), w}, "cp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, _, ok := w.CapacityProviderReservation("cp-cp")
+	g := st.Capacity.Group("cp-asg")
+	if !ok || g == nil || g.Reservation == nil || g.Reservation.Percent != want {
+		t.Fatalf("reservation %+v, want %v (%v)", g.Reservation, want, ok)
+	}
+	text := PlanDrainWith(st, Selection{AMI: cpOldAMI}, DrainOptions{Batch: 1}).Text()
+	if !strings.Contains(text, fmt.Sprintf("CapacityProviderReservation %.0f%% in CloudWatch at ", want)) {
+		t.Errorf("plan:\n%s", text)
+	}
+	if n := srv.Calls("cloudwatch:GetMetricData"); n != 1 {
+		t.Errorf("%d GetMetricData calls, want 1", n)
+	}
+	// Gathering again within the minute (a drain's rounds) asks nothing more.
+	if _, err := GatherCluster(context.Background(), clocked{api.(readers), w}, "cp"); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Calls("cloudwatch:GetMetricData"); n != 1 {
+		t.Errorf("a second gather within the minute: %d GetMetricData calls, want still 1", n)
+	}
+
+	st, err = GatherCluster(context.Background(), inProcess(w), "cp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := st.Capacity.Group("cp-asg"); g == nil || g.Reservation != nil {
+		t.Fatalf("without CloudWatch: %+v", g)
+	}
+	if text := PlanDrainWith(st, Selection{AMI: cpOldAMI}, DrainOptions{Batch: 1}).Text(); !strings.Contains(text, "% estimated, target 100%") {
+		t.Errorf("plan without the metric:\n%s", text)
+	}
+}

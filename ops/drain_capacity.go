@@ -186,8 +186,13 @@ func (p *Plan) scalingLines(st ClusterState, name string, g *GroupCapacity) {
 	m, n, pct := st.Reservation(g)
 	t := g.Provider.ManagedScaling.Target()
 	d := g.Group.DesiredCapacity
-	line := fmt.Sprintf("managed scaling: %d of %d instances in %s run tasks (CapacityProviderReservation ≈ %.0f%%, target %d%%); each termination keeps the desired capacity at %d, so Auto Scaling launches the replacement at once",
-		m, n, name, pct, t, d)
+	cpr := fmt.Sprintf("CapacityProviderReservation ≈ %.0f%% estimated", pct)
+	if r := g.Reservation; r != nil {
+		pct = r.Percent
+		cpr = fmt.Sprintf("CapacityProviderReservation %.0f%% in CloudWatch at %s", pct, r.At.UTC().Format("15:04"))
+	}
+	line := fmt.Sprintf("managed scaling: %d of %d instances in %s run tasks (%s, target %d%%); each termination keeps the desired capacity at %d, so Auto Scaling launches the replacement at once",
+		m, n, name, cpr, t, d)
 	switch {
 	case d <= g.Group.MinSize:
 		line += fmt.Sprintf("; ECS cannot scale in below the group's minimum size %d", g.Group.MinSize)

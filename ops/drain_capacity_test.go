@@ -84,7 +84,7 @@ func TestPlanDrainCapacityCombinations(t *testing.T) {
 			hasNot: []string{"runs on capacity provider", "Terminating:Wait", "managed scaling"}},
 		{name: "all three managed features, ecstui drains first", group: allManaged(), opts: DrainOptions{Batch: 1},
 			has: []string{"asg runs on capacity provider cp: managed scaling ENABLED (target 100%), managed termination protection ENABLED, managed draining ENABLED",
-				"managed scaling: 4 of 4 instances in asg run tasks (CapacityProviderReservation ≈ 100%, target 100%); each termination keeps the desired capacity at 4",
+				"managed scaling: 4 of 4 instances in asg run tasks (CapacityProviderReservation ≈ 100% estimated, target 100%); each termination keeps the desired capacity at 4",
 				"ECS lowers the desired capacity only after the reservation stays below target for 15 minutes",
 				"i-0000, i-0001 are protected from scale-in (by ECS's managed termination protection",
 				"does not stop TerminateInstanceInAutoScalingGroup",
@@ -122,6 +122,14 @@ func TestPlanDrainCapacityCombinations(t *testing.T) {
 			g.Refresh = &model.InstanceRefresh{ID: "r-0", Status: model.RefreshSuccessful, PercentageComplete: 100}
 			return g
 		}(), opts: DrainOptions{Batch: 1}, hasNot: []string{"in progress on asg"}},
+		{name: "CloudWatch's reservation replaces the estimate", group: func() *GroupCapacity {
+			g := allManaged()
+			g.Reservation = &Reservation{Percent: 50, At: time.Date(2026, 11, 23, 9, 4, 0, 0, time.UTC)}
+			return g
+		}(), opts: DrainOptions{Batch: 1},
+			has: []string{"managed scaling: 4 of 4 instances in asg run tasks (CapacityProviderReservation 50% in CloudWatch at 09:04, target 100%)",
+				"the reservation is below target, so ECS will lower the desired capacity"},
+			hasNot: []string{"estimated"}},
 		{name: "unreadable groups are a warning", group: &GroupCapacity{}, opts: DrainOptions{Batch: 1}, has: []string{"could not read lifecycle hooks of asg: AccessDenied"}},
 	}
 	for _, c := range cases {

@@ -51,6 +51,7 @@ func GatherCluster(ctx context.Context, r ClusterReader, cluster string) (Cluste
 	}
 	if cr, ok := r.(CapacityReader); ok {
 		c := GatherCapacity(ctx, cr, cluster, st.groupsOf(st.Instances))
+		readReservations(ctx, r, cluster, &c)
 		st.Capacity = &c
 	}
 	return st, nil

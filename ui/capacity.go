@@ -53,6 +53,10 @@ type capacityView struct {
 	started map[string]time.Time
 	// refetch: the need stated now is a refresh asked for.
 	refetch bool
+	// metrics holds the page's CloudWatch answers, among them the
+	// providers' CapacityProviderReservation (reservationQueries), fetched
+	// with the rows' metrics in the page's one call a minute.
+	metrics *metricStore
 }
 
 // capacityData is one reading: the groups, and when each instance held in
@@ -258,7 +262,7 @@ func (c *capacityView) lines(e *env, items []model.ContainerInstance, width int)
 	slices.Sort(names)
 	for _, n := range names {
 		g := c.data.Groups[n]
-		for _, l := range groupLines(g, c.data.Strategy, items) {
+		for _, l := range groupLines(g, c.data.Strategy, items, c.reservation(e, g)) {
 			out = append(out, fitLine(l, width))
 		}
 		if r := g.Refresh; r != nil && (r.Active() || e.now().Sub(r.EndTime) < recentRefresh) {
@@ -296,9 +300,52 @@ func (c *capacityView) lines(e *env, items []model.ContainerInstance, width int)
 	return out
 }
 
+// reservationQueries are the CapacityProviderReservation metrics of the
+// providers with managed scaling in the last reading: the page asks for
+// them with its rows' metrics, once the first reading is in (ready).
+func (c *capacityView) reservationQueries() (qs []model.MetricQuery, ready bool) {
+	if _, ok := c.env.backend.(ops.CapacityReader); !ok || c.err != nil && c.data == nil {
+		return nil, true
+	}
+	if c.data == nil {
+		return nil, false
+	}
+	for _, g := range c.data.Groups {
+		if g.Provider != nil && g.Provider.ManagedScaling.Enabled() {
+			qs = append(qs, model.ReservationMetric(model.ResourceID(c.cluster), g.Provider.Name))
+		}
+	}
+	slices.SortFunc(qs, func(a, b model.MetricQuery) int { return strings.Compare(a.Key(), b.Key()) })
+	return qs, true
+}
+
+// reservation is CloudWatch's CapacityProviderReservation for a group's
+// provider (not OK, with the reason, when there is none).
+func (c *capacityView) reservation(e *env, g *ops.GroupCapacity) model.MetricReading {
+	if g.Provider == nil || c.metrics == nil {
+		return model.MetricReading{Reason: "not read"}
+	}
+	return c.metrics.reading(model.ReservationMetric(model.ResourceID(c.cluster), g.Provider.Name), e.now(), noReservation)
+}
+
+// reservationText says a provider's CapacityProviderReservation: the
+// metric's value when CloudWatch has a recent one, else the estimate from
+// the m of n instances in use, labelled as such with why.
+func reservationText(r model.MetricReading, m, n int) string {
+	if r.OK {
+		return fmt.Sprintf("CapacityProviderReservation %.0f%% (CloudWatch, %s) · %d of %d instances in use", r.Value, r.At.UTC().Format("15:04"), m, n)
+	}
+	pct := 0
+	if n > 0 {
+		pct = m * 100 / n
+	}
+	return fmt.Sprintf("%d of %d instances in use: CapacityProviderReservation ≈ %d%% estimated (%s)", m, n, pct, r.Reason)
+}
+
 // groupLines say how a group is managed: the group and its provider, then
-// the provider's managed features.
-func groupLines(g *ops.GroupCapacity, strategy []model.CapacityProviderStrategyItem, items []model.ContainerInstance) []string {
+// the provider's managed features, with its CapacityProviderReservation
+// (cpr, CloudWatch's; estimated from items when it has none).
+func groupLines(g *ops.GroupCapacity, strategy []model.CapacityProviderStrategyItem, items []model.ContainerInstance, cpr model.MetricReading) []string {
 	grp := g.Group
 	size := fmt.Sprintf("desired %d (min %d, max %d)", grp.DesiredCapacity, grp.MinSize, grp.MaxSize)
 	if g.Provider == nil {
@@ -336,12 +383,8 @@ func groupLines(g *ops.GroupCapacity, strategy []model.CapacityProviderStrategyI
 				m++
 			}
 		}
-		pct := 0
-		if n > 0 {
-			pct = m * 100 / n
-		}
 		f += fmt.Sprintf(" (target %d%%)", cp.ManagedScaling.Target())
-		use = fmt.Sprintf("  %d of %d instances in use: CapacityProviderReservation ≈ %d%% (estimated here; the metric is CloudWatch's)", m, n, pct)
+		use = "  " + reservationText(cpr, m, n)
 	}
 	f += " · termination protection " + orDash(cp.ManagedTerminationProtection) + " · managed draining " + orDash(cp.ManagedDraining)
 	if use != "" {
@@ -481,9 +524,14 @@ func (pc *providerCache) get(name string) (model.CapacityProvider, bool) {
 }
 
 // providerText sums up a provider's managed features: "scaling 100% · MTP · draining".
-func providerText(cp model.CapacityProvider) string {
+// With CloudWatch's CapacityProviderReservation (cpr OK), scaling says
+// where it is against its target: "scaling 67%/100%".
+func providerText(cp model.CapacityProvider, cpr model.MetricReading) string {
 	var parts []string
-	if cp.ManagedScaling.Enabled() {
+	switch {
+	case cp.ManagedScaling.Enabled() && cpr.OK:
+		parts = append(parts, fmt.Sprintf("scaling %.0f%%/%d%%", cpr.Value, cp.ManagedScaling.Target()))
+	case cp.ManagedScaling.Enabled():
 		parts = append(parts, fmt.Sprintf("scaling %d%%", cp.ManagedScaling.Target()))
 	}
 	if cp.TerminationProtection() {

@@ -54,7 +54,11 @@ type listSpec[T any] struct {
 	// fetches them for the rows on screen, once a minute, into store, which
 	// row reads (metrics_list.go).
 	metrics func(item T) []model.MetricQuery
-	store   *metricStore
+	// pageMetrics, when set, names the page's own metrics (a header's),
+	// asked for in the same call as the rows'; until ready, no metric of
+	// the page is asked for, so the first call has them all.
+	pageMetrics func() (qs []model.MetricQuery, ready bool)
+	store       *metricStore
 	// kept, when set, sees each whole answer's items (received at at).
 	kept func(e *env, items []T, at time.Time)
 }

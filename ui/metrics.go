@@ -192,6 +192,7 @@ const (
 	noInstanceCPU  = "no datapoint: EC2 publishes CPU every 5 minutes; a new instance has none yet"
 	noTraffic      = "no requests in the last hour (no traffic, or no healthy target)"
 	noRequestsBase = "no requests to count errors or time against"
+	noReservation  = "CloudWatch has no CapacityProviderReservation datapoint yet"
 )
 
 // sparkBlocks draw a sparkline, low to high.

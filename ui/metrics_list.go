@@ -39,6 +39,13 @@ func (p *listPage[T]) wantedMetrics() *sched.Need {
 			qs = append(qs, p.spec.metrics(p.items[i])...)
 		}
 	}
+	if p.spec.pageMetrics != nil {
+		more, ready := p.spec.pageMetrics()
+		if !ready {
+			return nil
+		}
+		qs = append(qs, more...)
+	}
 	if len(qs) == 0 {
 		return nil
 	}

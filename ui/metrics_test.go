@@ -163,18 +163,26 @@ func TestMetricsSteadyCost(t *testing.T) {
 	for _, v := range []struct {
 		name  string
 		open  func(e *env) page.Page
-		limit map[string]int // calls in 5 minutes, per action
+		limit map[string]int            // calls in 5 minutes, per action
+		shows func(w *sim.World) string // on screen at the end
 	}{
 		{"services", func(e *env) page.Page { return newServicesPage(e, "playground") },
-			map[string]int{"cloudwatch:GetMetricData": 5}},
+			map[string]int{"cloudwatch:GetMetricData": 5}, nil},
+		// The capacity provider's reservation comes in the rows' call.
+		{"clusters", func(e *env) page.Page { return newClustersPage(e) },
+			map[string]int{"cloudwatch:GetMetricData": 5}, func(w *sim.World) string {
+				return fmt.Sprintf("(scaling %.0f%%/100%% · MTP", reservationOf(w, "prod-ecs-cp"))
+			}},
 		{"instances", func(e *env) page.Page { return newInstancesPage(e, "prod") },
-			map[string]int{"cloudwatch:GetMetricData": 5}},
+			map[string]int{"cloudwatch:GetMetricData": 5}, func(w *sim.World) string {
+				return fmt.Sprintf("CapacityProviderReservation %.0f%% (CloudWatch, ", reservationOf(w, "prod-ecs-cp"))
+			}},
 		{"port map", func(e *env) page.Page { return newPortMapPage(e, portScope{cluster: "playground", service: "random"}) },
-			map[string]int{"cloudwatch:GetMetricData": 5}},
+			map[string]int{"cloudwatch:GetMetricData": 5}, nil},
 		{"service detail", func(e *env) page.Page { return newServiceDetailPage(e, "playground", "random") },
 			map[string]int{"cloudwatch:GetMetricData": 5, "elasticloadbalancing:DescribeTargetGroups": 5,
 				"application-autoscaling:DescribeScalableTargets": 5, "application-autoscaling:DescribeScalingPolicies": 5,
-				"application-autoscaling:DescribeScheduledActions": 5, "application-autoscaling:DescribeScalingActivities": 5}},
+				"application-autoscaling:DescribeScheduledActions": 5, "application-autoscaling:DescribeScalingActivities": 5}, nil},
 	} {
 		t.Run(v.name, func(t *testing.T) {
 			w := sim.NewDemo(1)
@@ -222,6 +230,18 @@ func TestMetricsSteadyCost(t *testing.T) {
 			if got["cloudwatch:GetMetricData"] == 0 {
 				t.Error("no metrics were refreshed")
 			}
+			if v.shows != nil {
+				h.contains(v.shows(w))
+			}
 		})
 	}
+}
+
+// reservationOf is the simulated ECS's last CapacityProviderReservation of a provider.
+func reservationOf(w *sim.World, provider string) float64 {
+	cpr, _, _, ok := w.CapacityProviderReservation(provider)
+	if !ok {
+		panic("managed scaling of " + provider + " has not evaluated")
+	}
+	return cpr
 }

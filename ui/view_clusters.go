@@ -21,12 +21,12 @@ var clusterColumns = []table.Column{
 	{Title: "RUNNING", Right: true},
 	{Title: "PENDING", Right: true},
 	{Title: "INSTANCES", Right: true},
-	{Title: "CAPACITY", Max: 64, Hide: 2},
+	{Title: "CAPACITY", Max: 64, Hide: 2, Flex: true, Min: 24},
 }
 
 // clusterRow renders and diagnoses one cluster: pending tasks are yellow, a
 // cluster with services but no instances is red (nothing can run).
-func clusterRow(e *env, c model.Cluster, _ time.Time) table.Row {
+func clusterRow(e *env, c model.Cluster, now time.Time, ms *metricStore) table.Row {
 	inst := table.Cell{Text: itoa(c.RegisteredContainerInstancesCount)}
 	if c.RegisteredContainerInstancesCount == 0 && c.ActiveServicesCount > 0 {
 		inst.Tone = theme.ToneBad
@@ -42,11 +42,12 @@ func clusterRow(e *env, c model.Cluster, _ time.Time) table.Row {
 		{Text: itoa(c.RunningTasksCount)},
 		pending,
 		inst,
-		capacityCell(e, c),
+		capacityCell(e, c, ms, now),
 	}}
 }
 
 func newClustersPage(e *env) *listPage[model.Cluster] {
+	store := &metricStore{}
 	return newListPage(e, listSpec[model.Cluster]{
 		title:   "clusters",
 		noun:    "clusters",
@@ -63,7 +64,11 @@ func newClustersPage(e *env) *listPage[model.Cluster] {
 		// The instances view's capacity header reads the cluster's
 		// settings from here (capacity_settings.go).
 		kept: func(e *env, cs []model.Cluster, at time.Time) { e.store.clusters.put(at, cs...) },
-		row:  clusterRow,
+		row:  func(e *env, c model.Cluster, now time.Time) table.Row { return clusterRow(e, c, now, store) },
+		// The reservation of each provider with managed scaling, for the
+		// clusters on screen: one GetMetricData call a minute.
+		metrics: func(c model.Cluster) []model.MetricQuery { return reservationMetrics(e, c) },
+		store:   store,
 		enter: func(e *env, c model.Cluster) page.Page {
 			return newServicesPage(e, c.Name)
 		},
@@ -83,8 +88,10 @@ func newClustersPage(e *env) *listPage[model.Cluster] {
 
 // capacityCell is a cluster's capacity providers: its default strategy
 // (base and weight), or the providers it has without one, with the managed
-// features of each when read; "-" for a cluster of classic Auto Scaling groups.
-func capacityCell(e *env, c model.Cluster) table.Cell {
+// features of each when read (and CloudWatch's CapacityProviderReservation
+// of those with managed scaling, when it has one); "-" for a cluster of
+// classic Auto Scaling groups.
+func capacityCell(e *env, c model.Cluster, ms *metricStore, now time.Time) table.Cell {
 	var text string
 	switch {
 	case len(c.DefaultStrategy) > 0:
@@ -97,11 +104,27 @@ func capacityCell(e *env, c model.Cluster) table.Cell {
 	var feats []string
 	for _, n := range c.CapacityProviders {
 		if cp, ok := e.providers.get(n); ok && cp.AutoScalingGroupARN != "" {
-			feats = append(feats, providerText(cp))
+			var r model.MetricReading
+			if ms != nil && cp.ManagedScaling.Enabled() {
+				r = ms.reading(model.ReservationMetric(c.Name, n), now, noReservation)
+			}
+			feats = append(feats, providerText(cp, r))
 		}
 	}
 	if len(feats) > 0 {
 		text += " (" + strings.Join(feats, "; ") + ")"
 	}
 	return table.Cell{Text: clean(text)}
+}
+
+// reservationMetrics are the CapacityProviderReservation metrics of a
+// cluster's providers with managed scaling (as last read with the listing).
+func reservationMetrics(e *env, c model.Cluster) []model.MetricQuery {
+	var qs []model.MetricQuery
+	for _, n := range c.CapacityProviders {
+		if cp, ok := e.providers.get(n); ok && cp.ManagedScaling.Enabled() {
+			qs = append(qs, model.ReservationMetric(c.Name, n))
+		}
+	}
+	return qs
 }

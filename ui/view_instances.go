@@ -182,6 +182,9 @@ func (p *instancesPage) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 	if mine, cmd := p.capacity.receive(msg); mine {
 		p.rebuildRows()
 		p.SetSize(p.width, p.height) // the header may have changed height
+		// The providers with managed scaling may have changed: their
+		// reservation joins the rows' metrics.
+		cmd = tea.Batch(cmd, p.syncMetrics())
 		if p.loaded && p.capacity.missing(p.capacity.groups()) {
 			cmd = tea.Batch(cmd, p.capacity.kick())
 		}
@@ -212,6 +215,7 @@ func newInstancesPage(e *env, cluster string) *instancesPage {
 		}
 		return gs
 	})
+	p.capacity.metrics = store
 	p.listPage = newListPage(e, listSpec[model.ContainerInstance]{
 		title:   "instances(" + clean(cluster) + ")",
 		noun:    "container instances",
@@ -235,9 +239,10 @@ func newInstancesPage(e *env, cluster string) *instancesPage {
 		row: func(e *env, ci model.ContainerInstance, now time.Time) table.Row {
 			return instanceRowWith(e, ci, now, p.capacity, store)
 		},
-		metrics: instanceMetricQueries,
-		store:   store,
-		header:  func(e *env, _ any, width int) []string { return p.capacity.lines(e, p.items, width) },
+		metrics:     instanceMetricQueries,
+		pageMetrics: p.capacity.reservationQueries,
+		store:       store,
+		header:      func(e *env, _ any, width int) []string { return p.capacity.lines(e, p.items, width) },
 		enter: func(e *env, ci model.ContainerInstance) page.Page {
 			return newInstanceTasksPage(e, cluster, ci.ARN, firstNonEmpty(ci.EC2InstanceID, ci.ID))
 		},

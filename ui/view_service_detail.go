@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -185,6 +186,10 @@ func renderServiceDetail(e *env, d serviceDetail, width int, nums *serviceNumber
 		field(e, "Load balancers", lw, orDash(strings.Join(lbs, ", "))),
 		field(e, "Placement", lw, orDash(strings.Join(placement, ", "))),
 		field(e, "Created", lw, ago(now, s.CreatedAt)),
+	}
+	if len(s.CapacityProviderStrategy) > 0 {
+		// After Launch, where the strategy is.
+		out = slices.Insert(out, 4, field(e, "Capacity", lw, providersText(e, nums, clusterOf(s), s, now)))
 	}
 	if nums != nil {
 		out = append(out, renderServiceNumbers(e, nums, s, width)...)

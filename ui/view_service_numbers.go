@@ -140,7 +140,7 @@ func tgMetrics(tg model.TargetGroup) [][3]model.MetricQuery {
 // DescribeTargetGroups for their load balancers, its target groups' ALB
 // metrics: one GetMetricData call a minute.
 func serviceMetricsNeed(e *env, cluster string, s model.Service) *sched.Need {
-	svcQs := serviceMetricQueries(s)
+	svcQs := append(serviceMetricQueries(s), strategyReservations(e, cluster, s)...)
 	arns := targetGroupARNs(s)
 	b, now := e.backend, e.now
 	cost := sched.Cost{quota.CloudWatchRead: 1}
@@ -568,4 +568,56 @@ func tgTrafficLines(e *env, ms *metricStore, groups []model.TargetGroup, meta an
 		}
 	}
 	return out
+}
+
+// strategyReservations are the CapacityProviderReservation metrics of the
+// providers of a service's strategy that have managed scaling (or are not
+// known yet: CloudWatch then says whether they publish one).
+func strategyReservations(e *env, cluster string, s model.Service) []model.MetricQuery {
+	var qs []model.MetricQuery
+	for _, it := range s.CapacityProviderStrategy {
+		if cp, ok := e.providers.get(it.CapacityProvider); ok && !cp.ManagedScaling.Enabled() {
+			continue
+		}
+		if model.IsFargateProvider(it.CapacityProvider) {
+			continue
+		}
+		qs = append(qs, model.ReservationMetric(model.ResourceID(cluster), it.CapacityProvider))
+	}
+	return qs
+}
+
+// providersText is the detail's Capacity field: per provider of the
+// service's strategy, its managed scaling and CloudWatch's
+// CapacityProviderReservation ("–" with the reason when it has none).
+func providersText(e *env, n *serviceNumbers, cluster string, s model.Service, now time.Time) string {
+	var parts []string
+	for _, it := range s.CapacityProviderStrategy {
+		name := it.CapacityProvider
+		text := clean(name)
+		cp, known := e.providers.get(name)
+		switch {
+		case model.IsFargateProvider(name):
+			parts = append(parts, text)
+			continue
+		case known && !cp.ManagedScaling.Enabled():
+			parts = append(parts, text+": managed scaling off")
+			continue
+		case known:
+			text += fmt.Sprintf(": managed scaling target %d%%", cp.ManagedScaling.Target())
+		default:
+			text += ":"
+		}
+		r := model.MetricReading{Reason: "loading"}
+		if n != nil {
+			r = n.metrics.reading(model.ReservationMetric(model.ResourceID(cluster), name), now, noReservation)
+		}
+		if r.OK {
+			text += fmt.Sprintf(", reservation %.0f%% (CloudWatch, %s)", r.Value, r.At.UTC().Format("15:04"))
+		} else {
+			text += ", reservation – (" + r.Reason + ")"
+		}
+		parts = append(parts, text)
+	}
+	return strings.Join(parts, "; ")
 }

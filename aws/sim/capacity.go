@@ -185,6 +185,20 @@ func (w *World) CapacityProviderReservation(name string) (cpr float64, m, n int,
 	return cp.cpr, cp.m, cp.n, true
 }
 
+// publishReservation records the evaluation as ECS publishes it to
+// CloudWatch: AWS/ECS/ManagedScaling CapacityProviderReservation by
+// ClusterName and CapacityProviderName, one datapoint a minute, stamped
+// with the start of the minute it covers (a provider of no cluster
+// publishes nothing).
+func (w *World) publishReservation(cp *capacityProvider) {
+	if cp.cluster == nil {
+		return
+	}
+	ts := w.now.Truncate(time.Minute).Add(-time.Minute)
+	w.metricsState().put(model.NamespaceManagedScaling, model.MetricCapacityProviderReservation,
+		model.ReservationMetric(cp.cluster.name, cp.name).Dimensions, ts, metricPoint{cp.cpr, cp.cpr, cp.cpr, 1})
+}
+
 // nonDaemonTasks counts the live tasks on ci that are not a DAEMON service's.
 func nonDaemonTasks(ci *instance) int {
 	n := 0
@@ -263,6 +277,7 @@ func (w *World) evaluateScaling(cp *capacityProvider) {
 		cpr = float64(m) * 100 / float64(n)
 	}
 	cp.evaluated, cp.cpr, cp.m, cp.n = true, cpr, m, n
+	w.publishReservation(cp)
 	cp.below++
 	if cpr >= float64(cp.target) {
 		cp.below = 0

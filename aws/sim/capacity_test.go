@@ -296,3 +296,40 @@ func TestManagedScalingKeepsAFreshReplacement(t *testing.T) {
 		t.Errorf("desired %d, want 3 once the replacement has idled through the window", g.DesiredCapacity)
 	}
 }
+
+// TestReservationPublished: each evaluation of managed scaling is a
+// CapacityProviderReservation datapoint in GetMetricData, equal to the
+// evaluation's value; a provider without managed scaling publishes none.
+func TestReservationPublished(t *testing.T) {
+	w, _ := cpWorld(t, CapacityProviderSpec{ManagedScaling: true, ManagedTerminationProtection: true},
+		ASGSpec{Size: 4, MaxSize: 8})
+	w.Advance(2 * time.Minute)
+	desired := 2
+	if _, err := w.UpdateService(model.ServiceUpdate{Cluster: "c", Service: "web", DesiredCount: &desired}); err != nil {
+		t.Fatal(err)
+	}
+	w.Advance(3*time.Minute + 10*time.Second)
+	cpr, _, _, ok := w.CapacityProviderReservation("c-cp")
+	if !ok || cpr != 50 {
+		t.Fatalf("CPR %v (%v), want 50 with 2 of 4 instances busy", cpr, ok)
+	}
+	q := model.ReservationMetric("c", "c-cp")
+	got, err := w.GetMetricData(model.MetricDataInput{Queries: []model.MetricQuery{q}, Start: w.Now().Add(-10 * time.Minute), End: w.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := got[0]
+	if n := len(s.Values); n < 5 || s.Values[n-1] != cpr || s.Values[0] != 100 {
+		t.Fatalf("series %v at %v, want 100 at first and %v last", s.Values, s.Timestamps, cpr)
+	}
+	if last := s.Timestamps[len(s.Timestamps)-1]; w.Now().Sub(last) > 2*time.Minute {
+		t.Errorf("newest datapoint at %v, %v old", last, w.Now().Sub(last))
+	}
+
+	plain, _ := cpWorld(t, CapacityProviderSpec{}, ASGSpec{Size: 2})
+	plain.Advance(3 * time.Minute)
+	got, _ = plain.GetMetricData(model.MetricDataInput{Queries: []model.MetricQuery{q}, Start: plain.Now().Add(-10 * time.Minute), End: plain.Now()})
+	if len(got[0].Values) != 0 {
+		t.Errorf("a provider without managed scaling published %v", got[0].Values)
+	}
+}
