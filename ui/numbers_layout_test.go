@@ -1,12 +1,16 @@
 package ui
 
 import (
+	"context"
 	"math"
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/ecstui/ecstui/aws/awstest"
+	"github.com/ecstui/ecstui/aws/sim"
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ui/theme"
 )
@@ -57,5 +61,40 @@ func TestServiceNumbersInColumns(t *testing.T) {
 	missing := ansi.Strip(pctLine(st, model.MetricReading{Reason: "no datapoint"}, sw))
 	if !strings.HasPrefix(missing, strings.Repeat(" ", numberWidth-1)+"–  no datapoint") {
 		t.Errorf("missing reading: %q", missing)
+	}
+}
+
+// TestPortMapTrafficInColumns: the port map's lines about its target
+// groups' traffic (the demo's prod has two) put each number in one column,
+// whatever the group's name.
+func TestPortMapTrafficInColumns(t *testing.T) {
+	w := sim.NewDemo(1)
+	w.SetLogRate(0)
+	client, _ := awstest.Start(t, w)
+	h := newHarness(t, nil, func(d *Deps) {
+		d.Contexts = []Context{{Name: "demo", Region: awstest.Region, Cluster: "prod"}}
+		d.Connect = func(context.Context, Context) (Backend, error) { return client, nil }
+		d.Now = w.Now
+	})
+	h.send(tea.WindowSizeMsg{Width: 160, Height: 40})
+	h.run(h.r.push(newPortMapPage(h.r.env, portScope{cluster: "prod"})))
+	var lines []string
+	for _, l := range strings.Split(h.screen(), "\n") {
+		if strings.Contains(l, "req/min") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) < 2 {
+		t.Fatalf("want two target groups' traffic lines:\n%s", h.screen())
+	}
+	for _, word := range []string{" req/min", "/min · response", " ms  "} {
+		at := -1
+		for _, l := range lines {
+			col := ansi.StringWidth(l[:strings.Index(l, word)])
+			if at >= 0 && col != at {
+				t.Errorf("%q at column %d in %q, %d in the line above", word, col, l, at)
+			}
+			at = col
+		}
 	}
 }

@@ -528,7 +528,8 @@ func rowTrafficQueries(groups []model.TargetGroup, r model.PortMapRow) []model.M
 }
 
 // tgTrafficLines are the port map's lines about its target groups'
-// traffic: requests, target 5xx and response time now.
+// traffic: requests, target 5xx and response time now, in columns from one
+// group to the next; 5xx are a warning, and bad from 5 % of the requests.
 func tgTrafficLines(e *env, ms *metricStore, groups []model.TargetGroup, meta any, width int) []string {
 	pm, ok := meta.(model.PortMap)
 	if !ok {
@@ -537,6 +538,12 @@ func tgTrafficLines(e *env, ms *metricStore, groups []model.TargetGroup, meta an
 	shown := map[string]bool{}
 	for _, r := range pm.Rows {
 		shown[r.TargetGroup] = true
+	}
+	nameWidth := 0
+	for _, tg := range groups {
+		if shown[tg.Name] {
+			nameWidth = max(nameWidth, min(len([]rune(clean(tg.Name))), 32))
+		}
 	}
 	st := e.st
 	now := e.now()
@@ -547,23 +554,30 @@ func tgTrafficLines(e *env, ms *metricStore, groups []model.TargetGroup, meta an
 		}
 		for _, set := range tgMetrics(tg) {
 			req := ms.reading(set[0], now, noTraffic)
-			line := clean(tg.Name) + ": "
+			line := padRight(fitLine(clean(tg.Name), 32)+":", nameWidth+1) + " "
 			if !req.OK {
 				line += st.Muted.Render("– " + clean(req.Reason))
 				out = append(out, fitLine(line, width))
 				continue
 			}
 			errs := ms.reading(set[1], now, noRequestsBase)
-			e5 := "0"
+			e5 := padLeft("0", 5) + "/min"
 			if errs.OK {
-				e5 = humanCount(errs.Value)
+				e5 = padLeft(humanCount(errs.Value), 5) + "/min"
+				switch {
+				case errs.Value > 0 && errs.Value >= 0.05*req.Value:
+					e5 = st.Tone(theme.ToneBad).Render(e5)
+				case errs.Value > 0:
+					e5 = st.Tone(theme.ToneWarn).Render(e5)
+				}
 			}
 			rt := ms.reading(set[2], now, noRequestsBase)
 			rtText := "–"
 			if rt.OK {
 				rtText = fmt.Sprintf("%.0f ms", rt.Value*1000)
 			}
-			line += fmt.Sprintf("%s req/min · target 5xx %s/min · response %s  %s", humanCount(req.Value), e5, rtText, sparkline(req.Spark, 12, 0))
+			line += fmt.Sprintf("%s req/min · target 5xx %s · response %s  %s",
+				padLeft(humanCount(req.Value), 6), e5, padLeft(rtText, 7), detailSpark(st, sparkline(req.Spark, 12, 0)))
 			out = append(out, fitLine(line, width))
 		}
 	}
