@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ecstui/ecstui/model"
 	"github.com/ecstui/ecstui/ui/page"
@@ -249,12 +250,64 @@ func (p *pulsePage) View() string {
 		}
 		return joinBody(head, body, p.height)
 	}
-	return joinBody(head, p.tbl.View(), p.height)
+	return joinBody(head, p.tbl.View()+p.selectedDetail(), p.height)
+}
+
+// pulseDetailLines is the room under the table for the selected line's
+// finding in full: a WHAT column cut to "ECS agent on i-0a95e70a5165…" does
+// not say what to do. The room stays while the cursor moves (no jumps).
+const pulseDetailLines = 3
+
+// detailLines is how many lines the selected finding's text takes under the
+// table: none on a screen too short to spare them.
+func (p *pulsePage) detailLines() int {
+	if p.height-len(p.headerLines()) < 10 {
+		return 0
+	}
+	return pulseDetailLines
+}
+
+// selectedDetail is the selected finding where it is and what it is, word
+// wrapped, under a blank line; "" when there is no room or no selection.
+func (p *pulsePage) selectedDetail() string {
+	n := p.detailLines()
+	if n == 0 {
+		return ""
+	}
+	f, ok := p.selected()
+	if !ok {
+		return strings.Repeat("\n", n)
+	}
+	where := []string{clean(f.Context), clean(f.Cluster)}
+	if f.Service != "" {
+		where = append(where, clean(f.Service))
+	}
+	st := p.env.st
+	text := clean(f.What)
+	if label := f.Action.Label(); label != "" {
+		text += " (enter: " + label + ")"
+	}
+	wrapped := strings.Split(ansi.Wrap(strings.Join(where, "/")+": "+text, max(p.width-2, 1), ""), "\n")
+	if len(wrapped) > n-1 {
+		wrapped = wrapped[:n-1]
+		wrapped[n-2] = fitLine(wrapped[n-2]+" …", p.width-2)
+	}
+	out := "\n"
+	for i := range n - 1 {
+		out += "\n"
+		switch {
+		case i == 0:
+			out += st.Tone(severityCell(f.Severity).Tone).Render("▸") + " " + wrapped[i]
+		case i < len(wrapped):
+			out += "  " + wrapped[i]
+		}
+	}
+	return out
 }
 
 func (p *pulsePage) SetSize(w, h int) {
 	p.width, p.height = w, h
-	p.tbl.SetSize(w, max(h-len(p.headerLines()), 0))
+	p.tbl.SetSize(w, max(h-len(p.headerLines())-p.detailLines(), 0))
 }
 
 func (p *pulsePage) Title() string { return "pulse" }

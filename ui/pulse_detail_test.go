@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// TestPulseSelectedLineInFull: at 80 columns the WHAT column is cut, so the
+// selected line's finding shows in full under the table, word wrapped, with
+// where it is; moving the cursor changes it without moving the table.
+func TestPulseSelectedLineInFull(t *testing.T) {
+	h, _, _ := pulseHarness(t, pulseWorld(t, 1), pulseWorld(t, 2), false)
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	p := h.r.top().(*pulsePage)
+	tableTop := func() string { return strings.Split(h.screen(), "\n")[3] }
+	head := tableTop()
+	cut := false
+	for i := range len(p.findings) {
+		f, ok := p.selected()
+		if !ok {
+			t.Fatalf("line %d: nothing selected", i)
+		}
+		lines := strings.Split(h.screen(), "\n")
+		// The detail is the two lines above the footer; joined, it is the
+		// whole finding.
+		var detail []string
+		for _, l := range lines[len(lines)-4 : len(lines)-2] {
+			detail = append(detail, strings.TrimSpace(strings.TrimPrefix(l, "▸")))
+		}
+		joined := strings.Join(detail, " ")
+		if !strings.Contains(joined, f.What) && !strings.HasSuffix(joined, "…") {
+			t.Errorf("line %d: detail %q lacks %q", i, joined, f.What)
+		}
+		if !strings.HasPrefix(joined, f.Context+"/"+f.Cluster) {
+			t.Errorf("line %d: detail %q does not say where", i, joined)
+		}
+		if ansi.StringWidth(f.What) > 30 && strings.Contains(joined, f.What) {
+			cut = true
+		}
+		if tableTop() != head {
+			t.Fatalf("the table moved: %q, was %q", tableTop(), head)
+		}
+		h.keys("j")
+	}
+	if !cut {
+		t.Fatal("no finding longer than the WHAT column was shown in full")
+	}
+	checkScreen(t, h.r.render(), 80, 24)
+}
