@@ -167,8 +167,9 @@ func NewScale(d Deps, cluster, service string) page.Page {
 			f := []field{{key: "desired", label: "desired count", value: strconv.Itoa(st.Service.DesiredCount)}}
 			if st.Scaling != nil && st.Scaling.Target != nil {
 				t := st.Scaling.Target
-				f = append(f, field{key: "autoscaling", label: fmt.Sprintf("outside %d–%d", t.MinCapacity, t.MaxCapacity), value: scaleKeep,
-					hint: scaleKeep + " | " + scaleAdjust + " (move min/max to the count first) | " + scaleSuspend + " (dynamic scaling)"})
+				f = append(f, field{key: "autoscaling", label: fmt.Sprintf("if outside %d–%d", t.MinCapacity, t.MaxCapacity), value: scaleKeep,
+					// A text field: say it is typed, or "warn" reads as a setting shown.
+					hint: "type " + scaleKeep + " (only warn), " + scaleAdjust + " (move min/max to the count first) or " + scaleSuspend + " (suspend dynamic scaling)"})
 			}
 			return f
 		},

@@ -34,7 +34,11 @@ func TestScaleOffersTheAutoscalingFix(t *testing.T) {
 		t.Fatalf("mutations %s: the scalable target must change first", got)
 	}
 	p = open(t, NewScale(deps(api), "demo", "auth"))
-	p, _ = press(t, p, "tab", "ctrl+u", "later", "enter")
+	p, _ = press(t, p, "tab")
+	if v := ansi.Strip(p.View()); !strings.Contains(v, "type warn (only warn), adjust (move min/max to the count first) or suspend") {
+		t.Fatalf("the choice must say it is typed, and what each does:\n%s", v)
+	}
+	p, _ = press(t, p, "ctrl+u", "later", "enter")
 	if v := ansi.Strip(p.View()); !strings.Contains(v, `"later" is not warn, adjust or suspend`) {
 		t.Fatalf("a bad choice must be named:\n%s", v)
 	}
