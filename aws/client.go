@@ -205,6 +205,7 @@ func (cl *Client) newServiceClients(cfg sdkaws.Config, c Config) {
 	if c.ReadOnly {
 		apiOpts = append(apiOpts, readOnlyGuard(c.AllowExecInReadOnly))
 	}
+	apiOpts = append(apiOpts, nameMissing)
 	apiOpts = append(apiOpts, c.Middleware...)
 	// Every client starts from cfg.APIOptions: Clip makes each append copy,
 	// so one client's middleware never lands in another's backing array.

@@ -72,6 +72,10 @@ func wrapErr(err error) error {
 		e.Code = apiErr.ErrorCode()
 		e.Message = apiErr.ErrorMessage()
 		e.Kind = kindOfCode(e.Code)
+		var missing *missingError
+		if errors.As(err, &missing) {
+			e.Kind, e.Resource, e.Region = KindNotFound, missing.resource, missing.region
+		}
 		return e
 	}
 	msg := err.Error()

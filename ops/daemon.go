@@ -59,10 +59,10 @@ func GatherDaemon(ctx context.Context, r DaemonReader, cluster, taskDef string) 
 	st := DaemonState{Cluster: cluster}
 	var err error
 	if st.TaskDefinition, err = r.TaskDefinition(ctx, taskDef); err != nil {
-		return st, fmt.Errorf("task definition %s: %w", taskDef, err)
+		return st, wrapf(err, "task definition %s", taskDef)
 	}
 	if st.Instances, _, err = r.ContainerInstances(ctx, cluster, ""); err != nil {
-		return st, fmt.Errorf("container instances of %s: %w", cluster, err)
+		return st, wrapf(err, "container instances of %s", cluster)
 	}
 	tasks, _, err := r.Tasks(ctx, cluster, model.TaskFilter{Family: st.TaskDefinition.Family}, nil)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ecstui/ecstui/model"
@@ -119,7 +120,15 @@ func NewDrainRun(st ClusterState, sel Selection, batch int, stopStandalone bool,
 
 // LoadDrainRun reads a persisted run.
 func LoadDrainRun(id string) (*DrainRun, error) {
-	return LoadDrainRunFile(DrainPath(id))
+	// An id is a file name in the state directory, never a path.
+	if id == "" || strings.ContainsAny(id, `/\`) || id != filepath.Clean(id) || strings.HasPrefix(id, ".") {
+		return nil, fmt.Errorf("%q is not a drain run id (ecstui drain --list shows them)", id)
+	}
+	run, err := LoadDrainRunFile(DrainPath(id))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no saved drain run %q in %s (ecstui drain --list shows them)", id, StateDir())
+	}
+	return run, err
 }
 
 // ListDrainRuns returns every persisted run in the state directory, oldest

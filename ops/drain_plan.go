@@ -34,10 +34,10 @@ func GatherCluster(ctx context.Context, r ClusterReader, cluster string) (Cluste
 	st := ClusterState{Cluster: cluster, Needs: map[string]model.TaskNeeds{}}
 	var err error
 	if st.Instances, _, err = r.ContainerInstances(ctx, cluster, ""); err != nil {
-		return st, fmt.Errorf("container instances of %s: %w", cluster, err)
+		return st, wrapf(err, "container instances of %s", cluster)
 	}
 	if st.Tasks, _, err = r.Tasks(ctx, cluster, model.TaskFilter{}, nil); err != nil {
-		return st, fmt.Errorf("tasks of %s: %w", cluster, err)
+		return st, wrapf(err, "tasks of %s", cluster)
 	}
 	for _, t := range st.Tasks {
 		if _, ok := st.Needs[t.TaskDefinitionARN]; ok || t.TaskDefinitionARN == "" {

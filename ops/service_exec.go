@@ -38,10 +38,7 @@ func DescribeService(ctx context.Context, r ServiceReader, cluster, name string)
 			return s, nil
 		}
 	}
-	if len(fails) > 0 {
-		return model.Service{}, fmt.Errorf("service %s in cluster %s: %s", name, cluster, fails[0])
-	}
-	return model.Service{}, fmt.Errorf("service %s not found in cluster %s", name, cluster)
+	return model.Service{}, Missing("service", name, cluster, fails)
 }
 
 // GatherService reads what the service plans need. revision, when set, is
@@ -63,7 +60,7 @@ func GatherService(ctx context.Context, r ServiceReader, cluster, service, revis
 	if revision != "" {
 		td, err := r.TaskDefinition(ctx, revision)
 		if err != nil {
-			return st, fmt.Errorf("task definition %s: %w", revision, err)
+			return st, wrapf(err, "task definition %s", revision)
 		}
 		st.Target = &td
 	}

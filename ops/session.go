@@ -54,10 +54,7 @@ func GatherExec(ctx context.Context, api SessionAPI, plugin PluginFinder, cluste
 		return f, err
 	}
 	if len(ts) == 0 {
-		if len(fails) > 0 {
-			return f, fmt.Errorf("task %s: %s", task, fails[0])
-		}
-		return f, fmt.Errorf("task %s not found in cluster %s", task, cluster)
+		return f, Missing("task", task, cluster, fails)
 	}
 	f.Task = ts[0]
 	f.Plugin = plugin.Find(ctx)

@@ -58,16 +58,38 @@ type Error struct {
 	Message string // AWS message (sanitised by the UI before display)
 	// Endpoint is the URL a network error could not reach (scheme and host).
 	Endpoint string
+	// Resource names what a not-found error is about (`cluster "web"`), as
+	// the request asked for it, and Region where it was looked for.
+	Resource string
+	Region   string
 	Err      error
 }
 
 func (e *Error) Error() string {
 	var what string
 	switch e.Kind {
+	case KindNotFound:
+		if e.Resource != "" {
+			what = e.Resource + " not found"
+			if e.Region != "" {
+				what += " in " + e.Region
+			}
+			what += " (check the name, --region and --profile; " + e.Op
+			if e.Code != "" {
+				what += ": " + e.Code
+			}
+			return what + ")"
+		}
+		what = e.Op
+		if e.Code != "" {
+			what += ": " + e.Code
+		}
 	case KindAccessDenied:
 		what = fmt.Sprintf("access denied: your credentials are not allowed %s", e.Action)
 	case KindThrottled:
-		what = fmt.Sprintf("%s is being throttled by AWS; backing off and retrying", e.Op)
+		// The adapter's retryer has already backed off and retried: this
+		// is the answer that ended them.
+		what = fmt.Sprintf("%s throttled by AWS after retries (the account's API rate is shared with your pipelines and consoles): wait a minute and try again", e.Op)
 	case KindReadOnly:
 		what = fmt.Sprintf("read-only mode: %s was not sent (start without --read-only or use a context that allows changes)", e.Op)
 	case KindNetwork:

@@ -200,10 +200,7 @@ func stopTaskCmd(env *Env) *cobra.Command {
 				return err
 			}
 			if len(ts) == 0 {
-				if len(fails) > 0 {
-					return fmt.Errorf("task %s: %s", task, fails[0])
-				}
-				return fmt.Errorf("task %s not found in cluster %s", task, cluster)
+				return ops.Missing("task", task, cluster, fails)
 			}
 			p := ops.PlanStopTask(cluster, ts[0], reason)
 			return env.execute(cmd, s, &c, p, func(ctx context.Context, r *ops.Runner) ops.Result {

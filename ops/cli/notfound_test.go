@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCLINotFoundNamesWhat: every command given a cluster, service, task,
+// task definition or drain run that does not exist stops before any change
+// with an error naming that resource, whatever the call that found it out.
+func TestCLINotFoundNamesWhat(t *testing.T) {
+	h := newHarness(t, false)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"scale", "--cluster", "nope", "--service", "auth", "--desired", "3"}, `cluster "nope" not found`},
+		{[]string{"scale", "--cluster", "demo", "--service", "nope", "--desired", "3"}, `service "nope" not found in cluster demo`},
+		{[]string{"deploy", "--cluster", "nope", "--service", "auth", "--image", "web=x:1"}, `cluster "nope" not found`},
+		{[]string{"deploy", "--cluster", "demo", "--service", "auth", "--revision", "nope:9"}, `task definition "nope:9" not found`},
+		{[]string{"rollback", "--cluster", "demo", "--service", "auth", "--to", "nope:1"}, `task definition "nope:1" not found`},
+		{[]string{"redeploy", "--cluster", "demo", "--service", "no\npe"}, `service "no\npe" not found in cluster demo`},
+		{[]string{"stop-task", "--cluster", "demo", "--task", "nope"}, `task "nope" not found in cluster demo`},
+		{[]string{"stop-task", "--cluster", "nope", "--task", "nope"}, `cluster "nope" not found`},
+		{[]string{"drain", "--cluster", "nope", "--ami", "ami-1"}, `cluster "nope" not found`},
+		{[]string{"drain", "--resume", "nope"}, `no saved drain run "nope"`},
+		{[]string{"drain", "--resume", "../../../etc/x"}, `is not a drain run id`},
+		{[]string{"daemon", "start", "--cluster", "demo", "--task-definition", "nope"}, `task definition "nope" not found`},
+		{[]string{"daemon", "start", "--cluster", "nope", "--task-definition", "auth"}, `cluster "nope" not found`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			before := h.srv.MutatingCalls()
+			err := h.run(append(tt.args, "--yes")...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want one saying %s", err, tt.want)
+			}
+			if strings.Count(err.Error(), "not found") > 1 {
+				t.Errorf("error says it twice: %v", err)
+			}
+			if n := h.srv.MutatingCalls() - before; n != 0 {
+				t.Errorf("%d mutating calls", n)
+			}
+		})
+	}
+}
