@@ -322,6 +322,14 @@ func (e *Env) session(cmd *cobra.Command) (*Session, error) {
 	return e.Session(cmd.Context())
 }
 
+// exclusive refuses flag a together with any of others: a combination the
+// command would otherwise settle by ignoring one of them.
+func exclusive(cmd *cobra.Command, a string, others ...string) {
+	for _, b := range others {
+		cmd.MarkFlagsMutuallyExclusive(a, b)
+	}
+}
+
 func required(cmd *cobra.Command, names ...string) error {
 	for _, n := range names {
 		if v, _ := cmd.Flags().GetString(n); v == "" {

@@ -36,6 +36,9 @@ func deployCmd(env *Env) *cobra.Command {
 				if !ok || name == "" || img == "" {
 					return fmt.Errorf("--image %q: want container=image", kv)
 				}
+				if prev, dup := in.Images[name]; dup && prev != img {
+					return fmt.Errorf("--image gives container %s two images (%s and %s): give one", name, prev, img)
+				}
 				in.Images[name] = img
 			}
 			if cmd.Flags().Changed("min") {
@@ -70,6 +73,7 @@ func deployCmd(env *Env) *cobra.Command {
 	limitVar(f, &maxPct, ops.MaxPercent, 0, "maximumPercent")
 	limitVar(f, &desired, ops.DesiredCount, 0, "desired count")
 	c.bind(cmd, true)
+	exclusive(cmd, "revision", "image")
 	return cmd
 }
 
@@ -153,6 +157,7 @@ func scaleCmd(env *Env) *cobra.Command {
 		"when the count is outside the service's Application Auto Scaling min/max, move min or max to it first")
 	cmd.Flags().BoolVar(&opt.SuspendAutoScaling, "suspend-autoscaling", false,
 		"suspend the service's dynamic scaling first (until resumed), so no policy moves the count")
+	exclusive(cmd, "adjust-autoscaling", "suspend-autoscaling")
 	c.bind(cmd, true)
 	return cmd
 }
@@ -320,6 +325,11 @@ func drainCmd(env *Env) *cobra.Command {
 	f.BoolVar(&list, "list", false, "list the saved drain runs and exit")
 	rf.bind(f)
 	c.bind(cmd, true)
+	// --list prints and exits; --resume carries on a run with its saved
+	// cluster, selection and options: any of those given too would be
+	// silently ignored.
+	exclusive(cmd, "list", "resume", "cluster", "instance", "ami", "agent-version", "batch", "stop-standalone", "dry-run", "yes", "confirm", "force-unsafe", "wait")
+	exclusive(cmd, "resume", "cluster", "instance", "ami", "agent-version", "batch", "stop-standalone", "let-ecs-drain")
 	return cmd
 }
 

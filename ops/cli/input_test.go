@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -40,6 +41,36 @@ func TestCLINotFoundNamesWhat(t *testing.T) {
 			}
 			if n := h.srv.MutatingCalls() - before; n != 0 {
 				t.Errorf("%d mutating calls", n)
+			}
+		})
+	}
+}
+
+// TestCLIConflictingFlagsRefused: flags the command would settle by
+// silently ignoring one of them are refused before anything is read.
+func TestCLIConflictingFlagsRefused(t *testing.T) {
+	h := newHarness(t, false)
+	tests := [][]string{
+		{"scale", "--cluster", "demo", "--service", "auth", "--desired", "3", "--adjust-autoscaling", "--suspend-autoscaling"},
+		{"deploy", "--cluster", "demo", "--service", "auth", "--image", "web=a:1", "--revision", "auth:1"},
+		{"deploy", "--cluster", "demo", "--service", "auth", "--image", "web=a:1", "--image", "web=b:2"},
+		{"drain", "--list", "--resume", "x"},
+		{"drain", "--list", "--cluster", "demo"},
+		{"drain", "--resume", "x", "--batch", "2"},
+		{"drain", "--resume", "x", "--cluster", "demo"},
+		{"drain", "--resume", "x", "--ami", "ami-1"},
+		{"drain", "--cluster", "demo", "--strategy", "refresh", "--watch", "--cancel"},
+	}
+	for _, args := range tests {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			h.srv.ResetCounts()
+			err := h.run(append(args, "--yes")...)
+			var ee *ExitError
+			if err == nil || errors.As(err, &ee) {
+				t.Fatalf("error %v, want a usage error", err)
+			}
+			if calls := h.srv.CallCounts(); len(calls) != 0 {
+				t.Errorf("AWS calls before refusing: %v", calls)
 			}
 		})
 	}
