@@ -57,7 +57,9 @@ func deployCmd(env *Env) *cobra.Command {
 			p := ops.PlanDeploy(in, st)
 			return env.execute(cmd, s, &c, p, func(ctx context.Context, r *ops.Runner) ops.Result {
 				res := r.UpdateService(ctx, s.API, p, c.wait)
-				if res.Outcome == ops.OutcomeFailed && !res.RolledBack && p.PreviousTaskDefinition != "" {
+				// A rollback is advice only once a deployment started: a
+				// deploy that failed before it changed nothing to undo.
+				if res.Outcome == ops.OutcomeFailed && !res.RolledBack && res.DeploymentID != "" && p.PreviousTaskDefinition != "" {
 					res.NotDone = append(res.NotDone, "to roll back: ecstui rollback --cluster "+cluster+" --service "+service+" --to "+model.ResourceID(p.PreviousTaskDefinition))
 				}
 				return res
