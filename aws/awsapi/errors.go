@@ -89,7 +89,7 @@ func (e *Error) Error() string {
 	case KindThrottled:
 		// The adapter's retryer has already backed off and retried: this
 		// is the answer that ended them.
-		what = fmt.Sprintf("%s throttled by AWS after retries (the account's API rate is shared with your pipelines and consoles): wait a minute and try again", e.Op)
+		what = fmt.Sprintf("%s throttled by AWS even after retries; try again later", e.Op)
 	case KindReadOnly:
 		what = fmt.Sprintf("read-only mode: %s was not sent (start without --read-only or use a context that allows changes)", e.Op)
 	case KindNetwork:

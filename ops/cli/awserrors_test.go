@@ -31,7 +31,7 @@ func TestCLIAWSErrorsAreActionable(t *testing.T) {
 		{"deploy denied at register", "ecs:RegisterTaskDefinition", denied, []string{"deploy", "--cluster", "demo", "--service", "auth", "--image", "web=nginx:1.27"},
 			[]string{"not allowed ecs:RegisterTaskDefinition"}, []string{"to roll back"}, "register the new task definition"},
 		{"deploy throttled at update", "ecs:UpdateService", throttled, []string{"deploy", "--cluster", "demo", "--service", "auth", "--image", "web=nginx:1.27"},
-			[]string{"throttled by AWS after retries", "wait a minute", "registered auth:2"}, []string{"to roll back", "retrying"}, "update service auth"},
+			[]string{"throttled by AWS even after retries; try again later", "registered auth:2"}, []string{"to roll back", "retrying"}, "update service auth"},
 		{"redeploy denied", "ecs:UpdateService", denied, []string{"redeploy", "--cluster", "demo", "--service", "auth"},
 			[]string{"not allowed ecs:UpdateService"}, nil, "update service auth"},
 		{"stop-task denied", "ecs:StopTask", denied, []string{"stop-task", "--cluster", "demo", "--task", "TASK"},
