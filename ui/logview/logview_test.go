@@ -284,3 +284,19 @@ func TestViewerNoLogsExplained(t *testing.T) {
 	settle(t, p, p.Init(), func(m *Model) bool { return m.status.Mode == logs.ModeFailed })
 	golden(t, "no_logs", p)
 }
+
+// TestSinceName: the status line and the empty pane name how far back the
+// view reads as a person writes it ("5m", not Go's "5m0s").
+func TestSinceName(t *testing.T) {
+	for _, c := range []struct {
+		since time.Duration
+		want  string
+	}{
+		{0, "tail"}, {5 * time.Minute, "5m"}, {time.Hour, "1h"}, {2 * time.Hour, "2h"},
+		{90 * time.Minute, "1h30m"}, {90 * time.Second, "1m30s"}, {30 * time.Minute, "30m"},
+	} {
+		if got := (&Model{since: c.since}).sinceName(); got != c.want {
+			t.Errorf("since %v: %q, want %q", c.since, got, c.want)
+		}
+	}
+}

@@ -199,7 +199,7 @@ func (m *Model) empty() []string {
 	default:
 		what := "no lines yet"
 		if m.since > 0 {
-			what = fmt.Sprintf("no lines in the last %s", m.since)
+			what = "no lines in the last " + m.sinceName()
 		}
 		if m.filter != "" {
 			what += fmt.Sprintf(" matching %q", m.filter)
@@ -312,16 +312,7 @@ func (m *Model) statusLine() string {
 	// The engine's mode and why come before the view's own settings, so a
 	// narrow terminal still shows whether it is live or polling and why.
 	parts = append(parts, m.sty.status.Render(st.Text(m.eng.Options().PollInterval)))
-	since := "tail"
-	for _, p := range Presets {
-		if p.Since == m.since && p.Since > 0 {
-			since = p.Name
-		}
-	}
-	if m.since > 0 && since == "tail" {
-		since = m.since.String()
-	}
-	parts = append(parts, "since "+since)
+	parts = append(parts, "since "+m.sinceName())
 	if m.filter != "" {
 		parts = append(parts, fmt.Sprintf("filter %q", m.filter))
 	}
@@ -342,6 +333,27 @@ func (m *Model) statusLine() string {
 		parts = append(parts, m.note)
 	}
 	return badge + " " + strings.Join(parts, m.sty.sep.Render(" · "))
+}
+
+// sinceName is how far back the view reads, as its preset names it ("5m",
+// not Go's "5m0s"), or "tail".
+func (m *Model) sinceName() string {
+	if m.since <= 0 {
+		return "tail"
+	}
+	for _, p := range Presets {
+		if p.Since == m.since {
+			return p.Name
+		}
+	}
+	d := m.since.String()
+	if strings.HasSuffix(d, "m0s") {
+		d = strings.TrimSuffix(d, "0s")
+	}
+	if strings.HasSuffix(d, "h0m") {
+		d = strings.TrimSuffix(d, "0m")
+	}
+	return d
 }
 
 func plural(n int, what string) string {
