@@ -50,3 +50,19 @@ func TestPulseSelectedLineInFull(t *testing.T) {
 	}
 	checkScreen(t, h.r.render(), 80, 24)
 }
+
+// TestPulseCountsInEnglish: one context reads "1 context", not "1 contexts".
+func TestPulseCountsInEnglish(t *testing.T) {
+	h := newHarness(t, fixtureBackend(), func(d *Deps) {
+		d.Contexts = []Context{{Name: "prod", Region: "us-east-1"}}
+		d.StartScreen = StartPulse
+	})
+	h.contains(" in 1 context")
+	h.lacks("1 contexts")
+	h.lacks(" 1 clusters")
+	for n, want := range map[int]string{0: "0 clusters", 1: "1 cluster", 2: "2 clusters"} {
+		if got := howMany(n, "cluster"); got != want {
+			t.Errorf("howMany(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

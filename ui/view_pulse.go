@@ -212,9 +212,9 @@ func (p *pulsePage) headerLines() []string {
 	if info > 0 {
 		parts = append(parts, s.Info.Render(fmt.Sprintf("· %d info", info)))
 	}
-	scope := fmt.Sprintf("%d clusters in %d contexts", st.clusters, st.contexts)
+	scope := howMany(st.clusters, "cluster") + " in " + howMany(st.contexts, "context")
 	if st.loaded < st.clusters {
-		scope = fmt.Sprintf("%d of %d clusters read, %d contexts", st.loaded, st.clusters, st.contexts)
+		scope = fmt.Sprintf("%d of %s read, %s", st.loaded, howMany(st.clusters, "cluster"), howMany(st.contexts, "context"))
 	}
 	if !st.oldest.IsZero() {
 		scope += " · oldest data " + age(now, st.oldest)
@@ -246,11 +246,19 @@ func (p *pulsePage) View() string {
 		case st.clusters == 0 || st.loaded < st.clusters:
 			body = p.env.loading("the pulse of every cluster")
 		default:
-			body = p.env.st.OK.Render(fmt.Sprintf("✓ nothing wrong in %d clusters across %d contexts", st.clusters, st.contexts))
+			body = p.env.st.OK.Render("✓ nothing wrong in "+howMany(st.clusters, "cluster")+" across "+howMany(st.contexts, "context"))
 		}
 		return joinBody(head, body, p.height)
 	}
 	return joinBody(head, p.tbl.View()+p.selectedDetail(), p.height)
+}
+
+// howMany is "1 cluster", "2 clusters".
+func howMany(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // pulseDetailLines is the room under the table for the selected line's
