@@ -246,7 +246,7 @@ func (p *pulsePage) View() string {
 		case st.clusters == 0 || st.loaded < st.clusters:
 			body = p.env.loading("the pulse of every cluster")
 		default:
-			body = p.env.st.OK.Render("✓ nothing wrong in "+howMany(st.clusters, "cluster")+" across "+howMany(st.contexts, "context"))
+			body = p.env.st.OK.Render("✓ nothing wrong in " + howMany(st.clusters, "cluster") + " across " + howMany(st.contexts, "context"))
 		}
 		return joinBody(head, body, p.height)
 	}
