@@ -235,7 +235,7 @@ func renderServiceDetail(e *env, d serviceDetail, width int, nums *serviceNumber
 		} else if strings.Contains(ev.Message, "steady state") {
 			tone = st.OK
 		}
-		for j, l := range wrapWords(clean(ev.Message), max(width-len(prefix), 10)) {
+		for j, l := range wrapWords(clean(eventMessage(s.Name, ev.Message)), max(width-len(prefix), 10)) {
 			if j == 0 {
 				out = append(out, st.Muted.Render(prefix)+tone.Render(l))
 			} else {

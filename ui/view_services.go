@@ -146,9 +146,7 @@ func serviceRowWith(_ *env, s model.Service, now time.Time, ms *metricStore) tab
 	event := table.Cell{Text: "-"}
 	if len(s.Events) > 0 {
 		ev := s.Events[0]
-		// "(service NAME) " starts every ECS event; the row already says it.
-		msg := strings.TrimPrefix(ev.Message, "(service "+s.Name+") ")
-		event = table.Cell{Text: age(now, ev.CreatedAt) + " " + clean(msg), Sort: ageSort(now, ev.CreatedAt)}
+		event = table.Cell{Text: age(now, ev.CreatedAt) + " " + clean(eventMessage(s.Name, ev.Message)), Sort: ageSort(now, ev.CreatedAt)}
 		if strings.Contains(ev.Message, "unable to place") || strings.Contains(ev.Message, "unhealthy") {
 			event.Tone = theme.ToneBad
 		}
@@ -179,6 +177,12 @@ func serviceRowWith(_ *env, s model.Service, now time.Time, ms *metricStore) tab
 		{Text: lbText},
 		event,
 	}}
+}
+
+// eventMessage is a service event without the "(service NAME) " that
+// starts every ECS event: the page already names the service.
+func eventMessage(service, msg string) string {
+	return strings.TrimPrefix(msg, "(service "+service+") ")
 }
 
 // deploying reports a service an on-call engineer watches: a deployment in
