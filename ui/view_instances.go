@@ -252,7 +252,10 @@ func newInstancesPage(e *env, cluster string) *instancesPage {
 					label: firstNonEmpty(ci.EC2InstanceID, ci.ID)}))
 			}},
 			{binding: func(k *KeyMap) key.Binding { return k.Actions.Drain }, do: func(e *env, ci model.ContainerInstance) tea.Cmd {
-				return e.openAction(func(d actions.Deps) page.Page { return actions.NewDrain(d, cluster, ci.ARN) })
+				// The EC2 id, as the list shows it: the form is titled by it.
+				return e.openAction(func(d actions.Deps) page.Page {
+					return actions.NewDrain(d, cluster, firstNonEmpty(ci.EC2InstanceID, ci.ARN))
+				})
 			}},
 			{binding: func(k *KeyMap) key.Binding { return k.Actions.Rollout }, do: func(e *env, ci model.ContainerInstance) tea.Cmd {
 				return e.openAction(func(d actions.Deps) page.Page {
