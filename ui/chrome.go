@@ -376,7 +376,11 @@ func (r *root) helpOverlay(w, h int) string {
 		}
 		cmds = append(cmds, r.st.HelpKey.Render(name)+"  "+r.st.HelpDesc.Render(c.help))
 	}
-	content := r.st.DialogTitle.Render("Keys") + "\n" + hm.FullHelpView(groups) + "\n\n" +
+	keys := hm.FullHelpView(groups)
+	if r.env != nil && r.env.readOnly {
+		keys += "\n\n" + r.st.Warn.Render("read-only: the keys that change things (deploy, scale, stop, drain…) are off in this session")
+	}
+	content := r.st.DialogTitle.Render("Keys") + "\n" + keys + "\n\n" +
 		r.st.DialogTitle.Render("Commands") + "\n" + strings.Join(cmds, "\n") + "\n\n" +
 		r.st.Muted.Render("filter: /regex · /!regex inverts · esc clears    sort: s next column · S reverse    ? or esc closes")
 	box := r.st.Dialog.Render(content)

@@ -34,3 +34,26 @@ func TestDrainFormNamesTheEC2Instance(t *testing.T) {
 	h.contains("drain " + ci.EC2InstanceID)
 	h.lacks("drain " + ci.ID)
 }
+
+// TestReadOnlyActionKeySaysWhy: in a read-only session the action keys are
+// off (and out of the footer and help); pressing one says so instead of
+// doing nothing, and the help says the keys that change things are off.
+func TestReadOnlyActionKeySaysWhy(t *testing.T) {
+	h := newHarness(t, fixtureBackend(), func(d *Deps) { d.ReadOnly = true })
+	h.keys("enter", "+")
+	if got := h.statusLine(); !strings.Contains(got, "read-only: + (scale) is off") {
+		t.Fatalf("status line %q, want why + does nothing", got)
+	}
+	if !strings.HasPrefix(h.crumbs(), "clusters > services(") || strings.Contains(h.crumbs(), "scale") {
+		t.Fatalf("crumbs %q: nothing should open", h.crumbs())
+	}
+	h.keys("?")
+	h.contains("read-only: the keys that change things")
+	h.keys("esc")
+
+	rw := newHarness(t, fixtureBackend())
+	rw.keys("enter", "+")
+	if got := rw.statusLine(); strings.Contains(got, "read-only") {
+		t.Fatalf("read-write session: %q", got)
+	}
+}

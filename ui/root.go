@@ -512,7 +512,34 @@ func (r *root) key(k tea.KeyPressMsg) tea.Cmd {
 		}
 		return r.toTop(k)
 	}
+	if b, ok := r.refusedAction(k, top); ok {
+		return r.flash("read-only: "+b.Help().Key+" ("+b.Help().Desc+") is off — this session changes nothing", true)
+	}
 	return r.toTop(k)
+}
+
+// refusedAction is the action key k would press were the session not
+// read-only (its binding is disabled there, so it would do nothing and say
+// nothing); a page's own use of the key comes first.
+func (r *root) refusedAction(k tea.KeyPressMsg, top page.Page) (key.Binding, bool) {
+	if r.env == nil || !r.env.readOnly || top == nil {
+		return key.Binding{}, false
+	}
+	own := top.KeyHelp()
+	if _, ok := top.(tabular); ok {
+		own = append(own, r.keys.Table.Bindings()...)
+	}
+	for _, b := range own {
+		if key.Matches(k, b) {
+			return key.Binding{}, false
+		}
+	}
+	for _, b := range r.keys.baseActions.All() {
+		if key.Matches(k, b) {
+			return b, true
+		}
+	}
+	return key.Binding{}, false
 }
 
 func (r *root) toTop(msg tea.Msg) tea.Cmd {
