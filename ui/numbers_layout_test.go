@@ -98,3 +98,33 @@ func TestPortMapTrafficInColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestDeploymentHistorySaysWhichTimeIsWhich: the detail's deployment
+// history names a deployment's duration and its start ("took 29s",
+// "started 7m ago"), not two bare durations.
+func TestDeploymentHistorySaysWhichTimeIsWhich(t *testing.T) {
+	w := sim.NewDemo(1)
+	w.SetLogRate(0)
+	client, _ := awstest.Start(t, w)
+	h := newHarness(t, nil, func(d *Deps) {
+		d.Contexts = []Context{{Name: "demo", Region: awstest.Region, Cluster: "playground"}}
+		d.Connect = func(context.Context, Context) (Backend, error) { return client, nil }
+		d.Now = w.Now
+	})
+	h.send(tea.WindowSizeMsg{Width: 160, Height: 80})
+	h.run(h.r.push(newServiceDetailPage(h.r.env, "playground", "auth")))
+	var lines []string
+	for _, l := range strings.Split(h.screen(), "\n") {
+		if strings.HasPrefix(l, "  successful ") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 {
+		t.Fatalf("no successful deployment in the history:\n%s", h.screen())
+	}
+	for _, l := range lines {
+		if !strings.Contains(l, " took ") || !strings.Contains(l, " started ") || !strings.HasSuffix(strings.TrimSpace(l), " ago") {
+			t.Errorf("history line %q does not say which time is which", l)
+		}
+	}
+}

@@ -149,8 +149,14 @@ func renderHistory(e *env, h deploymentHistory, width int) []string {
 			target += " → " + revTD(d.Rollback.RevisionARN)
 		}
 		started := firstTimeOf(d.StartedAt, d.CreatedAt)
-		line := fmt.Sprintf("  %s %-28s %8s  %s ago", st.Tone(historyTone(d)).Render(fmt.Sprintf("%-15s", d.Outcome())),
-			target, roundDur(d.Duration(now)), age(now, started))
+		// "took 29s" once it ended, "for 2m" while it runs: a bare "29s"
+		// next to "7m ago" does not say which is which.
+		took := "took " + roundDur(d.Duration(now))
+		if d.Ended().IsZero() {
+			took = "for " + roundDur(d.Duration(now))
+		}
+		line := fmt.Sprintf("  %s %-28s %-10s  started %s ago", st.Tone(historyTone(d)).Render(fmt.Sprintf("%-15s", d.Outcome())),
+			target, took, age(now, started))
 		out = append(out, fitLine(line, width))
 		if reason := d.StatusReason; reason != "" && (d.Failed() || d.Status == model.SDStopped) {
 			out = append(out, st.Muted.Render(fitLine("                  "+clean(reason), width)))
