@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/ecstui/ecstui/aws/awstest"
 	"github.com/ecstui/ecstui/aws/sim"
 )
@@ -56,4 +58,15 @@ func TestReadOnlyActionKeySaysWhy(t *testing.T) {
 	if got := rw.statusLine(); strings.Contains(got, "read-only") {
 		t.Fatalf("read-write session: %q", got)
 	}
+}
+
+// TestInstancesAt80ShowTheAgent: at 80 columns the instances view still
+// shows a disconnected agent (ECS can neither start nor stop its tasks);
+// the agent's version is what gives way.
+func TestInstancesAt80ShowTheAgent(t *testing.T) {
+	h := newHarness(t, fixtureBackend())
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.keys(":ci", "enter")
+	h.contains("DISCONNECTED")
+	checkScreen(t, h.r.render(), 80, 24)
 }

@@ -21,12 +21,16 @@ import (
 // barWidth is the width of the small usage bars in the instances table.
 const barWidth = 6
 
+// The agent's connection is the last column to go: a DISCONNECTED agent
+// (ECS can neither start nor stop its tasks) must show at 80 columns. Its
+// version, for rolling replacements, goes early.
 var instanceColumns = []table.Column{
 	{Title: "EC2 ID", Max: 20},
 	{Title: "STATUS"},
 	{Title: "AZ", Hide: 6},
 	{Title: "TYPE", Hide: 7},
-	{Title: "AGENT", Hide: 5},
+	{Title: "AGENT", Hide: 1},
+	{Title: "VERSION", Hide: 8},
 	{Title: "RUN", Right: true},
 	{Title: "PEND", Right: true, Hide: 8},
 	{Title: "CPU RES", Min: barWidth + 5},
@@ -82,9 +86,6 @@ func instanceRowWith(_ *env, ci model.ContainerInstance, now time.Time, c *capac
 	if !ci.AgentConnected {
 		agent, agentTone = "DISCONNECTED", theme.ToneBad
 	}
-	if ci.AgentVersion != "" {
-		agent = ci.AgentVersion + " " + agent
-	}
 	ec2 := ci.EC2InstanceID
 	if ec2 == "" {
 		ec2 = ci.ID
@@ -102,7 +103,8 @@ func instanceRowWith(_ *env, ci model.ContainerInstance, now time.Time, c *capac
 		{Text: clean(ci.Status), Tone: theme.StatusTone(ci.Status)},
 		{Text: clean(ci.AvailabilityZone)},
 		{Text: clean(ci.InstanceType)},
-		{Text: clean(agent), Tone: agentTone},
+		{Text: agent, Tone: agentTone},
+		{Text: clean(orDash(ci.AgentVersion))},
 		{Text: itoa(ci.RunningTasksCount)},
 		pend,
 		usageCell(ci.Registered.CPU-ci.Remaining.CPU, ci.Registered.CPU),
