@@ -69,9 +69,9 @@ func (c *Client) ServiceScaling(ctx context.Context, cluster, service string, ac
 	return out, nil
 }
 
-// scalableTargets describes the ECS scalable targets with the given
-// resource ids, 50 per call (the API's limit).
-func (c *Client) scalableTargets(ctx context.Context, rids []string) ([]model.ScalableTarget, error) {
+// describeScalableTargets describes the ECS scalable targets with the
+// given resource ids, 50 per call (the API's limit).
+func (c *Client) describeScalableTargets(ctx context.Context, rids []string) ([]model.ScalableTarget, error) {
 	var out []model.ScalableTarget
 	for lo := 0; lo < len(rids); lo += 50 {
 		p := aas.NewDescribeScalableTargetsPaginator(c.aas, &aas.DescribeScalableTargetsInput{
@@ -118,6 +118,8 @@ func (c *Client) RegisterScalableTarget(ctx context.Context, in model.ScalableTa
 			DynamicScalingOutSuspended: in.SuspendDynamicOut, ScheduledScalingSuspended: in.SuspendScheduled}
 	}
 	_, err := c.aas.RegisterScalableTarget(ctx, params)
+	// Whatever the outcome, the next read asks AWS.
+	c.targets.forget(model.ECSServiceResourceID(in.Cluster, in.Service))
 	return wrapErr(err)
 }
 

@@ -104,6 +104,7 @@ type Client struct {
 	hosts hostCache
 
 	metrics *metricCache // GetMetricData answers per query, for a period (metrics.go)
+	targets targetCache  // DescribeScalableTargets answers per service (scaling_targets.go)
 }
 
 var _ API = (*Client)(nil)

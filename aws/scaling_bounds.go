@@ -16,7 +16,7 @@ func (c *Client) ServiceScalingBounds(ctx context.Context, cluster string, servi
 	}
 	rids := make([]string, len(services))
 	for i, s := range services {
-		rids[i] = "service/" + model.ResourceID(cluster) + "/" + s
+		rids[i] = model.ECSServiceResourceID(cluster, s)
 	}
 	targets, err := c.scalableTargets(ctx, rids)
 	if err != nil {

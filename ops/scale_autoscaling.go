@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ecstui/ecstui/aws/awsapi"
 	"github.com/ecstui/ecstui/model"
 )
 
@@ -74,7 +75,8 @@ func gatherScaling(ctx context.Context, r ServiceReader, st *ServiceState, clust
 	if !ok {
 		return
 	}
-	sc, err := sr.ServiceScaling(ctx, cluster, st.Service.Name, 0)
+	// A plan is made from what AWS holds now, not what a view read.
+	sc, err := sr.ServiceScaling(awsapi.Uncached(ctx), cluster, st.Service.Name, 0)
 	if err != nil {
 		st.ScalingErr = err
 		return

@@ -119,7 +119,8 @@ func (e *env) woke(m tickMsg) tea.Cmd {
 // backed off.
 func (e *env) start(st sched.Start) tea.Cmd {
 	e.cancelRun(st.Key)
-	ctx, cancel := context.WithTimeout(withRunStart(e.ctx, e.clock()), fetchTimeout)
+	// The adapter's caches judge age by the scheduler's clock too.
+	ctx, cancel := context.WithTimeout(withRunStart(awsapi.WithNow(e.ctx, e.clock()), e.clock()), fetchTimeout)
 	if st.Class != sched.FirstLoad {
 		ctx = awsapi.WithoutRetries(ctx)
 	}
