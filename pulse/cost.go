@@ -40,6 +40,8 @@ func (c Counts) Cost() map[quota.Bucket]int {
 		out[quota.ELBRead] = pages(c.TargetGroups, 20) + c.TargetGroups
 	}
 	if c.Scaling && c.Services > 0 {
+		// At most: the adapter keeps scalable targets a minute, so most
+		// reads of a cluster make none of these calls.
 		out[quota.AppScalingRead] = pages(c.Services, 50)
 	}
 	return out
