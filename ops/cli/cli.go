@@ -77,7 +77,7 @@ func (e *ExitError) Error() string { return e.Msg }
 func Commands(env *Env) []*cobra.Command {
 	daemon := &cobra.Command{Use: "daemon", Short: "Per-node daemon tasks"}
 	daemon.AddCommand(daemonStartCmd(env))
-	return []*cobra.Command{deployCmd(env), rollbackCmd(env), scaleCmd(env), redeployCmd(env), stopTaskCmd(env), drainCmd(env), daemon, journalCmd(env),
+	return []*cobra.Command{deployCmd(env), rollbackCmd(env), scaleCmd(env), autoscalingCmd(env), redeployCmd(env), stopTaskCmd(env), drainCmd(env), daemon, journalCmd(env),
 		execCmd(env), portForwardCmd(env)}
 }
 
