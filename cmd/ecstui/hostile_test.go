@@ -72,6 +72,7 @@ func TestHostileWorldCLIOutputIsSafe(t *testing.T) {
 		{"scale", "--cluster", cluster, "--service", svc, "--desired", "3", "--dry-run"},
 		{"scale", "--cluster", cluster, "--service", svc, "--desired", "99999999999" + sim.Hostile},
 		{"redeploy", "--cluster", cluster, "--service", svc, "--dry-run"},
+		{"autoscaling", "resume", "--cluster", cluster, "--service", svc, "--dry-run"},
 		{"stop-task", "--cluster", cluster, "--task", svcTasks[0].ID, "--reason", "why" + sim.Hostile, "--dry-run"},
 		{"drain", "--cluster", cluster, "--instance", cis[0].EC2InstanceID, "--dry-run"},
 		{"drain", "--cluster", cluster, "--ami", cis[0].AMIID, "--batch", "1", "--dry-run"},
@@ -95,8 +96,8 @@ func TestHostileWorldCLIOutputIsSafe(t *testing.T) {
 	covered := map[string]bool{}
 	for _, c := range commands {
 		covered[c[0]] = true
-		if c[0] == "daemon" {
-			covered["daemon "+c[1]] = true
+		if c[0] == "daemon" || c[0] == "autoscaling" {
+			covered[c[0]+" "+c[1]] = true
 		}
 	}
 	root, app := newRoot(&bytes.Buffer{}, &bytes.Buffer{})
