@@ -137,6 +137,7 @@ func newServiceDetailPage(e *env, cluster, name string) *serviceDetailPage {
 			detailAction(func(k *KeyMap) key.Binding { return k.Actions.Scale }, actions.NewScale, cluster, name),
 			detailAction(func(k *KeyMap) key.Binding { return k.Actions.Redeploy }, actions.NewRedeploy, cluster, name),
 			detailAction(func(k *KeyMap) key.Binding { return k.Actions.Rollback }, actions.NewRollback, cluster, name),
+			detailAction(func(k *KeyMap) key.Binding { return k.Actions.ResumeScaling }, actions.NewResumeAutoScaling, cluster, name),
 		},
 	})
 	return &serviceDetailPage{textPage: tp, cluster: cluster, name: name, nums: nums, metrics: newSideNeed(e), scaling: newSideNeed(e)}

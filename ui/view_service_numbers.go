@@ -377,6 +377,9 @@ func renderScaling(e *env, n *serviceNumbers, s model.Service, width int) []stri
 	susp := st.OK.Render("dynamic and scheduled scaling active")
 	if t.Suspended.Any() {
 		susp = st.Warn.Render(t.Suspended.String())
+		if b := e.keys.Actions.ResumeScaling; (t.Suspended.DynamicScalingIn || t.Suspended.DynamicScalingOut) && b.Enabled() {
+			susp += st.Muted.Render(" — " + b.Help().Key + ": resume")
+		}
 	}
 	out = append(out, field(e, "Suspended", lw, susp))
 	for _, p := range sc.Policies {

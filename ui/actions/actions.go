@@ -197,6 +197,22 @@ func NewScale(d Deps, cluster, service string) page.Page {
 	})
 }
 
+// NewResumeAutoScaling resumes the service's suspended dynamic scaling
+// (the way back from a scale's "suspend"): the plan says what its policies
+// will then do to the desired count.
+func NewResumeAutoScaling(d Deps, cluster, service string) page.Page {
+	return newFlow(d, spec{
+		action: ops.ActionAutoScaling, title: "resume autoscaling of " + service,
+		gather: func(ctx context.Context) (any, error) { return ops.GatherService(ctx, d.API, cluster, service, "") },
+		plan: func(_ context.Context, state any, _ values) (ops.Plan, any, error) {
+			return ops.PlanResumeAutoScaling(cluster, state.(ops.ServiceState)), state, nil
+		},
+		run: func(ctx context.Context, r *ops.Runner, p ops.Plan, _ any, _ *control) ops.Result {
+			return r.ResumeAutoScaling(ctx, d.API, p)
+		},
+	})
+}
+
 // NewRedeploy forces a new deployment of the service's current revision.
 func NewRedeploy(d Deps, cluster, service string) page.Page {
 	return newFlow(d, spec{

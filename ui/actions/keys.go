@@ -18,6 +18,9 @@ type Keys struct {
 	Drain       key.Binding // container instances: NewDrain (one) or NewRollingDrain (marked/filtered rows)
 	DaemonStart key.Binding // task definitions: NewDaemonStart
 	Rollout     key.Binding // container instances: NewRollout (every instance on the selected one's AMI)
+	// ResumeScaling resumes a service's suspended dynamic scaling: service
+	// detail, NewResumeAutoScaling.
+	ResumeScaling key.Binding
 }
 
 // DefaultKeys are the suggested bindings: capitals (and ctrl+k, k9s's kill)
@@ -26,21 +29,22 @@ type Keys struct {
 // UI may remap them from config.
 func DefaultKeys() Keys {
 	return Keys{
-		Deploy:      key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "update (deploy)")),
-		Scale:       key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "scale")),
-		Redeploy:    key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "force new deployment")),
-		Rollback:    key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "roll back")),
-		StopTask:    key.NewBinding(key.WithKeys("ctrl+k"), key.WithHelp("ctrl+k", "stop task")),
-		Drain:       key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "drain & replace")),
-		DaemonStart: key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "start on every node")),
-		Rollout:     key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "replace all on this AMI")),
+		Deploy:        key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "update (deploy)")),
+		Scale:         key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "scale")),
+		Redeploy:      key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "force new deployment")),
+		Rollback:      key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "roll back")),
+		StopTask:      key.NewBinding(key.WithKeys("ctrl+k"), key.WithHelp("ctrl+k", "stop task")),
+		Drain:         key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "drain & replace")),
+		DaemonStart:   key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "start on every node")),
+		Rollout:       key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "replace all on this AMI")),
+		ResumeScaling: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "resume autoscaling")),
 	}
 }
 
 // ForReadOnly returns the keys disabled when readOnly, so key.Matches never
 // fires and help omits them; the pages refuse anyway and so does the adapter.
 func (k Keys) ForReadOnly(readOnly bool) Keys {
-	for _, b := range []*key.Binding{&k.Deploy, &k.Scale, &k.Redeploy, &k.Rollback, &k.StopTask, &k.Drain, &k.DaemonStart, &k.Rollout} {
+	for _, b := range []*key.Binding{&k.Deploy, &k.Scale, &k.Redeploy, &k.Rollback, &k.StopTask, &k.Drain, &k.DaemonStart, &k.Rollout, &k.ResumeScaling} {
 		b.SetEnabled(!readOnly)
 	}
 	return k
@@ -48,7 +52,7 @@ func (k Keys) ForReadOnly(readOnly bool) Keys {
 
 // All lists the bindings, for help and for remapping from config.
 func (k Keys) All() []key.Binding {
-	return []key.Binding{k.Deploy, k.Scale, k.Redeploy, k.Rollback, k.StopTask, k.Drain, k.DaemonStart, k.Rollout}
+	return []key.Binding{k.Deploy, k.Scale, k.Redeploy, k.Rollback, k.StopTask, k.Drain, k.DaemonStart, k.Rollout, k.ResumeScaling}
 }
 
 // flowKeys are an action page's own bindings, by stage. KeyHelp shows them

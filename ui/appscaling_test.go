@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecstui/ecstui/aws/awstest"
 	"github.com/ecstui/ecstui/aws/sim"
+	"github.com/ecstui/ecstui/model"
 )
 
 // TestAppScalingReadCost measures the Application Auto Scaling reads of the
@@ -87,5 +88,37 @@ func TestAppScalingReadCost(t *testing.T) {
 	back := measure("back on the pulse")
 	if limit := clusters * int(window/time.Minute+1); back["DescribeScalableTargets"] > limit {
 		t.Errorf("back on the pulse: %d DescribeScalableTargets in %v, want ≤ %d", back["DescribeScalableTargets"], window, limit)
+	}
+}
+
+// TestServiceDetailResumesAutoScaling: with dynamic scaling suspended, the
+// service detail says so with the key that resumes it; the key opens the
+// plan, and confirming resumes the scalable target.
+func TestServiceDetailResumesAutoScaling(t *testing.T) {
+	w := sim.NewDemo(1)
+	w.SetLogRate(0)
+	yes := true
+	if _, err := w.RegisterScalableTarget(model.ScalableTargetUpdate{Cluster: "playground", Service: "random", SuspendDynamicIn: &yes, SuspendDynamicOut: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	client, srv := awstest.Start(t, w)
+	h := newHarness(t, nil, func(d *Deps) {
+		d.Contexts = []Context{{Name: "demo", Region: awstest.Region, Cluster: "playground"}}
+		d.Connect = func(context.Context, Context) (Backend, error) { return client, nil }
+		d.Now = w.Now
+	})
+	h.send(tea.WindowSizeMsg{Width: 160, Height: 60})
+	h.run(h.r.push(newServiceDetailPage(h.r.env, "playground", "random")))
+	h.contains("dynamic scaling suspended — R: resume")
+	h.keys("R")
+	h.contains("resume dynamic scaling of service random (cluster playground)")
+	h.contains("from then on policy random-cpu50: average CPU at 50 % moves the desired count")
+	if n := srv.MutatingCalls(); n != 0 {
+		t.Fatalf("the plan made %d mutating calls", n)
+	}
+	h.keys("y")
+	ts, _ := w.DescribeScalableTargets([]string{model.ECSServiceResourceID("playground", "random")})
+	if s := ts[0].Suspended; s.DynamicScalingIn || s.DynamicScalingOut || srv.MutatingCalls() != 1 {
+		t.Fatalf("after y: %+v (%d mutating calls), want resumed with one call", s, srv.MutatingCalls())
 	}
 }
