@@ -139,8 +139,7 @@ func (k *KeyMap) consoleActions() map[string]*key.Binding {
 		"deploy": &k.Actions.Deploy, "scale": &k.Actions.Scale, "redeploy": &k.Actions.Redeploy,
 		"rollback": &k.Actions.Rollback, "stop_task": &k.Actions.StopTask, "drain": &k.Actions.Drain,
 		"daemon_start": &k.Actions.DaemonStart, "rollout": &k.Actions.Rollout, "resume_autoscaling": &k.Actions.ResumeScaling,
-		"watch_refresh": &k.WatchRefresh,
-		"exec":          &k.Sessions.Exec, "exec_check": &k.Sessions.Check,
+		"watch_refresh": &k.WatchRefresh, "exec": &k.Sessions.Exec, "exec_check": &k.Sessions.Check,
 		"port_forward": &k.Sessions.Forward, "stop_forward": &k.Sessions.StopForward,
 	}
 }
