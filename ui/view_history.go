@@ -143,11 +143,20 @@ func renderHistory(e *env, h deploymentHistory, width int) []string {
 		}
 		return "revision " + clean(model.ResourceID(arn))
 	}
-	for _, d := range h.deployments {
+	targetOf := func(d model.ServiceDeployment) string {
 		target := revTD(d.TargetRevisionARN)
 		if d.Rollback != nil {
 			target += " → " + revTD(d.Rollback.RevisionARN)
 		}
+		return target
+	}
+	// The revisions' column is as wide as its widest (a rollback names two).
+	tw := 12
+	for _, d := range h.deployments {
+		tw = max(tw, min(len([]rune(targetOf(d))), 60))
+	}
+	for _, d := range h.deployments {
+		target := targetOf(d)
 		started := firstTimeOf(d.StartedAt, d.CreatedAt)
 		// "took 29s" once it ended, "for 2m" while it runs: a bare "29s"
 		// next to "7m ago" does not say which is which.
@@ -155,8 +164,8 @@ func renderHistory(e *env, h deploymentHistory, width int) []string {
 		if d.Ended().IsZero() {
 			took = "for " + roundDur(d.Duration(now))
 		}
-		line := fmt.Sprintf("  %s %-28s %-10s  started %s ago", st.Tone(historyTone(d)).Render(fmt.Sprintf("%-15s", d.Outcome())),
-			target, took, age(now, started))
+		line := fmt.Sprintf("  %s %s  %-10s  started %s ago", st.Tone(historyTone(d)).Render(fmt.Sprintf("%-15s", d.Outcome())),
+			padRight(target, tw), took, age(now, started))
 		out = append(out, fitLine(line, width))
 		if reason := d.StatusReason; reason != "" && (d.Failed() || d.Status == model.SDStopped) {
 			out = append(out, st.Muted.Render(fitLine("                  "+clean(reason), width)))

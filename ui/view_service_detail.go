@@ -220,7 +220,7 @@ func renderServiceDetail(e *env, d serviceDetail, width int, nums *serviceNumber
 	out = append(out, renderHistory(e, d.history, width)...)
 	if d.hasDiff {
 		out = append(out, "", section(e, "Task definition diff "+clean(d.active.FamilyRevision())+" (ACTIVE) → "+clean(d.primary.FamilyRevision())+" (PRIMARY)"))
-		out = append(out, renderDiff(e, taskDefJSON(d.active), taskDefJSON(d.primary))...)
+		out = append(out, renderDiff(e, diffJSON(d.active), diffJSON(d.primary))...)
 	}
 	out = append(out, "", section(e, "Events"))
 	for i, ev := range s.Events {
@@ -262,6 +262,16 @@ func runningTone(st *theme.Styles, running, desired int) interface{ Render(...st
 
 // renderDiff shows the changed lines of a line diff with one line of
 // context around each change.
+// diffJSON is a revision's JSON for the diff of two: without its ARN and
+// revision, which always differ and the diff's title names.
+func diffJSON(td model.TaskDefinition) string {
+	lines := strings.Split(taskDefJSON(td), "\n")
+	return strings.Join(slices.DeleteFunc(lines, func(l string) bool {
+		l = strings.TrimSpace(l)
+		return strings.HasPrefix(l, `"taskDefinitionArn":`) || strings.HasPrefix(l, `"revision":`)
+	}), "\n")
+}
+
 func renderDiff(e *env, a, b string) []string {
 	ops := diffLines(strings.Split(a, "\n"), strings.Split(b, "\n"))
 	show := make([]bool, len(ops))

@@ -140,9 +140,9 @@ func (m *Model) layout(window []int) (shown []int, widths []int) {
 }
 
 // makeRoomForFlex hides more expendable columns (higher Hide) when that lets
-// a cut flexible column show its text in full, or at least reach its Want; a
-// text that would stay cut anyway (a long event message) keeps the other
-// columns once it has that much.
+// a cut flexible column show its text in full or, when it has a Want, reach
+// its Want (and no more: a long event message keeps the other columns once
+// it says enough).
 func (m *Model) makeRoomForFlex(natural, width []int, hidden []bool, total func() int) {
 	for c, col := range m.cols {
 		if !col.Flex || hidden[c] || width[c] >= natural[c] {
@@ -165,12 +165,19 @@ func (m *Model) makeRoomForFlex(natural, width []int, hidden []bool, total func(
 			return k, freed >= need
 		}
 		spare := max(m.width-total(), 0)
-		k, ok := freeing(natural[c] - width[c] - spare)
-		if !ok && col.Want > width[c]+spare {
-			// The full text will not fit: free what its Want needs, or all
-			// the expendable columns can give.
-			k, _ = freeing(min(col.Want, natural[c]) - width[c] - spare)
-			ok = k > 0
+		var k int
+		ok := false
+		switch {
+		case col.Want > 0:
+			// Others give way up to its Want, never for the rest of a long
+			// text (an event naming a target group's ARN would empty a wide
+			// screen of every other column).
+			if goal := min(col.Want, natural[c]); goal > width[c]+spare {
+				k, _ = freeing(goal - width[c] - spare)
+				ok = k > 0
+			}
+		default:
+			k, ok = freeing(natural[c] - width[c] - spare)
 		}
 		if !ok {
 			continue

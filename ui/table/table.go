@@ -25,8 +25,8 @@ type Column struct {
 	Flex  bool // receives left-over width, and shrinks first when space is short
 	// Want is the width below which a flexible column's text says too little
 	// to be worth the other columns (an event cut to "6m has…"): expendable
-	// columns (higher Hide) give way until it has that much. 0: only its
-	// full text makes others give way.
+	// columns (higher Hide) give way until it has that much, and not for
+	// more. 0: others give way only when that shows its full text.
 	Want  int
 	Right bool // right-aligned (numbers)
 	// Hide is the column's drop priority when the terminal is too narrow: the

@@ -251,4 +251,11 @@ func TestFlexWantHidesExpendableColumns(t *testing.T) {
 	if !strings.Contains(got[1], "was unable to place a task because") {
 		t.Fatalf("Want 40: the event should have the room: %q", got[1])
 	}
+	// A screen wide enough for the Want but not for the whole event keeps
+	// every column: the rest of a long text is not worth them.
+	m := mk(40)
+	m.SetSize(100, 3)
+	if h := plain(m)[0]; !strings.Contains(h, "LB") || !strings.Contains(h, "MEM") {
+		t.Fatalf("100 wide: the columns should stay for a text that has its Want: %q", h)
+	}
 }

@@ -186,7 +186,7 @@ func StatusTone(status string) Tone {
 	case "UNKNOWN": // a task without health checks: normal, not a warning
 		return ToneMuted
 	case "STOPPED", "STOPPING", "DEACTIVATING", "DEPROVISIONING", "UNHEALTHY", "FAILED", "INACTIVE",
-		"REGISTRATION_FAILED", "UNAVAILABLE", "DISCONNECTED", "FALSE":
+		"REGISTRATION_FAILED", "DEREGISTRATION_FAILED", "UNAVAILABLE", "DISCONNECTED", "FALSE":
 		return ToneBad
 	case "DRAINING", "DEREGISTERING":
 		return ToneDrain

@@ -12,7 +12,7 @@ func TestStatusTone(t *testing.T) {
 	}{
 		{"RUNNING", ToneOK}, {"healthy", ToneOK}, {"ACTIVE", ToneOK}, {"COMPLETED", ToneOK},
 		{"PENDING", ToneWarn}, {"initial", ToneWarn}, {"IN_PROGRESS", ToneWarn},
-		{"STOPPED", ToneBad}, {"unhealthy", ToneBad}, {"FAILED", ToneBad},
+		{"STOPPED", ToneBad}, {"unhealthy", ToneBad}, {"FAILED", ToneBad}, {"DEREGISTRATION_FAILED", ToneBad},
 		{"DRAINING", ToneDrain}, {"draining", ToneDrain},
 		{"UNKNOWN", ToneMuted},
 		{"whatever", ToneNone}, {"", ToneNone},
