@@ -91,6 +91,8 @@ func TestServiceRowDiagnosis(t *testing.T) {
 			"LAST EVENT", "5m (task abc) failed ELB health checks: unhealthy.", theme.ToneBad},
 		{"event text is sanitised", model.Service{Name: "web", Events: event("(service web) ok\x1b]52;c;ZXZpbA==\a")},
 			"LAST EVENT", "5m ok", theme.ToneNone},
+		{"target groups in events by name", model.Service{Name: "web", Events: event("(service web) registered 1 targets in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/02790ad542004ebe)")},
+			"LAST EVENT", "5m registered 1 targets in (target-group web-tg)", theme.ToneNone},
 		{"load balancers by target group name", model.Service{LoadBalancers: []model.LoadBalancer{
 			{TargetGroupARN: "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web-tg/abc", ContainerPort: 80},
 			{LoadBalancerName: "classic", ContainerPort: 8080}}}, "LB", "web-tg:80,classic:8080", theme.ToneNone},

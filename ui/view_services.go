@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -180,10 +181,14 @@ func serviceRowWith(_ *env, s model.Service, now time.Time, ms *metricStore) tab
 }
 
 // eventMessage is a service event without the "(service NAME) " that
-// starts every ECS event: the page already names the service.
+// starts every ECS event (the page already names the service), its target
+// groups by name: "(target-group arn:aws:elasticloadbalancing:…/web/3f…)"
+// takes a line to say "web".
 func eventMessage(service, msg string) string {
-	return strings.TrimPrefix(msg, "(service "+service+") ")
+	return tgARNInEvent.ReplaceAllString(strings.TrimPrefix(msg, "(service "+service+") "), "$1")
 }
+
+var tgARNInEvent = regexp.MustCompile(`arn:aws[a-z-]*:elasticloadbalancing:[^:\s]*:[0-9]*:targetgroup/([^/\s)]+)/[0-9a-f]+`)
 
 // deploying reports a service an on-call engineer watches: a deployment in
 // progress, or an older one still draining.
