@@ -10,6 +10,8 @@ import (
 
 	"github.com/ecstui/ecstui/aws/sim"
 	"github.com/ecstui/ecstui/aws/sim/wire"
+	"github.com/ecstui/ecstui/ops"
+	"github.com/ecstui/ecstui/ops/cli"
 )
 
 func simCmd(app *App) *cobra.Command {
@@ -33,6 +35,16 @@ on a loopback address, for the AWS CLI or other tools:
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := loopbackOnly(listen); err != nil {
 				return err
+			}
+			if latency < 0 || latency > maxSimLatency {
+				return fmt.Errorf("--latency %s is out of range: 0 to %s", latency, maxSimLatency)
+			}
+			if scenario != "large" {
+				for _, n := range []string{"services", "tasks", "instances"} {
+					if cmd.Flags().Changed(n) {
+						return fmt.Errorf("--%s sizes the large scenario only (--scenario large), not %s", n, scenario)
+					}
+				}
 			}
 			var world *sim.World
 			switch scenario {
@@ -64,12 +76,21 @@ on a loopback address, for the AWS CLI or other tools:
 	f.StringVar(&scenario, "scenario", "demo", "scenario: "+strings.Join(sim.Scenarios, " or "))
 	f.DurationVar(&latency, "latency", 0, "latency added to every request (e.g. 50ms)")
 	f.Int64Var(&seed, "seed", 1, "random seed of the scenario")
-	f.IntVar(&services, "services", 2345, "services in the large scenario")
-	f.IntVar(&tasks, "tasks", 5000, "tasks in the large scenario")
-	f.IntVar(&instances, "instances", 1000, "container instances in the large scenario")
+	cli.LimitVar(f, &services, simServices, 2345, "services in the large scenario")
+	cli.LimitVar(f, &tasks, simTasks, 5000, "tasks in the large scenario")
+	cli.LimitVar(f, &instances, simInstances, 1000, "container instances in the large scenario")
 	f.BoolVar(&noThrottle, "no-throttle", false, "disable the simulated API throttling")
 	return cmd
 }
+
+// The large scenario's sizes: what one machine builds in seconds. A typo
+// of a few digits more would otherwise build for minutes and exhaust memory.
+var (
+	simServices   = ops.Limit{Name: "services", Flag: "--services", Min: 1, Max: 20000, Why: "the simulator builds them in memory"}
+	simTasks      = ops.Limit{Name: "tasks", Flag: "--tasks", Min: 1, Max: 100000, Why: "the simulator builds them in memory"}
+	simInstances  = ops.Limit{Name: "instances", Flag: "--instances", Min: 1, Max: 10000, Why: "the simulator builds them in memory"}
+	maxSimLatency = time.Minute
+)
 
 // loopbackOnly refuses to serve the simulator beyond this machine: it
 // accepts any credentials and changes state on request.

@@ -43,6 +43,11 @@ func limitVar(fs *pflag.FlagSet, p *int, l ops.Limit, def int, usage string) {
 	fs.Var(limitFlag{l: l, v: p}, l.Flag[2:], usage+" ("+l.String()+")")
 }
 
+// LimitVar is limitVar for commands outside this package (ecstui sim).
+func LimitVar(fs *pflag.FlagSet, p *int, l ops.Limit, def int, usage string) {
+	limitVar(fs, p, l, def, usage)
+}
+
 // positiveDuration is a duration flag that must be above zero (and at
 // least min when set).
 type positiveDuration struct {
