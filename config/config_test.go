@@ -97,7 +97,9 @@ func TestLoadInvalid(t *testing.T) {
 		{"readOnly as a string", "readOnly: 'yes'\n", "readOnly", 1, "true or false"},
 		{"current context not a string", "currentContext: [a]\n", "currentContext", 1, "must be a string"},
 		{"duplicate context", "contexts:\n  - name: a\n  - name: a\n", "contexts[1].name", 3, "duplicate context name"},
-		{"context without name", "contexts:\n  - region: x\n", "contexts[0].name", 2, "needs a name"},
+		{"context without name", "contexts:\n  - region: eu-west-1\n", "contexts[0].name", 2, "needs a name"},
+		{"region with a control sequence", "contexts:\n  - name: a\n    region: \"us-east-1\\u001b[2J\"\n", "contexts[0].region", 3, `"us-east-1\x1b[2J" is not a region name`},
+		{"region with a path", "contexts:\n  - name: a\n    region: ../us-east-1\n", "contexts[0].region", 3, "is not a region name"},
 		{"readOnly not bool", "readOnly: maybe\n", "readOnly", 1, "true or false"},
 		{"unknown key action", "keys:\n  teleport: [t]\n", "keys.teleport", 2, "unknown action"},
 		{"unknown colour", "colors:\n  sparkle: '#fff'\n", "colors.sparkle", 2, "unknown colour token"},
@@ -337,5 +339,26 @@ func TestContextRegions(t *testing.T) {
 	}
 	if c.StartScreen != "clusters" {
 		t.Errorf("start screen %q", c.StartScreen)
+	}
+}
+
+// TestRegionFlagIsARegionName: --region is checked like the file's region
+// (the SDK otherwise says "invalid input region" with the escape sequence
+// cleaned away, showing a name that looks valid); empty leaves it unset.
+func TestRegionFlagIsARegionName(t *testing.T) {
+	for _, tt := range []struct {
+		region string
+		ok     bool
+	}{{"eu-west-1", true}, {"us-gov-west-1", true}, {"eusc-de-east-1", true}, {"", true},
+		{"x/../y", false}, {"us-east-1\x1b[2J", false}, {"Frankfurt", false}, {"us-east-1 ", false}} {
+		dir := isolate(t)
+		writeConfig(t, dir, goodFile)
+		_, err := Load(Options{Flags: globalFlags("--region", tt.region)})
+		if (err == nil) != tt.ok {
+			t.Errorf("--region %q: error %v, want ok %v", tt.region, err, tt.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "--region") {
+			t.Errorf("--region %q: error %q does not name the flag", tt.region, err)
+		}
 	}
 }

@@ -204,6 +204,9 @@ func overrideCurrent(c *Context, idx int, flags *pflag.FlagSet, sources map[stri
 				return &Error{Key: fmt.Sprintf("contexts[%d].%s", idx, fl.field), Origin: "flag --endpoint-url", Msg: msg}
 			}
 		}
+		if fl.name == "region" && val != "" && !regionName.MatchString(val) {
+			return &Error{Key: fmt.Sprintf("contexts[%d].%s", idx, fl.field), Origin: "flag --region", Msg: fmt.Sprintf("%q is not a region name (like eu-west-1)", val)}
+		}
 		*fl.dst = val
 		sources[fl.field] = Entry{Source: SourceFlag, Origin: "--" + fl.name}
 	}

@@ -220,8 +220,9 @@ func (ch *checker) regions(v *yaml.Node, key string) ([]string, error) {
 	return out, nil
 }
 
-// regionName is the shape of an AWS region name.
-var regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+// regionName is the shape of an AWS region name (eu-west-1, us-gov-west-1,
+// eusc-de-east-1).
+var regionName = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-\d+$`)
 
 func (ch *checker) contexts(v *yaml.Node) error {
 	if v.Kind != yaml.SequenceNode {
@@ -252,7 +253,9 @@ func (ch *checker) contexts(v *yaml.Node) error {
 			case "profile":
 				c.Profile, err = ch.str(val, key)
 			case "region":
-				c.Region, err = ch.str(val, key)
+				if c.Region, err = ch.str(val, key); err == nil && !regionName.MatchString(c.Region) {
+					err = ch.errf(val, key, "%q is not a region name (like eu-west-1)", c.Region)
+				}
 			case "cluster":
 				c.Cluster, err = ch.str(val, key)
 			case "readOnly":
