@@ -42,10 +42,11 @@ func newRunID(r *Runner) string {
 }
 
 // lockKind is the kind of resource an action changes: the service actions
-// share one, so a scale and a deploy of one service exclude each other.
+// (its autoscaling target's included) share one, so a scale and a deploy,
+// or a scale and an autoscaling resume, of one service exclude each other.
 func lockKind(action string) string {
 	switch action {
-	case ActionDeploy, ActionRollback, ActionScale, ActionRedeploy:
+	case ActionDeploy, ActionRollback, ActionScale, ActionRedeploy, ActionAutoScaling:
 		return "service"
 	}
 	return action
