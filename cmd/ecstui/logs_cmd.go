@@ -66,25 +66,32 @@ Terminal escape sequences in log messages are neutralised.`,
 const maxSinceDays = 36500
 
 // parseSince reads a Go duration, with d for days.
+//
+// Every unit has the same range: beyond maxSinceDays the start time would
+// precede any log (and a count of days would overflow the duration).
 func parseSince(s string) (time.Duration, error) {
-	if s == "" || s == "0" {
+	t := strings.TrimSpace(s)
+	if t == "" || t == "0" {
 		return 0, nil
 	}
-	if n, ok := strings.CutSuffix(s, "d"); ok {
+	var d time.Duration
+	if n, ok := strings.CutSuffix(t, "d"); ok {
 		days, err := strconv.Atoi(n)
 		if err != nil || days < 0 {
 			return 0, fmt.Errorf("--since %q: want e.g. 30s, 10m, 2h or 1d", s)
 		}
 		if days > maxSinceDays {
-			// Beyond this the start time would precede any log (and the
-			// duration would overflow).
 			return 0, fmt.Errorf("--since %q is out of range: at most %dd", s, maxSinceDays)
 		}
-		return time.Duration(days) * 24 * time.Hour, nil
+		d = time.Duration(days) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(t); err != nil || d < 0 {
+			return 0, fmt.Errorf("--since %q: want e.g. 30s, 10m, 2h or 1d", s)
+		}
 	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("--since %q: want e.g. 30s, 10m, 2h or 1d", s)
+	if d > maxSinceDays*24*time.Hour {
+		return 0, fmt.Errorf("--since %q is out of range: at most %dd", s, maxSinceDays)
 	}
 	return d, nil
 }

@@ -77,12 +77,12 @@ func TestLogsCommandErrors(t *testing.T) {
 }
 
 func TestParseSince(t *testing.T) {
-	for in, want := range map[string]time.Duration{"0": 0, "": 0, "30s": 30 * time.Second, "10m": 10 * time.Minute, "2d": 48 * time.Hour} {
+	for in, want := range map[string]time.Duration{"0": 0, "": 0, "30s": 30 * time.Second, "10m": 10 * time.Minute, "2d": 48 * time.Hour, " 10m ": 10 * time.Minute, "36500d": 36500 * 24 * time.Hour, "876000h": 876000 * time.Hour} {
 		if got, err := parseSince(in); err != nil || got != want {
 			t.Errorf("parseSince(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"-5m", "xd", "soon", "36501d", "9223372036854775807d", "99999999999999999999d", "9999999999h"} {
+	for _, bad := range []string{"-5m", "xd", "soon", "36501d", "9223372036854775807d", "99999999999999999999d", "9999999999h", "2562047h", "876001h", "1e9s"} {
 		if _, err := parseSince(bad); err == nil {
 			t.Errorf("parseSince(%q): no error", bad)
 		}
