@@ -102,8 +102,8 @@ func (c *common) bind(cmd *cobra.Command, wait bool) {
 	f.StringVar(&c.confirm, "confirm", "", "the resource name, to confirm non-interactively in a production context")
 	f.StringVar(&c.force, "force-unsafe", "", "proceed despite an overridable refusal: give the resource name")
 	c.timeout = 30 * time.Minute
-	f.Var(positiveDuration{name: "timeout", v: &c.timeout}, "timeout", "give up watching after this long")
-	f.Var(positiveDuration{name: "poll", v: &c.poll, min: 100 * time.Millisecond}, "poll", "interval between observations while watching or draining (default 5s)")
+	f.Var(positiveDuration{name: "timeout", v: &c.timeout, min: time.Second, max: 7 * 24 * time.Hour}, "timeout", "give up watching after this long (1s to 168h)")
+	f.Var(positiveDuration{name: "poll", v: &c.poll, min: 100 * time.Millisecond, max: 10 * time.Minute}, "poll", "interval between observations while watching or draining (100ms to 10m; default 5s)")
 }
 
 // out and errw are the command's streams. Whatever they are given, the

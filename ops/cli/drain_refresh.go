@@ -33,7 +33,8 @@ func (rf *refreshFlags) bind(f *pflag.FlagSet) {
 	f.BoolVar(&rf.letECSDrain, "let-ecs-drain", false, "drain strategy on a capacity provider with managed draining: terminate at once and let ECS drain the instance from Terminating:Wait")
 	f.StringVar(&rf.minHealthy, "min-healthy", "", "refresh: minimum healthy percentage of the group (0–100; default AWS's 90)")
 	f.StringVar(&rf.checkpoints, "checkpoints", "", "refresh: percentages to pause at, e.g. 50,100")
-	f.Var(positiveDuration{name: "checkpoint-delay", v: &rf.delay}, "checkpoint-delay", "refresh: pause after each checkpoint (default AWS's 1h)")
+	f.Var(positiveDuration{name: "checkpoint-delay", v: &rf.delay, max: 172800 * time.Second, unit: time.Second, unitName: "seconds",
+		why: " (Auto Scaling's CheckpointDelay is 0–172800 whole seconds)"}, "checkpoint-delay", "refresh: pause after each checkpoint (default AWS's 1h)")
 	f.StringVar(&rf.toVersion, "to-version", "", "refresh: launch template version to roll to (default: the one the group launches)")
 	f.BoolVar(&rf.watch, "watch", false, "refresh: watch the group's instance refresh in progress (changes nothing)")
 	f.BoolVar(&rf.cancel, "cancel", false, "refresh: cancel the group's instance refresh in progress")

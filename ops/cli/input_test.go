@@ -75,3 +75,41 @@ func TestCLIConflictingFlagsRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestCLIDurationFlags: every duration a person gives is refused, naming
+// the flag and its range, when it is not positive, outside what ecstui or
+// AWS takes, or finer than AWS's unit (a delay AWS takes in whole seconds
+// is never rounded); anything else is taken as given.
+func TestCLIDurationFlags(t *testing.T) {
+	h := newHarness(t, false)
+	scale := []string{"scale", "--cluster", "demo", "--service", "auth", "--desired", "2", "--dry-run"}
+	refresh := []string{"drain", "--cluster", "demo", "--ami", "ami-x", "--strategy", "refresh", "--checkpoints", "50,100", "--dry-run"}
+	tests := []struct {
+		cmd   []string
+		flag  string
+		value string
+		ok    bool
+	}{
+		{scale, "--timeout", "30m", true}, {scale, "--timeout", " 5s", true}, {scale, "--timeout", "168h", true},
+		{scale, "--timeout", "0s", false}, {scale, "--timeout", "-5s", false}, {scale, "--timeout", "1ns", false},
+		{scale, "--timeout", "10000h", false}, {scale, "--timeout", "99999999999h", false}, {scale, "--timeout", "5", false},
+		{scale, "--poll", "100ms", true}, {scale, "--poll", "10m", true},
+		{scale, "--poll", "1ns", false}, {scale, "--poll", "0s", false}, {scale, "--poll", "10000h", false},
+		{refresh, "--checkpoint-delay", "10m", true}, {refresh, "--checkpoint-delay", "48h", true},
+		{refresh, "--checkpoint-delay", "1500ms", false}, {refresh, "--checkpoint-delay", "400ms", false},
+		{refresh, "--checkpoint-delay", "48h0m1s", false}, {refresh, "--checkpoint-delay", "-1s", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.flag+"="+tt.value, func(t *testing.T) {
+			err := h.run(append(append([]string{}, tt.cmd...), tt.flag, tt.value)...)
+			var ee *ExitError
+			refused := err != nil && !errors.As(err, &ee)
+			if refused == tt.ok {
+				t.Fatalf("%s %q: error %v, want accepted %v", tt.flag, tt.value, err, tt.ok)
+			}
+			if refused && !strings.Contains(err.Error(), tt.flag) {
+				t.Errorf("%s %q: %q does not name the flag", tt.flag, tt.value, err)
+			}
+		})
+	}
+}

@@ -48,12 +48,15 @@ func LimitVar(fs *pflag.FlagSet, p *int, l ops.Limit, def int, usage string) {
 	limitVar(fs, p, l, def, usage)
 }
 
-// positiveDuration is a duration flag that must be above zero (and at
-// least min when set).
+// positiveDuration is a duration flag that must be above zero, at least
+// min and at most max when those are set, and a whole number of unit when
+// that is set (a value AWS takes in seconds is never rounded silently).
 type positiveDuration struct {
-	name string
-	v    *time.Duration
-	min  time.Duration
+	name          string
+	v             *time.Duration
+	min, max      time.Duration
+	unit          time.Duration
+	unitName, why string
 }
 
 func (f positiveDuration) Set(s string) error {
@@ -66,6 +69,12 @@ func (f positiveDuration) Set(s string) error {
 	}
 	if d < f.min {
 		return fmt.Errorf("--%s %s is out of range: at least %s", f.name, d, f.min)
+	}
+	if f.max > 0 && d > f.max {
+		return fmt.Errorf("--%s %s is out of range: at most %s%s", f.name, d, f.max, f.why)
+	}
+	if f.unit > 0 && d%f.unit != 0 {
+		return fmt.Errorf("--%s %s is not a whole number of %s%s", f.name, d, f.unitName, f.why)
 	}
 	*f.v = d
 	return nil
