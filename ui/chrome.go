@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -347,9 +348,9 @@ func unshadowed(inner, outer []key.Binding) []key.Binding {
 	return out
 }
 
-// helpOverlay is generated from the keymap: the page's keys, the table keys
-// when the page is a table, the global keys, and the commands.
-func (r *root) helpOverlay(w, h int) string {
+// helpContent is the help generated from the keymap: the page's keys, the
+// table keys when the page is a table, the global keys, and the commands.
+func (r *root) helpContent() string {
 	hm := help.New()
 	hm.Styles.FullKey = r.st.HelpKey
 	hm.Styles.FullDesc = r.st.HelpDesc
@@ -380,12 +381,34 @@ func (r *root) helpOverlay(w, h int) string {
 	if r.env != nil && r.env.readOnly {
 		keys += "\n\n" + r.st.Warn.Render("read-only: the keys that change things (deploy, scale, stop, drain…) are off in this session")
 	}
-	content := r.st.DialogTitle.Render("Keys") + "\n" + keys + "\n\n" +
+	return r.st.DialogTitle.Render("Keys") + "\n" + keys + "\n\n" +
 		r.st.DialogTitle.Render("Commands") + "\n" + strings.Join(cmds, "\n") + "\n\n" +
 		r.st.Muted.Render("filter: /regex · /!regex inverts · esc clears    sort: s next column · S reverse    ? or esc closes")
+}
+
+// helpOverlay is the help in a frame, or plain when the frame does not fit;
+// help taller than the screen scrolls (r.helpTop) and says there is more.
+func (r *root) helpOverlay(w, h int) string {
+	content := r.helpContent()
 	box := r.st.Dialog.Render(content)
-	if lipgloss.Width(box) > w || lipgloss.Height(box) > h {
-		box = content // no room for the frame: plain text, clipped
+	if lipgloss.Width(box) <= w && lipgloss.Height(box) <= h {
+		return clip(lipgloss.Place(w, h, lipgloss.Center, lipgloss.Top, box), w, h)
 	}
-	return clip(lipgloss.Place(w, h, lipgloss.Center, lipgloss.Top, box), w, h)
+	lines := strings.Split(content, "\n") // no room for the frame: plain text
+	if h <= 0 || len(lines) <= h {
+		return clip(content, w, h)
+	}
+	top := min(r.helpTop, len(lines)-h)
+	lines = lines[top : top+h]
+	if more := len(strings.Split(content, "\n")) - top - h; more > 0 {
+		lines[h-1] = r.st.Muted.Render(fmt.Sprintf("↓ %d more lines — j/k or ↑/↓ scroll · ? or esc closes", more))
+	}
+	return clip(strings.Join(lines, "\n"), w, h)
+}
+
+// scrollHelp moves the help by n lines, within what it has to show.
+func (r *root) scrollHelp(n int) {
+	_, h := r.bodySize()
+	lines := strings.Count(r.helpContent(), "\n") + 1
+	r.helpTop = max(min(r.helpTop+n, lines-h), 0)
 }

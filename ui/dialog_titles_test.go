@@ -70,3 +70,21 @@ func TestInstancesAt80ShowTheAgent(t *testing.T) {
 	h.contains("DISCONNECTED")
 	checkScreen(t, h.r.render(), 80, 24)
 }
+
+// TestHelpScrollsWhenTaller: at 80×24 the help does not fit; it says how
+// much more there is and j/k scroll to the last command.
+func TestHelpScrollsWhenTaller(t *testing.T) {
+	h := newHarness(t, fixtureBackend())
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.keys("enter", "?")
+	h.contains("more lines — j/k or ↑/↓ scroll")
+	h.lacks(":quit! (q!)")
+	for range 40 {
+		h.keys("j")
+	}
+	h.contains(":quit! (q!)")
+	h.lacks("more lines")
+	checkScreen(t, h.r.render(), 80, 24)
+	h.keys("esc", "?")
+	h.contains("more lines") // opens at the top again
+}

@@ -84,6 +84,7 @@ type root struct {
 	input      input.Line
 	inputErr   string
 	prevFilter string
+	helpTop    int // the first line of a help taller than the screen
 
 	status    string
 	statusErr bool
@@ -463,8 +464,18 @@ func (r *root) key(k tea.KeyPressMsg) tea.Cmd {
 	case modeFilter:
 		return r.filterKey(k)
 	case modeHelp:
-		if key.Matches(k, r.keys.Help, r.keys.Back, r.keys.Quit) {
-			r.mode = modeNormal
+		_, h := r.bodySize()
+		switch {
+		case key.Matches(k, r.keys.Help, r.keys.Back, r.keys.Quit):
+			r.mode, r.helpTop = modeNormal, 0
+		case key.Matches(k, r.keys.Table.Down):
+			r.scrollHelp(1)
+		case key.Matches(k, r.keys.Table.Up):
+			r.scrollHelp(-1)
+		case key.Matches(k, r.keys.Table.PageDown):
+			r.scrollHelp(max(h-1, 1))
+		case key.Matches(k, r.keys.Table.PageUp):
+			r.scrollHelp(-max(h-1, 1))
 		}
 		return nil
 	case modeConfirmQuit:
