@@ -164,7 +164,8 @@ func planAutoScaling(p *Plan, cluster string, st ServiceState, desired int, opt 
 			changes = append(changes, "Application Auto Scaling: suspend dynamic scaling (scale-in and scale-out) of service "+svc.Name+" until it is resumed")
 			args = append(args, "--suspended-state", "DynamicScalingInSuspended=true,DynamicScalingOutSuspended=true")
 			resume := targetCommand(cluster, svc.Name, "--suspended-state", "DynamicScalingInSuspended=false,DynamicScalingOutSuspended=false")
-			p.Warnings = append(p.Warnings, "dynamic scaling stays suspended until someone resumes it: "+resume)
+			p.Warnings = append(p.Warnings, fmt.Sprintf("dynamic scaling stays suspended until someone resumes it: ecstui autoscaling resume --cluster %s --service %s (R on the service detail), or %s",
+				shellQuote(cluster), shellQuote(svc.Name), resume))
 		}
 	}
 	if len(changes) > 0 {

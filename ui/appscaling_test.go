@@ -121,4 +121,8 @@ func TestServiceDetailResumesAutoScaling(t *testing.T) {
 	if s := ts[0].Suspended; s.DynamicScalingIn || s.DynamicScalingOut || srv.MutatingCalls() != 1 {
 		t.Fatalf("after y: %+v (%d mutating calls), want resumed with one call", s, srv.MutatingCalls())
 	}
+	// Back on the detail, the autoscaling is read again at once.
+	h.keys("esc")
+	h.contains("dynamic and scheduled scaling active")
+	h.lacks("R: resume")
 }

@@ -133,11 +133,11 @@ func newServiceDetailPage(e *env, cluster, name string) *serviceDetailPage {
 			{binding: func(k *KeyMap) key.Binding { return k.StoppedTasks }, do: func(e *env, _ serviceDetail) tea.Cmd {
 				return page.Open(newStoppedPage(e, cluster, name))
 			}},
-			detailAction(func(k *KeyMap) key.Binding { return k.Actions.Deploy }, actions.NewDeploy, cluster, name),
-			detailAction(func(k *KeyMap) key.Binding { return k.Actions.Scale }, actions.NewScale, cluster, name),
-			detailAction(func(k *KeyMap) key.Binding { return k.Actions.Redeploy }, actions.NewRedeploy, cluster, name),
-			detailAction(func(k *KeyMap) key.Binding { return k.Actions.Rollback }, actions.NewRollback, cluster, name),
-			detailAction(func(k *KeyMap) key.Binding { return k.Actions.ResumeScaling }, actions.NewResumeAutoScaling, cluster, name),
+			nums.acting(detailAction(func(k *KeyMap) key.Binding { return k.Actions.Deploy }, actions.NewDeploy, cluster, name)),
+			nums.acting(detailAction(func(k *KeyMap) key.Binding { return k.Actions.Scale }, actions.NewScale, cluster, name)),
+			nums.acting(detailAction(func(k *KeyMap) key.Binding { return k.Actions.Redeploy }, actions.NewRedeploy, cluster, name)),
+			nums.acting(detailAction(func(k *KeyMap) key.Binding { return k.Actions.Rollback }, actions.NewRollback, cluster, name)),
+			nums.acting(detailAction(func(k *KeyMap) key.Binding { return k.Actions.ResumeScaling }, actions.NewResumeAutoScaling, cluster, name)),
 		},
 	})
 	return &serviceDetailPage{textPage: tp, cluster: cluster, name: name, nums: nums, metrics: newSideNeed(e), scaling: newSideNeed(e)}

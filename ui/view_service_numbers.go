@@ -36,6 +36,7 @@ type serviceNumbers struct {
 	scaling    *model.ServiceScaling
 	scalingErr error
 	scalingOK  bool // a reply arrived
+	acted      bool // an action was opened from the page: re-read the autoscaling when back
 }
 
 // detailMetrics is the metrics need's answer.
@@ -96,7 +97,27 @@ func (p *serviceDetailPage) syncSide() tea.Cmd {
 }
 
 func (p *serviceDetailPage) Shown() tea.Cmd {
-	return tea.Batch(p.textPage.Shown(), p.metrics.show(), p.scaling.show())
+	cmd := tea.Batch(p.textPage.Shown(), p.metrics.show(), p.scaling.show())
+	if p.nums.acted && p.scaling.key() != "" {
+		// Back from an action, which may have changed the scalable target
+		// (a scale's adjust or suspend, a resume): read it now rather than
+		// within the minute.
+		p.nums.acted = false
+		p.env.loop.sched.Kick(p.scaling.key())
+		cmd = tea.Batch(cmd, p.env.pump())
+	}
+	return cmd
+}
+
+// acting marks, when k opens an action, that the autoscaling shown may be
+// out of date once the page shows again.
+func (n *serviceNumbers) acting(k textKey[serviceDetail]) textKey[serviceDetail] {
+	do := k.do
+	k.do = func(e *env, d serviceDetail) tea.Cmd {
+		n.acted = true
+		return do(e, d)
+	}
+	return k
 }
 
 func (p *serviceDetailPage) Hidden() {
