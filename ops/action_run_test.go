@@ -2,6 +2,8 @@ package ops
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -245,5 +247,34 @@ func TestInterruptedRunShowsWhereItStopped(t *testing.T) {
 	acts, _ = j.Actions()
 	if len(acts) != 1 || acts[0].Outcome != OutcomeInterrupted || !strings.Contains(acts[0].Message, "registered auth:3") {
 		t.Fatalf("after: %+v", acts)
+	}
+}
+
+// TestJournalReadsWhateverItHolds: a damaged line, an empty one and a very
+// long one neither hide the entries around them nor stop the reading; the
+// damaged line is reported by number.
+func TestJournalReadsWhateverItHolds(t *testing.T) {
+	j := &Journal{Path: filepath.Join(t.TempDir(), "journal.jsonl")}
+	long := Entry{Action: ActionRollingDrain, Outcome: OutcomeSuccess, Message: strings.Repeat("i-0123456789abcdef0 replaced; ", 300000)}
+	for _, e := range []Entry{{Action: ActionScale, Outcome: OutcomeSuccess}, long} {
+		if err := j.Append(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := os.OpenFile(j.Path, os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.WriteString("{\"broken\n\n")
+	f.Close()
+	if err := j.Append(Entry{Action: ActionDeploy, Outcome: OutcomeFailed}); err != nil {
+		t.Fatal(err)
+	}
+	es, err := j.Read()
+	if len(es) != 3 || es[1].Message != long.Message || es[2].Action != ActionDeploy {
+		t.Fatalf("read %d entries, want the 3 around the damage", len(es))
+	}
+	if err == nil || !strings.Contains(err.Error(), "unreadable lines [3]") {
+		t.Errorf("error %v, want line 3 reported", err)
 	}
 }

@@ -2,9 +2,11 @@ package ops
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/user"
@@ -97,23 +99,26 @@ func (j *Journal) Read() ([]Entry, error) {
 	defer f.Close()
 	var out []Entry
 	var bad []int
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 4<<20)
-	n := 0
-	for sc.Scan() {
-		n++
-		if len(sc.Bytes()) == 0 {
-			continue
+	// Lines have no length limit: an entry of a drain of a thousand
+	// instances is long, and a line too long for a fixed buffer must not
+	// hide every entry after it.
+	rd := bufio.NewReader(f)
+	for n := 1; ; n++ {
+		line, rerr := rd.ReadBytes('\n')
+		if len(bytes.TrimSpace(line)) > 0 {
+			var e Entry
+			if err := json.Unmarshal(line, &e); err != nil {
+				bad = append(bad, n)
+			} else {
+				out = append(out, e)
+			}
 		}
-		var e Entry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			bad = append(bad, n)
-			continue
+		if errors.Is(rerr, io.EOF) {
+			break
 		}
-		out = append(out, e)
-	}
-	if err := sc.Err(); err != nil {
-		return out, err
+		if rerr != nil {
+			return out, fmt.Errorf("journal %s: %w", j.Path, rerr)
+		}
 	}
 	if len(bad) > 0 {
 		return out, fmt.Errorf("journal %s: unreadable lines %v", j.Path, bad)
