@@ -246,3 +246,30 @@ func TestStateDirFallsBackToHome(t *testing.T) {
 		t.Errorf("StateDir = %s", got)
 	}
 }
+
+// TestPlanDeployRefusesImagesECSWouldNot: a typed image is checked against
+// ECS's rule before anything is registered; every accepted one is planned
+// exactly as typed.
+func TestPlanDeployRefusesImagesECSWouldNot(t *testing.T) {
+	cur := taskDef("auth", 3, 256, 512, 0)
+	inst := instances(3, 1024, 2048)
+	st := ServiceState{Service: service("auth", cur, 2, 50, 200), Current: cur, Instances: inst, Tasks: serviceTasks("auth", cur, inst, 2)}
+	tests := []struct {
+		image string
+		ok    bool
+	}{
+		{"auth:v2", true}, {"123456789012.dkr.ecr.eu-west-1.amazonaws.com/auth:1.6.0", true}, {"registry.local:5000/team/auth:v2", true},
+		{"auth@sha256:" + strings.Repeat("a", 64), true}, {"public.ecr.aws/nginx/nginx:1.27#x", true}, {strings.Repeat("a", 255), true},
+		{strings.Repeat("a", 256), false}, {"auth:v2 ", false}, {"auth: v2", false}, {"auth:v2\n", false}, {"auth\x1b[2J:v2", false},
+		{"auth:v2\u202e", false}, {"аuth:v2", false}, {"auth:v2;rm", false}, {"auth:$(x)", false},
+	}
+	for _, tt := range tests {
+		p := PlanDeploy(DeployInput{Cluster: "prod", Service: "auth", Images: map[string]string{"web": tt.image}}, st)
+		if p.Blocked() == tt.ok {
+			t.Errorf("image %q: blocked %v (%v), want accepted %v", tt.image, p.Blocked(), p.Blockers, tt.ok)
+		}
+		if tt.ok && (p.Register == nil || p.Register.Images["web"] != tt.image) {
+			t.Errorf("image %q: planned %+v, want it exactly", tt.image, p.Register)
+		}
+	}
+}

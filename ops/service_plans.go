@@ -188,6 +188,10 @@ func withImages(td model.TaskDefinition, images map[string]string) (model.TaskDe
 			errs = append(errs, fmt.Sprintf("task definition %s has no container %q (containers: %s)", td.FamilyRevision(), name, containerNames(td)))
 			continue
 		}
+		if why := imageProblem(images[name]); why != "" {
+			errs = append(errs, fmt.Sprintf("image %q for container %s %s", images[name], name, why))
+			continue
+		}
 		if out.Containers[i].Image == images[name] {
 			continue
 		}
@@ -195,6 +199,25 @@ func withImages(td model.TaskDefinition, images map[string]string) (model.TaskDe
 		out.Containers[i].Image = images[name]
 	}
 	return out, diff, errs
+}
+
+// imageProblem says why ECS would not take s as a container image, or "":
+// up to 255 letters, digits, hyphens, underscores, colons, periods, slashes
+// and number signs (ECS's rule), and @ for a digest. A typed image with a
+// space, a control character or a lookalike letter is refused here rather
+// than registered, where it would fail only when a task pulls it.
+func imageProblem(s string) string {
+	if len(s) > 255 {
+		return fmt.Sprintf("is %d characters long: ECS takes at most 255", len(s))
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("-_:./#@", r):
+		default:
+			return fmt.Sprintf("holds %q: ECS takes letters, digits and - _ : . / # @ only", r)
+		}
+	}
+	return ""
 }
 
 func containerNames(td model.TaskDefinition) string {
