@@ -94,8 +94,16 @@ func TestServiceActionsAcrossProcesses(t *testing.T) {
 
 	// Two scales of one service: the second is refused while the first watches.
 	setRunning(false)
+	base := srv.MutatingCalls()
 	a, outA := ecstuiProcess(t, args("scale", "--cluster", "prod", "--service", "web", "--desired", "4", "--yes", "--wait")...)
 	waitJournal("the first scale's update", stepOf("update", "updating service web"), outA)
+	// The journal line comes before the call: wait for the call itself to
+	// reach the server, or it would be counted against the second process.
+	for deadline := time.Now().Add(30 * time.Second); srv.MutatingCalls() == base; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the first scale's UpdateService never reached the server:\n%s", outA.String())
+		}
+	}
 	before := srv.MutatingCalls()
 	b, outB := ecstuiProcess(t, args("scale", "--cluster", "prod", "--service", "web", "--desired", "1", "--yes", "--wait")...)
 	if code := exitCodeOf(b.Wait()); code != 3 {
