@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -276,5 +277,78 @@ func TestJournalReadsWhateverItHolds(t *testing.T) {
 	}
 	if err == nil || !strings.Contains(err.Error(), "unreadable lines [3]") {
 		t.Errorf("error %v, want line 3 reported", err)
+	}
+}
+
+// blindAfterChange is an API whose reads fail once a change was sent, as
+// when the network drops or a permission is missing mid-watch.
+type blindAfterChange struct {
+	API
+	mu      sync.Mutex
+	changed bool
+}
+
+var errUnreachable = errors.New("DescribeServices: cannot reach the ecs endpoint http://127.0.0.1:9: connection refused")
+
+func (b *blindAfterChange) blind() bool { b.mu.Lock(); defer b.mu.Unlock(); return b.changed }
+
+func (b *blindAfterChange) UpdateService(ctx context.Context, in model.ServiceUpdate) (model.Service, error) {
+	svc, err := b.API.UpdateService(ctx, in)
+	b.mu.Lock()
+	b.changed = true
+	b.mu.Unlock()
+	return svc, err
+}
+
+func (b *blindAfterChange) StopTask(ctx context.Context, cluster, task, reason string) (model.Task, error) {
+	t, err := b.API.StopTask(ctx, cluster, task, reason)
+	b.mu.Lock()
+	b.changed = true
+	b.mu.Unlock()
+	return t, err
+}
+
+func (b *blindAfterChange) DescribeServices(ctx context.Context, cluster string, names []string) ([]model.Service, []model.Failure, error) {
+	if b.blind() {
+		return nil, nil, errUnreachable
+	}
+	return b.API.DescribeServices(ctx, cluster, names)
+}
+
+func (b *blindAfterChange) DescribeTasks(ctx context.Context, cluster string, ids []string) ([]model.Task, []model.Failure, error) {
+	if b.blind() {
+		return nil, nil, errUnreachable
+	}
+	return b.API.DescribeTasks(ctx, cluster, ids)
+}
+
+// TestAFailedReadWhileWatchingIsUnknown: once the change was sent, a read
+// that fails while watching (network, throttling, permission) ends the
+// action unknown — the change was made and ECS carries on — saying which
+// read failed, never failed.
+func TestAFailedReadWhileWatchingIsUnknown(t *testing.T) {
+	for _, c := range actionCases() {
+		if c.name == "daemon-start" || c.name == "drain" {
+			continue // no watch of ECS: daemon start ends at StartTask; a drain drives every step itself
+		}
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv("XDG_STATE_HOME", t.TempDir())
+			w := demoWorld(t, 3)
+			api := &blindAfterChange{API: apiFor(t, w)}
+			p, run := c.plan(t, api)
+			r := advancing(w, 5*time.Second)
+			r.Journal, r.Context = DefaultJournal(), "test"
+			res := run(context.Background(), r, api)
+			if !api.blind() {
+				t.Fatalf("no change was sent: %s %s", res.Outcome, res.Message)
+			}
+			if res.Outcome != OutcomeUnknown || !strings.Contains(res.Message, "cannot reach the ecs endpoint") || !strings.Contains(res.Message, "ECS continues") {
+				t.Errorf("%s: %s %q, want unknown naming the failed read", p.Action, res.Outcome, res.Message)
+			}
+			acts, _ := r.Journal.Actions()
+			if len(acts) != 1 || acts[0].Outcome != OutcomeUnknown {
+				t.Errorf("journal %+v, want the action unknown", acts)
+			}
+		})
 	}
 }

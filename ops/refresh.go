@@ -146,7 +146,9 @@ func (r *Runner) watchRefresh(ctx context.Context, api RefreshAPI, p Plan, w Ref
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 				return r.stoppedWatchingRefresh(p, res, w, "")
 			}
-			return r.finish(p, res, err, "watching the instance refresh")
+			// A read failed; the refresh goes on in AWS whatever ecstui sees.
+			res.Err = err
+			return r.stoppedWatchingRefresh(p, res, w, "("+err.Error()+")")
 		}
 		res.RefreshID = prog.Refresh.ID
 		if first == nil {

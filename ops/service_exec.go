@@ -193,7 +193,7 @@ func (r *Runner) UpdateService(ctx context.Context, api ServiceAPI, p Plan, watc
 		}
 		again, err := DescribeService(ctx, api, upd.Cluster, upd.Service)
 		if err != nil {
-			return r.finish(p, res, err, "reading the service after the update")
+			return r.stoppedWatchingECS(p, res, err, "the update was sent; no new deployment was seen yet")
 		}
 		svc, primary = again, model.Deployment{}
 		primary, _ = again.PrimaryDeployment()
@@ -238,15 +238,18 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-// stoppedWatchingECS ends a watch that ctx cut short (the user left or quit):
-// the change was made and ECS carries on with it, so the outcome is unknown,
-// never "aborted".
+// stoppedWatchingECS ends a watch that stopped once the change was made:
+// ctx cut it short (the user left or quit), or a read failed (the network,
+// throttling, a permission). ECS carries on with the change either way, so
+// the outcome is unknown, never "aborted" or "failed", and a read error is
+// said.
 func (r *Runner) stoppedWatchingECS(p Plan, res Result, err error, state string) Result {
 	res.Outcome = OutcomeUnknown
 	res.Message = "stopped watching; ECS continues: " + state
 	res.NotDone = append(res.NotDone, "see it through: ECS carries on without ecstui")
-	if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		res.Err = err
+		res.Message = "stopped watching (" + err.Error() + "); ECS continues: " + state
 	}
 	r.Record(p, res)
 	r.emit(Event{Step: "done", Message: string(res.Outcome) + ": " + res.Message})
@@ -324,10 +327,7 @@ func (r *Runner) watchDeployment(ctx context.Context, api ServiceReader, p Plan,
 		svc, err := DescribeService(ctx, api, cluster, service)
 		if err != nil {
 			res.NotDone = append(res.NotDone, "see deployment "+id+" through")
-			if ctx.Err() != nil {
-				return r.stoppedWatchingECS(p, res, err, "deployment "+id+" was in progress")
-			}
-			return r.finish(p, res, err, "watching deployment "+id)
+			return r.stoppedWatchingECS(p, res, err, "deployment "+id+" was in progress")
 		}
 		ev := newEvents(svc, seen)
 		rp := progressOf(svc, id, ev)
@@ -403,10 +403,7 @@ func (r *Runner) watchSteady(ctx context.Context, api ServiceReader, p Plan, res
 	for {
 		svc, err := DescribeService(ctx, api, cluster, service)
 		if err != nil {
-			if ctx.Err() != nil {
-				return r.stoppedWatchingECS(p, res, err, "the service was changing")
-			}
-			return r.finish(p, res, err, "watching service "+service)
+			return r.stoppedWatchingECS(p, res, err, "the service was changing")
 		}
 		primary, _ := svc.PrimaryDeployment()
 		rp := progressOf(svc, primary.ID, newEvents(svc, seen))
@@ -502,10 +499,7 @@ func (r *Runner) StopTask(ctx context.Context, api TaskAPI, p Plan, reason strin
 	for watch {
 		ts, _, err := api.DescribeTasks(ctx, p.Cluster, []string{p.Target})
 		if err != nil {
-			if ctx.Err() != nil {
-				return r.stoppedWatchingECS(p, res, err, "the stop of task "+p.Target+" was requested")
-			}
-			return r.finish(p, res, err, "watching the task stop")
+			return r.stoppedWatchingECS(p, res, err, "the stop of task "+p.Target+" was requested")
 		}
 		if len(ts) > 0 {
 			r.step("stop", "task %s is %s", p.Target, ts[0].LastStatus)
