@@ -88,3 +88,20 @@ func TestHelpScrollsWhenTaller(t *testing.T) {
 	h.keys("esc", "?")
 	h.contains("more lines") // opens at the top again
 }
+
+// TestServiceTasksAt80ShowTheRevision: a service's tasks at 80 columns show
+// which revision each runs (what a deployment changes), not the service's
+// name on every row.
+func TestServiceTasksAt80ShowTheRevision(t *testing.T) {
+	h := newHarness(t, fixtureBackend())
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.keys("enter", "enter")
+	if !strings.Contains(h.crumbs(), "tasks(") {
+		t.Fatalf("crumbs %q", h.crumbs())
+	}
+	head := strings.Split(h.screen(), "\n")[2]
+	if !strings.Contains(head, "TASKDEF") || strings.Contains(head, "SERVICE") {
+		t.Fatalf("header %q: want TASKDEF, not SERVICE", head)
+	}
+	checkScreen(t, h.r.render(), 80, 24)
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,20 @@ var taskColumns = []table.Column{
 	{Title: "INSTANCE", Hide: 3},
 	{Title: "AZ", Hide: 8},
 	{Title: "STOP REASON", Flex: true, Min: 11, Hide: 2},
+}
+
+// taskColumnsFor are the task columns for a scope: the column that names the
+// scope (the service of a service's tasks, the instance of an instance's)
+// says the same on every row, so it is the first to give way, before the
+// revision a deployment is replacing.
+func taskColumnsFor(f model.TaskFilter) []table.Column {
+	cols := slices.Clone(taskColumns)
+	for i, c := range cols {
+		if (c.Title == "SERVICE" && f.ServiceName != "") || (c.Title == "INSTANCE" && f.ContainerInstance != "") {
+			cols[i].Hide = 9
+		}
+	}
+	return cols
 }
 
 // taskRow renders and diagnoses a task. Instance ids come from the map the
@@ -165,7 +180,7 @@ func newTasksPageFor(e *env, cluster string, f model.TaskFilter, label string) *
 		noun:    "tasks",
 		key:     "tasks:" + cluster + ":" + f.ServiceName + ":" + f.ContainerInstance + ":" + f.DesiredStatus,
 		cost:    tasksCost,
-		columns: taskColumns,
+		columns: taskColumnsFor(f),
 		share: shareOf(e.tasksSource(e.backend, cluster, f),
 			func(t model.Task) taskItem { return taskItem{task: t} }, func(it taskItem) model.Task { return it.task }),
 		sweep: &sweepSpec[taskItem]{
