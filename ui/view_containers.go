@@ -18,12 +18,12 @@ import (
 
 var containerColumns = []table.Column{
 	{Title: "NAME", Max: 30},
-	{Title: "IMAGE", Flex: true, Max: 60},
+	{Title: "IMAGE", Flex: true, Max: 60, KeepEnd: true},
 	{Title: "STATUS"},
 	{Title: "HEALTH"},
 	{Title: "EXIT", Right: true},
 	{Title: "PORTS", Max: 40},
-	{Title: "LOG STREAM", Flex: true, Min: 10, Hide: 3},
+	{Title: "LOG STREAM", Flex: true, Min: 10, Hide: 3, KeepEnd: true},
 	{Title: "LOG GROUP", Max: 40, Hide: 4},
 	{Title: "REASON", Max: 60, Flex: true, Hide: 2},
 }

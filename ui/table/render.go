@@ -271,6 +271,9 @@ func (m *Model) writeCells(b *strings.Builder, r Row, shown, widths []int, style
 			cell = r.Cells[c]
 		}
 		text := fit(cell.Text, w)
+		if m.cols[c].KeepEnd {
+			text = fitMiddle(cell.Text, w)
+		}
 		padding := w - textWidth(text)
 		if m.cols[c].Right {
 			b.WriteString(strings.Repeat(" ", padding))
@@ -345,6 +348,22 @@ func fit(s string, w int) string {
 		cut = cut[:i]
 	}
 	return strings.TrimRight(cut, " ") + "…"
+}
+
+// fitMiddle truncates s to w cells by cutting its middle, keeping a quarter
+// of the room for the start and the rest for the end:
+// "12345…/billing-api:2.0" keeps the repository and tag.
+func fitMiddle(s string, w int) string {
+	sw := textWidth(s)
+	if sw <= w {
+		return s
+	}
+	if w < 5 {
+		return fit(s, w)
+	}
+	head := (w - 1) / 4
+	tail := w - 1 - head
+	return ansi.Truncate(s, head, "") + "…" + ansi.TruncateLeft(s, sw-tail, "")
 }
 
 func pad(s string, w int, right bool) string {

@@ -29,6 +29,9 @@ type Column struct {
 	// more. 0: others give way only when that shows its full text.
 	Want  int
 	Right bool // right-aligned (numbers)
+	// KeepEnd cuts a long value in its middle, not at its end: an image's
+	// tag or a log stream's task id is what tells one row from the next.
+	KeepEnd bool
 	// Hide is the column's drop priority when the terminal is too narrow: the
 	// highest value is hidden first; 0 never hides.
 	Hide int

@@ -259,3 +259,25 @@ func TestFlexWantHidesExpendableColumns(t *testing.T) {
 		t.Fatalf("100 wide: the columns should stay for a text that has its Want: %q", h)
 	}
 }
+
+func TestFitMiddleKeepsTheEnd(t *testing.T) {
+	cases := []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"nginx:1.27", 20, "nginx:1.27"},
+		{"123456789012.dkr.ecr.us-east-1.amazonaws.com/billing-api:2.0", 22, "12345…/billing-api:2.0"},
+		{"ecs/api/b6b27d3e0a8f4c1e9d2b", 16, "ecs…0a8f4c1e9d2b"},
+		{"abcdefgh", 4, "abc…"},
+	}
+	for _, c := range cases {
+		got := fitMiddle(c.in, c.w)
+		if got != c.want {
+			t.Errorf("fitMiddle(%q, %d) = %q, want %q", c.in, c.w, got, c.want)
+		}
+		if ansi.StringWidth(got) > c.w {
+			t.Errorf("fitMiddle(%q, %d) is %d wide", c.in, c.w, ansi.StringWidth(got))
+		}
+	}
+}
