@@ -66,3 +66,17 @@ func TestPulseCountsInEnglish(t *testing.T) {
 		}
 	}
 }
+
+// TestPulseFailingIsNotLoading: when every read fails and nothing was
+// read, the pulse says its reads fail and that it retries, instead of a
+// spinner that looks like patience.
+func TestPulseFailingIsNotLoading(t *testing.T) {
+	// The fixture cannot read the pulse at all: its failure stands for any.
+	h := newHarness(t, fixtureBackend(), func(d *Deps) {
+		d.Contexts = []Context{{Name: "prod", Region: "us-east-1"}}
+		d.StartScreen = StartPulse
+	})
+	h.contains("cannot read prod")
+	h.contains("nothing read yet: the reads above fail; the pulse tries again on its own")
+	h.lacks("loading the pulse")
+}

@@ -243,6 +243,10 @@ func (p *pulsePage) View() string {
 	if len(p.findings) == 0 {
 		var body string
 		switch {
+		case st.loaded == 0 && len(st.problems) > 0 && st.connecting == 0:
+			// Not loading: failing. A spinner here would look like patience.
+			body = p.env.st.Warn.Render("nothing read yet: the reads above fail; the pulse tries again on its own (" +
+				p.env.keys.Refresh.Help().Key + ": now)")
 		case st.clusters == 0 || st.loaded < st.clusters:
 			body = p.env.loading("the pulse of every cluster")
 		default:
