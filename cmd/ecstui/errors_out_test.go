@@ -74,3 +74,27 @@ func TestEarlyErrorsOnEveryChannel(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagErrorsAreShort: a bad value of any flag is said once, cut short,
+// naming the flag — never the whole of a huge value echoed back.
+func TestFlagErrorsAreShort(t *testing.T) {
+	isolate(t)
+	huge := strings.Repeat("9", 5000)
+	for _, args := range [][]string{
+		{"scale", "--cluster", "c", "--service", "s", "--desired", huge},
+		{"scale", "--cluster", "c", "--service", "s", "--desired", "1", "--timeout", huge},
+		{"drain", "--cluster", "c", "--ami", "a", "--batch", huge},
+		{"scale", "--cluster", "c", "--service", "s", "--desired", "1", "--yes=" + huge},
+		{"sim", "--instances", huge},
+		{"port-forward", "--cluster", "c", "--task", "t", "--remote-port", huge},
+	} {
+		var out, errw bytes.Buffer
+		if code := runWith(args, &out, &errw); code != 1 {
+			t.Errorf("%s: exit %d", args[len(args)-2], code)
+		}
+		msg := errw.String()
+		if len(msg) > 300 || strings.Count(msg, "\n") != 1 || !strings.Contains(msg, "--") {
+			t.Errorf("%s: %d bytes: %.300q", args[len(args)-2], len(msg), msg)
+		}
+	}
+}

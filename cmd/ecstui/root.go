@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/ecstui/ecstui/config"
 )
@@ -30,6 +33,7 @@ Run "ecstui --demo" to try it against the built-in simulator (no AWS account).`,
 	}
 	root.SetOut(app.Out)
 	root.SetErr(app.Err)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	pf := root.PersistentFlags()
 	f := &app.flags
 	pf.StringVar(&f.profile, "profile", "", "AWS shared config profile (overrides the context's)")
@@ -55,4 +59,29 @@ Run "ecstui --demo" to try it against the built-in simulator (no AWS account).`,
 	addLogsCommands(root, app)
 	addActionCommands(root, app)
 	return root, app
+}
+
+// flagError says what is wrong with a flag's value once, briefly: pflag
+// quotes the whole value (a 5,000-digit number filled the terminal) before
+// ecstui's own message, which already names the flag and shows the value
+// cut short.
+func flagError(err error) error {
+	var ive *pflag.InvalidValueError
+	if !errors.As(err, &ive) {
+		return err
+	}
+	name := "--" + ive.GetFlag().Name
+	cause := errors.Unwrap(err)
+	if cause != nil && strings.Contains(cause.Error(), name) {
+		return cause
+	}
+	v := ive.GetValue()
+	if r := []rune(v); len(r) > 40 {
+		v = string(r[:40]) + "…"
+	}
+	why := "invalid"
+	if cause != nil && ive.GetValue() != "" {
+		why = strings.ReplaceAll(cause.Error(), ive.GetValue(), v)
+	}
+	return fmt.Errorf("invalid value %q for %s: %s", v, name, why)
 }

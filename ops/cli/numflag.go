@@ -62,6 +62,9 @@ type positiveDuration struct {
 func (f positiveDuration) Set(s string) error {
 	d, err := time.ParseDuration(strings.TrimSpace(s))
 	if err != nil {
+		if r := []rune(s); len(r) > 40 {
+			s = string(r[:40]) + "…"
+		}
 		return fmt.Errorf("--%s %q is not a duration: give e.g. 30s, 10m or 1h", f.name, s)
 	}
 	if d <= 0 {
