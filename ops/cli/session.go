@@ -207,15 +207,17 @@ func (e *Env) sessionPreamble(s *Session, f *sessionFlags, r *ops.Runner, p ops.
 		fmt.Fprintf(e.errw(), "%s refused: %s\n", p.Action, textsafe.CleanLine(msg))
 		return &ExitError{Code: exitCode(ops.OutcomeRefused), Outcome: ops.OutcomeRefused, Msg: p.Action + " refused: " + msg}
 	}
+	// Read-only first: it refuses whatever the task's readiness, and a
+	// person fixing the missing items would only then learn of it.
+	if s.ReadOnly && !s.AllowExecInReadOnly {
+		return refuse("read-only mode: exec and port forwarding open a session into the container (set allowExecInReadOnly: true on the context to allow them)")
+	}
 	if !p.Readiness.Ready() {
 		fmt.Fprint(e.errw(), textsafe.Clean(p.Readiness.Text()))
 		return refuse(fmt.Sprintf("not ready: %d item(s) missing", len(p.Readiness.Missing())))
 	}
 	if p.Blocked() {
 		return refuse(strings.Join(p.Blockers, "; "))
-	}
-	if s.ReadOnly && !s.AllowExecInReadOnly {
-		return refuse("read-only mode: exec and port forwarding open a session into the container (set allowExecInReadOnly: true on the context to allow them)")
 	}
 	if s.Production {
 		c := &common{yes: f.yes, confirm: f.confirm}

@@ -144,6 +144,7 @@ func TestExecRefusals(t *testing.T) {
 		{name: "no plugin", service: "auth", code: 3, errHas: "install the Session Manager plugin"},
 		{name: "not ready", plugin: true, service: "random", code: 3, errHas: "exec refused: not ready: 3 item(s) missing"},
 		{name: "read-only", plugin: true, readOnly: true, service: "auth", code: 3, errHas: "allowExecInReadOnly"},
+		{name: "read-only on a task not ready", plugin: true, readOnly: true, service: "random", code: 3, errHas: "exec refused: read-only mode"},
 		{name: "read-only allowed", plugin: true, readOnly: true, allow: true, service: "auth", code: 0, execCalls: 1},
 		{name: "production without confirmation", plugin: true, prod: true, args: []string{"--yes"}, service: "auth", code: 3, errHas: "add --confirm auth"},
 		{name: "production confirmed", plugin: true, prod: true, args: []string{"--yes", "--confirm", "auth"}, service: "auth", code: 0, execCalls: 1},
