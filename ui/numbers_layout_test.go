@@ -128,3 +128,29 @@ func TestDeploymentHistorySaysWhichTimeIsWhich(t *testing.T) {
 		}
 	}
 }
+
+// TestCapacityFieldPunctuation: the detail's Capacity field reads
+// "prod-ecs-cp: managed scaling target 100%, reservation 67% …" once the
+// provider is known and "prod-ecs-cp: reservation …" before, never
+// "prod-ecs-cp:, reservation".
+func TestCapacityFieldPunctuation(t *testing.T) {
+	w := sim.NewDemo(1)
+	w.SetLogRate(0)
+	client, _ := awstest.Start(t, w)
+	h := newHarness(t, nil, func(d *Deps) {
+		d.Contexts = []Context{{Name: "demo", Region: awstest.Region, Cluster: "prod"}}
+		d.Connect = func(context.Context, Context) (Backend, error) { return client, nil }
+		d.Now = w.Now
+	})
+	h.send(tea.WindowSizeMsg{Width: 200, Height: 60})
+	h.run(h.r.push(newServiceDetailPage(h.r.env, "prod", "billing-api")))
+	var line string
+	for _, l := range strings.Split(h.screen(), "\n") {
+		if strings.HasPrefix(l, "Capacity ") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "prod-ecs-cp: ") || !strings.Contains(line, "reservation") || strings.Contains(line, ":,") {
+		t.Fatalf("capacity field %q\n%s", line, h.screen())
+	}
+}

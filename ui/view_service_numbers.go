@@ -642,8 +642,10 @@ func providersText(e *env, n *serviceNumbers, cluster string, s model.Service, n
 			parts = append(parts, text+": managed scaling off")
 			continue
 		case known:
-			text += fmt.Sprintf(": managed scaling target %d%%", cp.ManagedScaling.Target())
+			text += fmt.Sprintf(": managed scaling target %d%%,", cp.ManagedScaling.Target())
 		default:
+			// The provider's settings are not read yet: "NAME: reservation…",
+			// not "NAME:, reservation…".
 			text += ":"
 		}
 		r := model.MetricReading{Reason: "loading"}
@@ -651,9 +653,9 @@ func providersText(e *env, n *serviceNumbers, cluster string, s model.Service, n
 			r = n.metrics.reading(model.ReservationMetric(model.ResourceID(cluster), name), now, noReservation)
 		}
 		if r.OK {
-			text += fmt.Sprintf(", reservation %.0f%% (CloudWatch, %s)", r.Value, r.At.UTC().Format("15:04"))
+			text += fmt.Sprintf(" reservation %.0f%% (CloudWatch, %s)", r.Value, r.At.UTC().Format("15:04"))
 		} else {
-			text += ", reservation – (" + r.Reason + ")"
+			text += " reservation – (" + r.Reason + ")"
 		}
 		parts = append(parts, text)
 	}
