@@ -201,7 +201,14 @@ func (r *root) clusterArg(args []string) (string, tea.Cmd) {
 	if c := r.commandCluster(); c != "" {
 		return c, nil
 	}
-	return "", r.flash("no cluster selected — pick one in :clusters or give it, e.g. :svc prod", true)
+	if pp, ok := r.top().(*pulsePage); ok {
+		if f, ok := pp.selected(); ok && f.Context != r.env.conn.Name {
+			// The pulse lends its line's cluster only in the current context.
+			return "", r.flash("no cluster selected: the pulse line is in context "+clean(f.Context)+
+				" (enter opens it there) — or pick a cluster in :clusters", true)
+		}
+	}
+	return "", r.flash("no cluster selected — pick one in :clusters, or name it: :svc CLUSTER", true)
 }
 
 type clusterPageFn func(e *env, cluster string) page.Page

@@ -80,3 +80,27 @@ func TestPulseFailingIsNotLoading(t *testing.T) {
 	h.contains("nothing read yet: the reads above fail; the pulse tries again on its own")
 	h.lacks("loading the pulse")
 }
+
+// TestPulseCommandOnAnotherContextsLine: a cluster command on the pulse
+// takes the selected line's cluster in the current context; on another
+// context's line it says why it cannot, and what to do.
+func TestPulseCommandOnAnotherContextsLine(t *testing.T) {
+	h, _, _ := pulseHarness(t, pulseWorld(t, 1), pulseWorld(t, 2), false)
+	p := h.r.top().(*pulsePage)
+	for range len(p.findings) {
+		if f, ok := p.selected(); ok && f.Context == "eu" {
+			break
+		}
+		h.keys("j")
+	}
+	if f, _ := p.selected(); f.Context != "eu" {
+		t.Fatalf("no line of context eu:\n%s", h.screen())
+	}
+	h.keys(":tasks", "enter")
+	if got := h.statusLine(); !strings.Contains(got, "the pulse line is in context eu (enter opens it there)") {
+		t.Fatalf("status line %q", got)
+	}
+	if h.crumbs() != "pulse" {
+		t.Fatalf("crumbs %q: nothing should open", h.crumbs())
+	}
+}
