@@ -101,8 +101,8 @@ func TestResolve(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Resolve(context.Background(), f, Target{Cluster: "c", Task: "nope"}); err == nil {
-		t.Error("missing task: no error")
+	if _, err := Resolve(context.Background(), f, Target{Cluster: "c", Task: "nope"}); err == nil || err.Error() != `task "nope" not found in cluster c` {
+		t.Errorf("missing task: %v, want it named as not found in its cluster", err)
 	}
 }
 

@@ -138,11 +138,7 @@ func Resolve(ctx context.Context, r TaskReader, t Target) (Resolution, error) {
 		var failures []model.Failure
 		tasks, failures, err = r.DescribeTasks(ctx, t.Cluster, []string{t.Task})
 		if err == nil && len(tasks) == 0 {
-			reason := "not found"
-			if len(failures) > 0 {
-				reason = failures[0].String()
-			}
-			err = fmt.Errorf("task %s in cluster %s: %s", t.Task, t.Cluster, reason)
+			err = missingTask(t, failures)
 		}
 	} else {
 		tasks, _, err = r.Tasks(ctx, t.Cluster, model.TaskFilter{ServiceName: t.Service, DesiredStatus: model.StatusRunning}, nil)
@@ -213,4 +209,19 @@ func streamOf(task model.Task, taskID string, cd model.ContainerDefinition) (Str
 		}
 	}
 	return Stream{Group: lt.Group, Name: name, TaskID: taskID, Container: cd.Name}, ""
+}
+
+// missingTask says which task a describe did not return, in the words ops
+// uses for a missing service or task: MISSING (ECS's reason for an id it
+// does not know) is "not found"; any other reason is shown as ECS gave it.
+func missingTask(t Target, failures []model.Failure) error {
+	if len(failures) > 0 && failures[0].Reason != "MISSING" {
+		f := failures[0]
+		reason := f.Reason
+		if f.Detail != "" {
+			reason += " (" + f.Detail + ")"
+		}
+		return fmt.Errorf("task %q in cluster %s: %s", t.Task, t.Cluster, reason)
+	}
+	return fmt.Errorf("task %q not found in cluster %s", t.Task, t.Cluster)
 }
