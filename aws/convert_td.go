@@ -50,6 +50,8 @@ func fromTaskDefinition(td ecstypes.TaskDefinition) model.TaskDefinition {
 			Command:           c.Command,
 			EntryPoint:        c.EntryPoint,
 			Links:             c.Links,
+
+			ReadonlyRootFilesystem: sdkaws.ToBool(c.ReadonlyRootFilesystem),
 		}
 		for _, e := range c.Environment {
 			mc.Environment = append(mc.Environment, model.KeyValue{Name: str(e.Name), Value: str(e.Value)})
@@ -130,6 +132,9 @@ func registerInput(td model.TaskDefinition) (*ecs.RegisterTaskDefinitionInput, e
 			Command:           c.Command,
 			EntryPoint:        c.EntryPoint,
 			Links:             c.Links,
+		}
+		if c.ReadonlyRootFilesystem {
+			sc.ReadonlyRootFilesystem = sdkaws.Bool(true)
 		}
 		for _, e := range c.Environment {
 			sc.Environment = append(sc.Environment, ecstypes.KeyValuePair{Name: sdkaws.String(e.Name), Value: sdkaws.String(e.Value)})

@@ -42,6 +42,9 @@ type ContainerDefinition struct {
 	LogConfiguration  *LogConfiguration
 	HealthCheck       *HealthCheck
 	Ulimits           []Ulimit
+	// ReadonlyRootFilesystem mounts the container's root read-only; the SSM
+	// agent of ECS Exec cannot start in such a container.
+	ReadonlyRootFilesystem bool
 }
 
 // KeyValue is a name/value pair (environment variables).

@@ -162,6 +162,9 @@ func CheckReadiness(f ExecFacts) Readiness {
 	for _, l := range checkExecConfig(f) {
 		add(l)
 	}
+	if l := checkReadonlyRoot(f); l != nil {
+		add(*l)
+	}
 	if l := checkContainerCredentials(f); l != nil {
 		add(*l)
 	}
@@ -516,6 +519,29 @@ func checkExecConfig(f ExecFacts) []CheckLine {
 		out = append(out, l)
 	}
 	return out
+}
+
+// checkReadonlyRoot reports a container whose root filesystem is read-only:
+// ECS Exec copies the SSM agent's binaries and state into the container, so
+// the agent cannot start there and sessions fail however the rest is set.
+// A writable root is the usual case and adds no line.
+func checkReadonlyRoot(f ExecFacts) *CheckLine {
+	if f.TaskDefinition == nil {
+		return nil
+	}
+	def, ok := f.TaskDefinition.Container(f.Container)
+	if !ok || !def.ReadonlyRootFilesystem {
+		return nil
+	}
+	rev := model.ResourceID(f.TaskDefinition.ARN)
+	family := orPlaceholder(f.TaskDefinition.Family, strings.Split(rev, ":")[0])
+	fix := "set readonlyRootFilesystem to false for container " + f.Container + " in task definition " + family +
+		", register the new revision and deploy it"
+	if svc := f.Task.ServiceName(); svc != "" {
+		fix += ": " + awsCmd("ecs", "update-service", "--cluster", model.ResourceID(f.Cluster), "--service", svc, "--task-definition", family)
+	}
+	return &CheckLine{Item: "root filesystem of " + f.Container, Status: CheckMissing,
+		Detail: "readonlyRootFilesystem: true in " + rev + ": the SSM agent cannot write into the container", Fix: fix}
 }
 
 // credentialVariables in a container's environment make the SSM agent use

@@ -177,6 +177,14 @@ func TestReadinessLines(t *testing.T) {
 			f.TaskDefinition.Containers[0].Environment = []model.KeyValue{{Name: "AWS_ACCESS_KEY_ID", Value: "x"}, {Name: "AWS_SECRET_ACCESS_KEY", Value: "y"}}
 		}, "credentials in the environment", CheckWarn, "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY set in web",
 			"the SSM agent uses these keys instead of the task role"},
+		{"read-only root filesystem", func(f *ExecFacts) { f.TaskDefinition.Containers[0].ReadonlyRootFilesystem = true },
+			"root filesystem of web", CheckMissing, "readonlyRootFilesystem: true in api:3: the SSM agent cannot write into the container",
+			"set readonlyRootFilesystem to false for container web in task definition api, register the new revision and deploy it: aws ecs update-service --cluster prod --service api --task-definition api"},
+		{"read-only root filesystem of a standalone task", func(f *ExecFacts) {
+			f.TaskDefinition.Containers[0].ReadonlyRootFilesystem = true
+			f.Task.Group, f.Service = "family:api", nil
+		}, "root filesystem of web", CheckMissing, "readonlyRootFilesystem: true in api:3",
+			"set readonlyRootFilesystem to false for container web in task definition api, register the new revision and deploy it"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

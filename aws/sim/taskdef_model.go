@@ -58,6 +58,9 @@ func containerInputFromModel(c model.ContainerDefinition) ecstypes.ContainerDefi
 		EntryPoint:        c.EntryPoint,
 		Links:             c.Links,
 	}
+	if c.ReadonlyRootFilesystem {
+		sc.ReadonlyRootFilesystem = pointer(true)
+	}
 	for _, e := range c.Environment {
 		sc.Environment = append(sc.Environment, ecstypes.KeyValuePair{Name: pointer(e.Name), Value: pointer(e.Value)})
 	}
@@ -122,6 +125,7 @@ func containerModelFromFull(c ecstypes.ContainerDefinition) model.ContainerDefin
 		Memory: int(deref(c.Memory)), MemoryReservation: int(deref(c.MemoryReservation)),
 		Essential: c.Essential == nil || *c.Essential,
 		Hostname:  deref(c.Hostname), Command: c.Command, EntryPoint: c.EntryPoint, Links: c.Links,
+		ReadonlyRootFilesystem: deref(c.ReadonlyRootFilesystem),
 	}
 	for _, e := range c.Environment {
 		mc.Environment = append(mc.Environment, model.KeyValue{Name: deref(e.Name), Value: deref(e.Value)})
