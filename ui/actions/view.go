@@ -318,7 +318,9 @@ func rolloutLines(st *theme.Styles, b *board) []string {
 	if len(b.events) > 0 {
 		l = append(l, "", st.Title.Render("Service events"))
 		for _, e := range b.events[max(0, len(b.events)-8):] {
-			l = append(l, "  "+st.Muted.Render(e.CreatedAt.UTC().Format("15:04:05"))+" "+textsafe.CleanLine(e.Message))
+			// Every ECS event starts "(service NAME) ": the board is that service's.
+			msg := strings.TrimPrefix(e.Message, "(service "+rp.Service+") ")
+			l = append(l, "  "+st.Muted.Render(e.CreatedAt.UTC().Format("15:04:05"))+" "+textsafe.CleanLine(msg))
 		}
 	}
 	return l
