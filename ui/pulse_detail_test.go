@@ -104,3 +104,17 @@ func TestPulseCommandOnAnotherContextsLine(t *testing.T) {
 		t.Fatalf("crumbs %q: nothing should open", h.crumbs())
 	}
 }
+
+// TestPulseWideKeepsEveryColumn: on a screen wide enough for most findings
+// in full, the pulse keeps where and since (it hid every other column to
+// show the WHAT in full).
+func TestPulseWideKeepsEveryColumn(t *testing.T) {
+	h, _, _ := pulseHarness(t, pulseWorld(t, 1), pulseWorld(t, 2), false)
+	h.send(tea.WindowSizeMsg{Width: 220, Height: 50})
+	head := strings.Split(h.screen(), "\n")[3]
+	for _, col := range []string{"CONTEXT", "CLUSTER", "SERVICE", "WHAT", "SINCE", "ACTION"} {
+		if !strings.Contains(head, col) {
+			t.Errorf("header %q lacks %s", head, col)
+		}
+	}
+}

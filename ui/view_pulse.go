@@ -27,7 +27,10 @@ var pulseColumns = []table.Column{
 	{Title: "REGION", Max: 14, Hide: 9},
 	{Title: "CLUSTER", Max: 20, Hide: 5},
 	{Title: "SERVICE", Max: 24},
-	{Title: "WHAT", Flex: true, Min: 24},
+	// A Want, so a finding short enough to fit a wide screen does not hide
+	// every other column to show in full (the selected line shows in full
+	// under the table anyway).
+	{Title: "WHAT", Flex: true, Min: 24, Want: 24},
 	{Title: "SINCE", Right: true, Hide: 3},
 	{Title: "SHOWN", Right: true, Hide: 8},
 	{Title: "DATA", Right: true, Hide: 7},
