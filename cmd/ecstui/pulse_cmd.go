@@ -243,7 +243,11 @@ func printPulse(app *App, rep pulse.Report, now time.Time) error {
 		return app.PrintJSON(out)
 	}
 	if len(rows) == 0 {
-		_, err := fmt.Fprintf(app.Out, "nothing wrong in %d clusters\n", rep.Clusters)
+		what := "clusters"
+		if rep.Clusters == 1 {
+			what = "cluster"
+		}
+		_, err := fmt.Fprintf(app.Out, "nothing wrong in %d %s\n", rep.Clusters, what)
 		return err
 	}
 	return app.PrintTable([]string{"SEVERITY", "CONTEXT", "REGION", "CLUSTER", "SERVICE", "WHAT", "SINCE", "ACTION"}, rows)

@@ -76,14 +76,14 @@ func TestPulseCommandExitCodes(t *testing.T) {
 	}
 	write("contexts:\n  - name: healthy\n    region: us-east-1\n    endpointURL: " + url + "\n")
 	out, err := execute(t, "--config", cfg, "pulse")
-	if err != nil || !strings.Contains(out, "nothing wrong in 1 clusters") {
+	if err != nil || !strings.Contains(out, "nothing wrong in 1 cluster\n") {
 		t.Fatalf("healthy: %v\n%s", err, out)
 	}
 	// regions: all covers every region the account enabled (the simulator
 	// serves one per endpoint).
 	write("contexts:\n  - name: healthy\n    region: us-east-1\n    regions: all\n    endpointURL: " + url + "\n")
 	out, err = execute(t, "--config", cfg, "pulse")
-	if err != nil || !strings.Contains(out, "nothing wrong in 1 clusters") {
+	if err != nil || !strings.Contains(out, "nothing wrong in 1 cluster\n") {
 		t.Fatalf("regions: all: %v\n%s", err, out)
 	}
 	write("contexts:\n  - name: healthy\n    region: us-east-1\n    endpointURL: " + url +
