@@ -95,13 +95,18 @@ const maxReason = 120
 
 // ShortReason is the reason in one line: for a pull or initialisation
 // error, the error's name and its last clause ("CannotPullContainerError:
-// … not found") since the image is named already; otherwise the reason,
-// shortened. "" when the label says it all.
+// … not found") since the image is named already, or from the AWS error it
+// wraps when it names one ("ResourceInitializationError: …
+// AccessDeniedException: …": the error's own text has colons of its own);
+// otherwise the reason, shortened. "" when the label says it all.
 func (c StopCause) ShortReason() string {
 	r := strings.TrimSpace(c.Reason)
 	switch c.Kind {
 	case CauseImagePull, CauseResourceInit, CauseStartFailed:
 		name, rest, ok := strings.Cut(r, ":")
+		if e := awsErrorIn(rest); ok && e >= 0 {
+			return shorten(name + ": … " + strings.TrimSpace(rest[e:]))
+		}
 		if i := strings.LastIndex(rest, ": "); ok && i >= 0 {
 			return name + ": … " + strings.TrimSpace(rest[i+2:])
 		}
@@ -110,10 +115,24 @@ func (c StopCause) ShortReason() string {
 			return ""
 		}
 	}
+	return shorten(r)
+}
+
+func shorten(r string) string {
 	if len([]rune(r)) > maxReason {
 		r = string([]rune(r)[:maxReason-1]) + "…"
 	}
 	return r
+}
+
+// awsErrorIn finds where the first AWS error code in s begins (a word ending
+// in "Exception" followed by ": "), or -1.
+func awsErrorIn(s string) int {
+	i := strings.Index(s, "Exception: ")
+	if i < 0 {
+		return -1
+	}
+	return strings.LastIndexAny(s[:i], " :") + 1
 }
 
 // exitMeaning glosses the exit codes whose meaning is fixed by convention.

@@ -166,7 +166,10 @@ func TestShortReason(t *testing.T) {
 		{StopCause{Kind: CauseImagePull, Reason: "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref r/x:1: r/x:1: not found"},
 			"CannotPullContainerError: … not found"},
 		{StopCause{Kind: CauseResourceInit, Reason: "ResourceInitializationError: unable to pull secrets: AccessDeniedException: User is not authorized"},
-			"ResourceInitializationError: … User is not authorized"},
+			"ResourceInitializationError: … AccessDeniedException: User is not authorized"},
+		{StopCause{Kind: CauseResourceInit, Reason: "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: " +
+			"unable to retrieve secret from asm: service call has been retried 1 time(s): AccessDeniedException: User is not authorized to perform: secretsmanager:GetSecretValue"},
+			"ResourceInitializationError: … AccessDeniedException: User is not authorized to perform: secretsmanager:GetSecretValue"},
 		{StopCause{Kind: CauseExit, Reason: "Essential container in task exited"}, ""},
 		{StopCause{Kind: CauseOOM, Reason: "OutOfMemoryError: Container killed due to memory usage"}, "OutOfMemoryError: Container killed due to memory usage"},
 		{StopCause{Kind: CauseELBHealth, Reason: strings.Repeat("x", 200)}, strings.Repeat("x", 119) + "…"},

@@ -58,10 +58,12 @@ func TestPulseOverTheDemo(t *testing.T) {
 		t.Fatalf("problems %v, %d clusters, wrong %v", rep.Problems, rep.Clusters, rep.Wrong())
 	}
 	want := []string{
-		// demo-eu: a crash loop, a rollout that cannot pull its image.
+		// demo-eu: a crash loop, a rollout that cannot pull its image, a
+		// rollout whose secret the execution role may not read.
 		"critical demo-eu/jobs thumbnailer below-desired service",
 		"critical demo-eu/jobs thumbnailer tasks-stopping logs",
 		"critical demo-eu/jobs report-builder tasks-stopping stopped-task",
+		"critical demo-eu/jobs invoice-mailer tasks-stopping stopped-task",
 		// demo: the field reports' problems.
 		"critical demo/playground corkhounds-web rollout-blocked port-map",
 		"critical demo/prod billing-api rolled-back service",
@@ -93,6 +95,12 @@ func TestPulseOverTheDemo(t *testing.T) {
 		case f.Kind == model.FindTasksStopping && f.Service == "report-builder":
 			if !strings.Contains(f.What, "image pull failed: 210987654321.dkr.ecr.eu-west-1.amazonaws.com/report-builder:3.1.0-missing") {
 				t.Errorf("image pull: %s", f.What)
+			}
+		case f.Kind == model.FindTasksStopping && f.Service == "invoice-mailer":
+			if !strings.Contains(f.What, "resource initialization failed in invoice-mailer") ||
+				!strings.Contains(f.What, "ResourceInitializationError: … AccessDeniedException: User is not authorized to perform: secretsmanager:GetSecretValue") ||
+				f.Action.TaskARN == "" || f.Action.At.IsZero() {
+				t.Errorf("secrets: %s %+v", f.What, f.Action)
 			}
 		case f.Kind == model.FindRolledBack:
 			if !strings.Contains(f.What, "billing-api:2") || !strings.Contains(f.What, "to billing-api:1") {

@@ -81,8 +81,16 @@ func stoppedRow(e *env, it stoppedItem, now time.Time) table.Row {
 		cause.Tone = theme.ToneMuted
 	}
 	reason := it.cause.Reason
-	if it.cause.Kind == model.CauseImagePull && it.cause.Image != "" {
+	switch {
+	case it.cause.Kind == model.CauseImagePull && it.cause.Image != "":
 		reason = it.cause.Image + ": " + it.cause.ShortReason()
+	case it.cause.Kind == model.CauseResourceInit:
+		// ECS's text runs long before it names the AWS error that matters,
+		// and the cause column already says what kind of error it is.
+		reason = it.cause.ShortReason()
+		if _, aws, ok := strings.Cut(reason, "… "); ok {
+			reason = aws
+		}
 	}
 	inst := ""
 	if e != nil {

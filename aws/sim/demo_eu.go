@@ -21,7 +21,10 @@ const (
 //   - cluster "jobs" (3 × c5.xlarge): thumbnailer, crash-looping because
 //     its container is killed for memory (exit 137, OutOfMemoryError);
 //     report-builder, whose rollout to an image that does not exist keeps
-//     failing to pull (CannotPullContainerError) while the old tasks serve.
+//     failing to pull (CannotPullContainerError) while the old tasks serve;
+//     invoice-mailer, a Fargate service whose new revision reads a secret its
+//     execution role may not: its new tasks fail to start
+//     (TaskFailedToStart, ResourceInitializationError) while the old serve.
 func NewDemoEU(seed int64) *World {
 	w := New(Options{Seed: seed, Start: time.Now().UTC().Truncate(time.Second).Add(-demoSettle),
 		Region: DemoEURegion, AccountID: DemoEUAccount})
@@ -29,6 +32,7 @@ func NewDemoEU(seed int64) *World {
 	demoJobs(w)
 	w.Advance(2 * time.Minute)
 	mustUpdate(w, model.ServiceUpdate{Cluster: "jobs", Service: "report-builder", TaskDefinition: "report-builder:2"})
+	mustUpdate(w, model.ServiceUpdate{Cluster: "jobs", Service: "invoice-mailer", TaskDefinition: "invoice-mailer:2"})
 	w.Advance(demoSettle - 2*time.Minute)
 	return w
 }
@@ -80,7 +84,19 @@ func demoJobs(w *World) {
 			LogConfiguration: awslogs(w, "/ecs/jobs/report-builder", "ecs"),
 		}}})
 	}
+	// Revision 2 adds a secret the execution role may not read ("nosecret").
+	for _, v := range []string{"1.8.0", "1.9.0-nosecret"} {
+		mustRegister(w, model.TaskDefinition{Family: "invoice-mailer", NetworkMode: "awsvpc", CPU: "256", Memory: "512",
+			RequiresCompatibilities: []string{"FARGATE"},
+			ExecutionRoleARN:        "arn:aws:iam::" + w.account + ":role/ecsTaskExecutionRole",
+			Containers: []model.ContainerDefinition{{
+				Name: "invoice-mailer", Image: ecrImage(w, "invoice-mailer:"+v), Essential: true,
+				LogConfiguration: awslogs(w, "/ecs/jobs/invoice-mailer", "ecs"),
+			}}})
+	}
 	// No circuit breaker: ECS keeps trying, as many services are set up.
 	mustService(w, ServiceSpec{Cluster: "jobs", Name: "thumbnailer", TaskDefinition: "thumbnailer", DesiredCount: 2})
 	mustService(w, ServiceSpec{Cluster: "jobs", Name: "report-builder", TaskDefinition: "report-builder:1", DesiredCount: 2})
+	mustService(w, ServiceSpec{Cluster: "jobs", Name: "invoice-mailer", TaskDefinition: "invoice-mailer:1", DesiredCount: 1,
+		LaunchType: "FARGATE", PlatformVersion: "LATEST"})
 }

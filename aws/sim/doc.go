@@ -103,7 +103,8 @@
 // strategy, runs its tasks on no container instance, at a platform version
 // (fargate.go). NewDemoEU is a second account (210987654321, eu-west-1)
 // with a Fargate service, an awsvpc service behind an ip target group, a
-// crash-looping OOM service and a rollout stuck on an image pull failure.
+// crash-looping OOM service, a rollout stuck on an image pull failure and a
+// Fargate rollout whose tasks cannot read their secret.
 //
 // # Auto Scaling and EC2
 //

@@ -16,7 +16,8 @@ import (
 //   - "missing": the image cannot be pulled: the task stops before it runs
 //     with TaskFailedToStart and a CannotPullContainerError naming the image;
 //   - "nosecret": the task's secrets cannot be fetched: it stops before it
-//     runs with TaskFailedToStart and a ResourceInitializationError.
+//     runs with TaskFailedToStart and a ResourceInitializationError naming
+//     the AccessDeniedException, as Fargate reports it.
 //
 // Each counts as a failed task of its deployment, like "broken".
 

@@ -24,7 +24,7 @@ func TestPulseCommand(t *testing.T) {
 		t.Fatalf("exit: %v\n%s", err, out)
 	}
 	for _, want := range []string{
-		"SEVERITY", "CRITICAL  demo-eu  eu-west-1  jobs", "OOM-killed (exit 137)", "image pull failed",
+		"SEVERITY", "CRITICAL  demo-eu  eu-west-1  jobs", "OOM-killed (exit 137)", "image pull failed", "resource initialization failed",
 		"corkhounds-web:2 blocked", "rolled back billing-api:2", "disconnected", "WARNING   demo     us-east-1  playground",
 	} {
 		if !strings.Contains(out, want) {
@@ -40,7 +40,7 @@ func TestPulseCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("json: %v\n%s", err, out)
 	}
-	if !rep.Wrong || rep.Clusters != 2 || len(rep.Findings) != 3 || len(rep.Problems) != 0 {
+	if !rep.Wrong || rep.Clusters != 2 || len(rep.Findings) != 4 || len(rep.Problems) != 0 {
 		t.Fatalf("report: %+v", rep)
 	}
 	for _, f := range rep.Findings {
