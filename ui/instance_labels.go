@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"iter"
 	"slices"
 
 	tea "charm.land/bubbletea/v2"
@@ -44,11 +45,10 @@ func (l *instanceLookup) key() string {
 
 // sync states a lookup of the ARNs the tasks run on that have no label yet
 // (none: no need).
-func (l *instanceLookup) sync(e *env, items []taskItem, visible bool) tea.Cmd {
+func (l *instanceLookup) sync(e *env, arns iter.Seq[string], visible bool) tea.Cmd {
 	var missing []string
 	seen := map[string]bool{}
-	for _, it := range items {
-		a := it.task.ContainerInstanceARN
+	for a := range arns {
 		if a == "" || seen[a] || e.labels.ec2[a] != "" {
 			continue
 		}
@@ -84,4 +84,15 @@ func (l *instanceLookup) apply(e *env, m fetchedMsg) (model.Failure, bool) {
 	cis, _ := m.data.([]model.ContainerInstance)
 	e.labels.keep(cis)
 	return model.Failure{}, false
+}
+
+// instanceARNs are the container instances items run on.
+func instanceARNs[T any](items []T, task func(T) model.Task) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, it := range items {
+			if !yield(task(it).ContainerInstanceARN) {
+				return
+			}
+		}
+	}
 }

@@ -178,6 +178,21 @@ func TestStoppedTriage(t *testing.T) {
 	h.bodyGolden("stopped")
 	h.contains("OOM-killed (exit 137)")
 	h.contains("api 137")
+	// The INSTANCE column names the EC2 instance, looked up as the tasks
+	// view does, not the container instance's hex id.
+	onEC2 := 0
+	for _, it := range sp.items {
+		if it.task.ContainerInstanceARN == "" {
+			continue
+		}
+		onEC2++
+		if cell := stoppedRow(sp.env, it, t0).Cells[7].Text; !strings.HasPrefix(cell, "i-") {
+			t.Errorf("stopped task %s: INSTANCE %q, want its EC2 instance id", it.task.ID, cell)
+		}
+	}
+	if onEC2 == 0 {
+		t.Error("no stopped task ran on a container instance: the INSTANCE check checked nothing")
+	}
 	it := sp.items[0]
 	target, _ := sp.LogTarget()
 	want := t0.Sub(stoppedAt(it.task)) + logsBeforeStop

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"iter"
 	"sort"
 	"strings"
 	"time"
@@ -154,6 +155,9 @@ type stoppedPage struct {
 	*listPage[stoppedItem]
 	cluster, service string
 	selectARN        string // put the cursor here once loaded
+	// lookup names the instances the tasks ran on by their EC2 ids, as
+	// the tasks view does (each container instance ARN once per context).
+	lookup instanceLookup
 }
 
 func newStoppedPage(e *env, cluster, service string) *stoppedPage {
@@ -162,6 +166,7 @@ func newStoppedPage(e *env, cluster, service string) *stoppedPage {
 		label = service
 	}
 	p := &stoppedPage{cluster: cluster, service: service}
+	p.lookup = instanceLookup{owner: e.nextID(), cluster: cluster}
 	p.listPage = newListPage(e, listSpec[stoppedItem]{
 		title:   "stopped(" + clean(label) + ")",
 		cluster: cluster,
@@ -208,16 +213,46 @@ func stopLogTarget(e *env, cluster string, it stoppedItem) logTarget {
 	return t
 }
 
-// Update puts the cursor on the task a pulse line named, once it is loaded.
+// Update puts the cursor on the task a pulse line named, once it is
+// loaded, and fills the instance column when the lookup answers.
 func (p *stoppedPage) Update(msg tea.Msg) (page.Page, tea.Cmd) {
-	np, cmd := p.listPage.Update(msg)
-	if _, ok := msg.(fetchedMsg); ok && p.selectARN != "" && p.loaded {
-		if p.tbl.Select(p.selectARN) {
-			p.moved = true
+	if m, ok := msg.(fetchedMsg); ok && m.key == p.lookup.key() {
+		if fail, ok := p.lookup.apply(p.env, m); ok {
+			p.failures = append(p.failures, fail)
+			p.SetSize(p.width, p.height)
 		}
-		p.selectARN = ""
+		p.rebuildRows()
+		return nil, p.lookup.sync(p.env, p.instanceARNs(), p.visible)
+	}
+	np, cmd := p.listPage.Update(msg)
+	if _, ok := msg.(fetchedMsg); ok {
+		if p.selectARN != "" && p.loaded {
+			if p.tbl.Select(p.selectARN) {
+				p.moved = true
+			}
+			p.selectARN = ""
+		}
+		cmd = tea.Batch(cmd, p.lookup.sync(p.env, p.instanceARNs(), p.visible))
 	}
 	return np, cmd
+}
+
+func (p *stoppedPage) instanceARNs() iter.Seq[string] {
+	return instanceARNs(p.items, func(it stoppedItem) model.Task { return it.task })
+}
+
+func (p *stoppedPage) Hidden() {
+	p.listPage.Hidden()
+	p.env.setNeedsQuiet(p.lookup.owner, nil)
+}
+
+func (p *stoppedPage) Shown() tea.Cmd {
+	return tea.Batch(p.listPage.Shown(), p.lookup.sync(p.env, p.instanceARNs(), true))
+}
+
+func (p *stoppedPage) Close() {
+	p.listPage.Close()
+	p.env.dropNeeds(p.lookup.owner)
 }
 
 func (p *stoppedPage) LogTarget() (logTarget, bool) {

@@ -250,11 +250,11 @@ func (p *tasksPage) Update(msg tea.Msg) (page.Page, tea.Cmd) {
 			p.SetSize(p.width, p.height)
 		}
 		p.rebuildRows()
-		return nil, p.lookup.sync(p.env, p.items, p.visible)
+		return nil, p.lookup.sync(p.env, instanceARNs(p.items, taskOf), p.visible)
 	}
 	np, cmd := p.listPage.Update(msg)
 	if _, ok := msg.(fetchedMsg); ok {
-		cmd = tea.Batch(cmd, p.lookup.sync(p.env, p.items, p.visible), p.syncWatch())
+		cmd = tea.Batch(cmd, p.lookup.sync(p.env, instanceARNs(p.items, taskOf), p.visible), p.syncWatch())
 	}
 	return np, cmd
 }
@@ -267,6 +267,8 @@ func (p *tasksPage) syncWatch() tea.Cmd {
 	}
 	return p.watch.sync(p.env, p.visible && p.sw != nil)
 }
+
+func taskOf(it taskItem) model.Task { return it.task }
 
 func tasksOf(items []taskItem) []model.Task {
 	out := make([]model.Task, len(items))
@@ -285,7 +287,7 @@ func (p *tasksPage) Hidden() {
 }
 
 func (p *tasksPage) Shown() tea.Cmd {
-	return tea.Batch(p.listPage.Shown(), p.lookup.sync(p.env, p.items, true), p.syncWatch())
+	return tea.Batch(p.listPage.Shown(), p.lookup.sync(p.env, instanceARNs(p.items, taskOf), true), p.syncWatch())
 }
 
 func (p *tasksPage) Close() {
