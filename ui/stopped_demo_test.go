@@ -33,8 +33,10 @@ func TestStoppedTriageShowsTheSecretsFailure(t *testing.T) {
 		}
 	}
 	h.contains("resource initialization failed")
-	h.contains("TaskFailedToStart")
-	// Wide enough for the reason, whose AWS error is what to act on.
+	h.contains("AccessDeniedException: User is not authorized to")
+	// Wide enough for every column and the reason, whose AWS error is what
+	// to act on.
 	h.send(tea.WindowSizeMsg{Width: 220, Height: 45})
+	h.contains("TaskFailedToStart")
 	h.contains("AccessDeniedException: User is not authorized to perform: secretsmanager:GetSecretValue")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -32,7 +33,19 @@ var stoppedColumns = []table.Column{
 	{Title: "STOP CODE", Hide: 6},
 	{Title: "TASKDEF", Max: 28, Hide: 3},
 	{Title: "INSTANCE", Hide: 7},
-	{Title: "REASON", Flex: true, Min: 12, Hide: 2},
+	{Title: "REASON", Flex: true, Min: 12, Want: 40, Hide: 2},
+}
+
+// stoppedColumnsFor are the columns for a scope: a service's stopped tasks
+// all name the service, so that column is the first to give way.
+func stoppedColumnsFor(service string) []table.Column {
+	cols := slices.Clone(stoppedColumns)
+	for i, c := range cols {
+		if c.Title == "SERVICE" && service != "" {
+			cols[i].Hide = 9
+		}
+	}
+	return cols
 }
 
 // logsBeforeStop is how far before a task's stop its logs open.
@@ -173,7 +186,7 @@ func newStoppedPage(e *env, cluster, service string) *stoppedPage {
 		noun:    "stopped tasks",
 		key:     "stopped:" + cluster + ":" + service,
 		cost:    tasksCost,
-		columns: stoppedColumns,
+		columns: stoppedColumnsFor(service),
 		fetchMeta: func(ctx context.Context, b Backend) ([]stoppedItem, any, []model.Failure, error) {
 			items, fails, err := fetchStopped(ctx, b, cluster, service)
 			return items, items, fails, err
