@@ -107,7 +107,7 @@ func (f *flow) fit(lines []string) string {
 			body = append(body, l)
 			continue
 		}
-		for i, part := range strings.Split(ansi.Wrap(l, w-4, " ,;"), "\n") {
+		for i, part := range strings.Split(wrapKeepingFlags(l, w-4), "\n") {
 			if i > 0 {
 				part = "    " + part
 			}
@@ -408,4 +408,20 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// nbHyphen stands in for '-' while a line is wrapped: ansi.Wrap breaks after
+// every hyphen, which splits a flag or a name in a plan ("--suspend-" /
+// "autoscaling") and makes a copied command wrong. It is as wide as '-'.
+const nbHyphen = "\u2011"
+
+// wrapKeepingFlags wraps l at spaces, commas and semicolons only (a word
+// longer than the line is still cut). A line that already holds the stand-in
+// is wrapped as is, so no text is ever changed.
+func wrapKeepingFlags(l string, width int) string {
+	if strings.Contains(l, nbHyphen) {
+		return ansi.Wrap(l, width, " ,;")
+	}
+	wrapped := ansi.Wrap(strings.ReplaceAll(l, "-", nbHyphen), width, " ,;")
+	return strings.ReplaceAll(wrapped, nbHyphen, "-")
 }
