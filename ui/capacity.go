@@ -476,6 +476,56 @@ type providerCache struct {
 	at     time.Time
 	names  []string
 	byName map[string]model.CapacityProvider
+	// asked is when ensure last asked for a provider it did not have, so
+	// a page opened without the clusters view reads it once, and a
+	// provider AWS does not describe is asked again only after
+	// capacityEvery.
+	asked map[string]time.Time
+}
+
+// ensure reads the named providers the cache does not hold (a service
+// detail opened from the pulse or a command, with no clusters view read
+// before it): one DescribeCapacityProviders call for them, then none. A
+// failure keeps what it had.
+func (pc *providerCache) ensure(ctx context.Context, b Backend, names []string, now time.Time) {
+	type reader interface {
+		CapacityProviders(ctx context.Context, names []string) ([]model.CapacityProvider, []model.Failure, error)
+	}
+	r, ok := b.(reader)
+	if !ok {
+		return
+	}
+	var missing []string
+	pc.mu.Lock()
+	for _, n := range names {
+		if _, ok := pc.byName[n]; ok || model.IsFargateProvider(n) || slices.Contains(missing, n) {
+			continue
+		}
+		if at, ok := pc.asked[n]; ok && now.Sub(at) < capacityEvery {
+			continue
+		}
+		missing = append(missing, n)
+		if pc.asked == nil {
+			pc.asked = map[string]time.Time{}
+		}
+		pc.asked[n] = now
+	}
+	pc.mu.Unlock()
+	if len(missing) == 0 {
+		return
+	}
+	cps, _, err := r.CapacityProviders(ctx, missing)
+	if err != nil {
+		return
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.byName == nil {
+		pc.byName = map[string]model.CapacityProvider{}
+	}
+	for _, cp := range cps {
+		pc.byName[cp.Name] = cp
+	}
 }
 
 // refresh reads the providers the clusters name when the cache is older

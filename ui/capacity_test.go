@@ -122,3 +122,30 @@ func TestReservationText(t *testing.T) {
 		}
 	}
 }
+
+// TestServiceDetailReadsItsProvidersOnce: a service detail opened with no
+// clusters view read before it (from the pulse, or a command) reads its
+// strategy's providers itself, once, so the Capacity field names managed
+// scaling's target; left open, it does not read them again.
+func TestServiceDetailReadsItsProvidersOnce(t *testing.T) {
+	w := sim.NewDemo(1)
+	w.SetLogRate(0)
+	client, srv := awstest.Start(t, w)
+	h := newHarness(t, nil, func(d *Deps) {
+		d.Contexts = []Context{{Name: "demo", Region: awstest.Region}}
+		d.Connect = func(context.Context, Context) (Backend, error) { return client, nil }
+		d.Now = nil
+	})
+	h.send(tea.WindowSizeMsg{Width: 160, Height: 35})
+	h.r.env.providers = providerCache{} // as if no clusters view had read them
+	srv.ResetCounts()
+	h.run(h.r.push(newServiceDetailPage(h.r.env, "prod", "billing-api")))
+	h.contains("prod-ecs-cp: managed scaling target 100%, reservation")
+	if n := srv.Calls("ecs:DescribeCapacityProviders"); n != 1 {
+		t.Errorf("the detail read its providers with %d calls, want 1", n)
+	}
+	h.idle(time.Minute)
+	if n := srv.Calls("ecs:DescribeCapacityProviders"); n != 1 {
+		t.Errorf("left open a minute, the detail made %d DescribeCapacityProviders in all, want 1", n)
+	}
+}

@@ -99,7 +99,14 @@ func newServiceDetailPage(e *env, cluster, name string) *serviceDetailPage {
 		key:     "service:" + cluster + ":" + name,
 		cost:    sched.Cost{quota.ServiceRead: 1},
 		cluster: cluster,
-		fetch: func(ctx context.Context, b Backend) (serviceDetail, error) {
+		fetch: func(ctx context.Context, b Backend) (d serviceDetail, err error) {
+			// The Capacity field names the strategy's providers' settings,
+			// read once if no clusters view read them before.
+			defer func() {
+				if err == nil {
+					e.providers.ensure(ctx, b, strategyProviders(d.svc), e.now())
+				}
+			}()
 			// The service as another page described it within the interval
 			// (the services list's row the user opened), unless the user
 			// asked for a refresh.
@@ -373,4 +380,13 @@ func launchText(s model.Service) string {
 		parts = append(parts, fmt.Sprintf("awsvpc in %d subnets", n))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// strategyProviders names the capacity providers of a service's strategy.
+func strategyProviders(s model.Service) []string {
+	names := make([]string, 0, len(s.CapacityProviderStrategy))
+	for _, it := range s.CapacityProviderStrategy {
+		names = append(names, it.CapacityProvider)
+	}
+	return names
 }
