@@ -110,6 +110,7 @@ func TestServiceDetailResumesAutoScaling(t *testing.T) {
 	h.send(tea.WindowSizeMsg{Width: 160, Height: 60})
 	h.run(h.r.push(newServiceDetailPage(h.r.env, "playground", "random")))
 	h.contains("dynamic scaling suspended — R: resume")
+	h.contains("R resume autoscaling") // offered in the footer while suspended
 	h.keys("R")
 	h.contains("resume dynamic scaling of service random (cluster playground)")
 	h.contains("from then on policy random-cpu50: average CPU at 50 % moves the desired count")
@@ -125,4 +126,5 @@ func TestServiceDetailResumesAutoScaling(t *testing.T) {
 	h.keys("esc")
 	h.contains("dynamic and scheduled scaling active")
 	h.lacks("R: resume")
+	h.lacks("R resume autoscaling") // nothing to resume: not offered
 }

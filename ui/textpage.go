@@ -41,6 +41,9 @@ type textSpec[T any] struct {
 type textKey[T any] struct {
 	binding func(k *KeyMap) key.Binding
 	do      func(e *env, data T) tea.Cmd
+	// shown, when set, says whether the footer and help offer the key now
+	// (a resume only while something is suspended); the key still works.
+	shown func() bool
 }
 
 type textPage[T any] struct {
@@ -145,6 +148,9 @@ func (p *textPage[T]) Title() string { return p.spec.title }
 func (p *textPage[T]) KeyHelp() []key.Binding {
 	var out []key.Binding
 	for _, x := range p.spec.keys {
+		if x.shown != nil && !x.shown() {
+			continue
+		}
 		out = append(out, x.binding(p.env.keys))
 	}
 	if p.spec.logs != nil {

@@ -144,7 +144,7 @@ func newServiceDetailPage(e *env, cluster, name string) *serviceDetailPage {
 			nums.acting(detailAction(func(k *KeyMap) key.Binding { return k.Actions.Scale }, actions.NewScale, cluster, name)),
 			nums.acting(detailAction(func(k *KeyMap) key.Binding { return k.Actions.Redeploy }, actions.NewRedeploy, cluster, name)),
 			nums.acting(detailAction(func(k *KeyMap) key.Binding { return k.Actions.Rollback }, actions.NewRollback, cluster, name)),
-			nums.acting(detailAction(func(k *KeyMap) key.Binding { return k.Actions.ResumeScaling }, actions.NewResumeAutoScaling, cluster, name)),
+			nums.offered(nums.acting(detailAction(func(k *KeyMap) key.Binding { return k.Actions.ResumeScaling }, actions.NewResumeAutoScaling, cluster, name)), nums.dynamicSuspended),
 		},
 	})
 	return &serviceDetailPage{textPage: tp, cluster: cluster, name: name, nums: nums, metrics: newSideNeed(e), scaling: newSideNeed(e)}

@@ -120,6 +120,22 @@ func (n *serviceNumbers) acting(k textKey[serviceDetail]) textKey[serviceDetail]
 	return k
 }
 
+// offered shows k in the footer and help only while when says so.
+func (n *serviceNumbers) offered(k textKey[serviceDetail], when func() bool) textKey[serviceDetail] {
+	k.shown = when
+	return k
+}
+
+// dynamicSuspended: the service's scalable target has dynamic scaling
+// suspended, as last read.
+func (n *serviceNumbers) dynamicSuspended() bool {
+	if n.scaling == nil || n.scaling.Target == nil {
+		return false
+	}
+	s := n.scaling.Target.Suspended
+	return s.DynamicScalingIn || s.DynamicScalingOut
+}
+
 func (p *serviceDetailPage) Hidden() {
 	p.textPage.Hidden()
 	p.metrics.hide()
