@@ -467,38 +467,40 @@ func protectionCell(m model.ASGInstance, ok bool) table.Cell {
 	return table.Cell{Text: "no", Tone: theme.ToneMuted}
 }
 
-// providerCache keeps the capacity providers the clusters view names, read
-// with the clusters listing at most once per capacityEvery (one
-// DescribeCapacityProviders call for every cluster's providers): their
-// settings change rarely.
+// providerCache paces the reads of the capacity providers the clusters
+// view names (at most once per capacityEvery, one DescribeCapacityProviders
+// call for every cluster's providers: their settings change rarely) and of
+// those a service detail needs. The providers themselves are kept on the
+// context store's shelf (store.go), which the instances view's capacity
+// header reads through too, so every page sees one copy.
 type providerCache struct {
-	mu     sync.Mutex
-	at     time.Time
-	names  []string
-	byName map[string]model.CapacityProvider
-	// asked is when ensure last asked for a provider it did not have, so
-	// a page opened without the clusters view reads it once, and a
-	// provider AWS does not describe is asked again only after
+	mu    sync.Mutex
+	at    time.Time
+	names []string
+	// asked is when ensure last asked for a provider the shelf did not
+	// have, so a page opened without the clusters view reads it once, and
+	// a provider AWS does not describe is asked again only after
 	// capacityEvery.
 	asked map[string]time.Time
 }
 
-// ensure reads the named providers the cache does not hold (a service
+type providerReader interface {
+	CapacityProviders(ctx context.Context, names []string) ([]model.CapacityProvider, []model.Failure, error)
+}
+
+// ensure reads the named providers the shelf does not hold (a service
 // detail opened from the pulse or a command, with no clusters view read
 // before it): one DescribeCapacityProviders call for them, then none. A
 // failure keeps what it had.
-func (pc *providerCache) ensure(ctx context.Context, b Backend, names []string, now time.Time) {
-	type reader interface {
-		CapacityProviders(ctx context.Context, names []string) ([]model.CapacityProvider, []model.Failure, error)
-	}
-	r, ok := b.(reader)
+func (pc *providerCache) ensure(ctx context.Context, b Backend, kept *shelf[model.CapacityProvider], names []string, now time.Time) {
+	r, ok := b.(providerReader)
 	if !ok {
 		return
 	}
 	var missing []string
 	pc.mu.Lock()
 	for _, n := range names {
-		if _, ok := pc.byName[n]; ok || model.IsFargateProvider(n) || slices.Contains(missing, n) {
+		if _, _, ok := kept.get(n); ok || model.IsFargateProvider(n) || slices.Contains(missing, n) {
 			continue
 		}
 		if at, ok := pc.asked[n]; ok && now.Sub(at) < capacityEvery {
@@ -514,27 +516,15 @@ func (pc *providerCache) ensure(ctx context.Context, b Backend, names []string, 
 	if len(missing) == 0 {
 		return
 	}
-	cps, _, err := r.CapacityProviders(ctx, missing)
-	if err != nil {
-		return
-	}
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	if pc.byName == nil {
-		pc.byName = map[string]model.CapacityProvider{}
-	}
-	for _, cp := range cps {
-		pc.byName[cp.Name] = cp
+	if cps, _, err := r.CapacityProviders(ctx, missing); err == nil {
+		kept.put(now, cps...)
 	}
 }
 
-// refresh reads the providers the clusters name when the cache is older
-// than capacityEvery or names others. A failure keeps what it had.
-func (pc *providerCache) refresh(ctx context.Context, b Backend, cs []model.Cluster, now time.Time) {
-	type reader interface {
-		CapacityProviders(ctx context.Context, names []string) ([]model.CapacityProvider, []model.Failure, error)
-	}
-	r, ok := b.(reader)
+// refresh reads the providers the clusters name when the last read is
+// older than capacityEvery or named others. A failure keeps what it had.
+func (pc *providerCache) refresh(ctx context.Context, b Backend, kept *shelf[model.CapacityProvider], cs []model.Cluster, now time.Time) {
+	r, ok := b.(providerReader)
 	if !ok {
 		return
 	}
@@ -557,19 +547,15 @@ func (pc *providerCache) refresh(ctx context.Context, b Backend, cs []model.Clus
 	if err != nil {
 		return
 	}
-	by := make(map[string]model.CapacityProvider, len(cps))
-	for _, cp := range cps {
-		by[cp.Name] = cp
-	}
+	kept.put(now, cps...)
 	pc.mu.Lock()
-	pc.at, pc.names, pc.byName = now, names, by
+	pc.at, pc.names = now, names
 	pc.mu.Unlock()
 }
 
-func (pc *providerCache) get(name string) (model.CapacityProvider, bool) {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	cp, ok := pc.byName[name]
+// provider is the context's copy of a capacity provider, however old.
+func (e *env) provider(name string) (model.CapacityProvider, bool) {
+	cp, _, ok := e.store.providers.get(name)
 	return cp, ok
 }
 

@@ -137,7 +137,9 @@ func TestServiceDetailReadsItsProvidersOnce(t *testing.T) {
 		d.Now = nil
 	})
 	h.send(tea.WindowSizeMsg{Width: 160, Height: 35})
-	h.r.env.providers = providerCache{} // as if no clusters view had read them
+	// As if no clusters view had read them.
+	h.r.env.providers = providerCache{}
+	h.r.env.store.providers = newResourceStore().providers
 	srv.ResetCounts()
 	h.run(h.r.push(newServiceDetailPage(h.r.env, "prod", "billing-api")))
 	h.contains("prod-ecs-cp: managed scaling target 100%, reservation")

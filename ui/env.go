@@ -43,7 +43,8 @@ type env struct {
 	loop refreshLoop
 	// labels are the EC2 ids of container instances, for the tasks views.
 	labels instanceLabels
-	// providers are the capacity providers the clusters view shows (capacity.go).
+	// providers paces the reads of capacity providers (capacity.go); the
+	// providers are kept on store.providers.
 	providers providerCache
 	// store is what the pages know of the context's resources (store.go).
 	store *resourceStore

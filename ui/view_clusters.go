@@ -57,7 +57,7 @@ func newClustersPage(e *env) *listPage[model.Cluster] {
 		fetch: func(ctx context.Context, b Backend) ([]model.Cluster, []model.Failure, error) {
 			cs, fails, err := b.Clusters(ctx)
 			if err == nil {
-				e.providers.refresh(ctx, b, cs, e.now())
+				e.providers.refresh(ctx, b, e.store.providers, cs, e.now())
 			}
 			return cs, fails, err
 		},
@@ -103,7 +103,7 @@ func capacityCell(e *env, c model.Cluster, ms *metricStore, now time.Time) table
 	}
 	var feats []string
 	for _, n := range c.CapacityProviders {
-		if cp, ok := e.providers.get(n); ok && cp.AutoScalingGroupARN != "" {
+		if cp, ok := e.provider(n); ok && cp.AutoScalingGroupARN != "" {
 			var r model.MetricReading
 			if ms != nil && cp.ManagedScaling.Enabled() {
 				r = ms.reading(model.ReservationMetric(c.Name, n), now, noReservation)
@@ -122,7 +122,7 @@ func capacityCell(e *env, c model.Cluster, ms *metricStore, now time.Time) table
 func reservationMetrics(e *env, c model.Cluster) []model.MetricQuery {
 	var qs []model.MetricQuery
 	for _, n := range c.CapacityProviders {
-		if cp, ok := e.providers.get(n); ok && cp.ManagedScaling.Enabled() {
+		if cp, ok := e.provider(n); ok && cp.ManagedScaling.Enabled() {
 			qs = append(qs, model.ReservationMetric(c.Name, n))
 		}
 	}

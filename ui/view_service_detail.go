@@ -104,7 +104,7 @@ func newServiceDetailPage(e *env, cluster, name string) *serviceDetailPage {
 			// read once if no clusters view read them before.
 			defer func() {
 				if err == nil {
-					e.providers.ensure(ctx, b, strategyProviders(d.svc), e.now())
+					e.providers.ensure(ctx, b, e.store.providers, strategyProviders(d.svc), e.now())
 				}
 			}()
 			// The service as another page described it within the interval

@@ -630,7 +630,7 @@ func tgTrafficLines(e *env, ms *metricStore, groups []model.TargetGroup, meta an
 func strategyReservations(e *env, cluster string, s model.Service) []model.MetricQuery {
 	var qs []model.MetricQuery
 	for _, it := range s.CapacityProviderStrategy {
-		if cp, ok := e.providers.get(it.CapacityProvider); ok && !cp.ManagedScaling.Enabled() {
+		if cp, ok := e.provider(it.CapacityProvider); ok && !cp.ManagedScaling.Enabled() {
 			continue
 		}
 		if model.IsFargateProvider(it.CapacityProvider) {
@@ -649,7 +649,7 @@ func providersText(e *env, n *serviceNumbers, cluster string, s model.Service, n
 	for _, it := range s.CapacityProviderStrategy {
 		name := it.CapacityProvider
 		text := clean(name)
-		cp, known := e.providers.get(name)
+		cp, known := e.provider(name)
 		switch {
 		case model.IsFargateProvider(name):
 			parts = append(parts, text)
